@@ -1,0 +1,73 @@
+package org.calql.spi;
+
+/**
+ * A fully connected ReLU network run by a backend (see {@link NetworkSpec}).
+ *
+ * <p><b>Grouped input.</b> A forward pass has {@code rows = groups × groupSize} rows; input row
+ * {@code r} is {@code concat(head[r / groupSize], tail[r])}: the head (e.g. an observation) is given
+ * once per group and shared by the group's rows, the tail (e.g. an action) once per row. This lets a
+ * critic evaluate many actions per state while a backend computes the head's first-layer term once
+ * per group. A policy uses no tail ({@code tailDim = 0}, {@code groupSize = 1}).
+ *
+ * <p>All host arrays are row-major and may be longer than needed; only the leading
+ * {@code rows × width} values are read or written.
+ *
+ * <p><b>Threads.</b> Forward passes through distinct workspaces may run concurrently while no
+ * parameters change; everything else is single-threaded.
+ */
+public interface Network {
+    /** The network's shape. */
+    NetworkSpec spec();
+
+    /** Buffers for passes of at most {@code maxRows} rows. */
+    Workspace newWorkspace(int maxRows);
+
+    /**
+     * Forward pass; keeps in {@code workspace} what {@link #backward} needs.
+     *
+     * @param head      {@code [groups, inputDim − tailDim]}
+     * @param tail      {@code [groups × groupSize, tailDim]}, or {@code null} when {@code tailDim == 0}
+     * @param out       receives {@code [groups × groupSize, outputDim]}
+     * @throws IllegalArgumentException if the rows exceed the workspace or an array is too short
+     */
+    void forward(Workspace workspace, double[] head, double[] tail, int tailDim, int groups, int groupSize,
+                 double[] out);
+
+    /** Forward pass without a tail: {@code rows} rows of width {@code inputDim}. */
+    default void forward(Workspace workspace, double[] input, int rows, double[] out) {
+        forward(workspace, input, null, 0, rows, 1, out);
+    }
+
+    /**
+     * Backward pass from {@code gradOutput} ({@code [rows, outputDim]}, the loss gradient with respect to the
+     * last forward's output in {@code workspace}).
+     *
+     * @param gradients  parameter gradients are <em>added</em> here; {@code null} to skip them
+     * @param gradHead   receives {@code [groups, headDim]}, each group's gradient summed over its rows; may be null
+     * @param gradTail   receives {@code [rows, tailDim]}; may be null
+     */
+    void backward(Workspace workspace, double[] gradOutput, ParameterGradients gradients, double[] gradHead,
+                  double[] gradTail);
+
+    /** Zeroed gradients with this network's layout. */
+    ParameterGradients newGradients();
+
+    /** A fresh Adam optimizer bound to this network. */
+    Optimizer newAdam();
+
+    /** Copies {@code source}'s parameters (same spec, same backend) into this network. */
+    void copyParametersFrom(Network source);
+
+    /** Polyak update {@code θ ← (1 − τ)·θ + τ·θ_source}. */
+    void softUpdateFrom(Network source, double tau);
+
+    /** A copy of the parameters: {@code [w0, b0, w1, b1, …]}, {@code w_l} row-major {@code [out, in]}. */
+    double[][] exportParameters();
+
+    /**
+     * Replaces the parameters (layout of {@link #exportParameters()}).
+     *
+     * @throws IllegalArgumentException if the layout does not match the spec; nothing changes then
+     */
+    void importParameters(double[][] parameters);
+}
