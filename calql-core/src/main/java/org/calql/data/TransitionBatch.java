@@ -4,7 +4,7 @@ package org.calql.data;
  * A batch of transitions in preallocated row-major arrays, filled in place by samplers so that an
  * update allocates nothing: observations and next observations {@code [size, observationDim]},
  * actions {@code [size, actionDim]}, and per row the reward, the done flag (1 = terminal, 0 =
- * bootstrap) and the reference value {@code V_ref} (by default the Monte-Carlo return-to-go).
+ * bootstrap) and the Monte-Carlo return-to-go (the default reference value {@code V_ref}).
  *
  * <p>The arrays are exposed, not copied: this is a buffer, not a value.
  */
@@ -17,7 +17,7 @@ public final class TransitionBatch {
     private final double[] rewards;
     private final double[] nextObservations;
     private final double[] dones;
-    private final double[] referenceValues;
+    private final double[] returnsToGo;
 
     /**
      * An all-zero batch.
@@ -37,7 +37,7 @@ public final class TransitionBatch {
         this.rewards = new double[size];
         this.nextObservations = new double[size * observationDim];
         this.dones = new double[size];
-        this.referenceValues = new double[size];
+        this.returnsToGo = new double[size];
     }
 
     /** Rows in the batch. */
@@ -80,9 +80,9 @@ public final class TransitionBatch {
         return dones;
     }
 
-    /** {@code [size]}: {@code V_ref(s)}, the calibration bound (Monte-Carlo return-to-go by default). */
-    public double[] referenceValues() {
-        return referenceValues;
+    /** {@code [size]}: the Monte-Carlo return-to-go of each transition (the default {@code V_ref(s)}). */
+    public double[] returnsToGo() {
+        return returnsToGo;
     }
 
     /**
@@ -95,7 +95,7 @@ public final class TransitionBatch {
         checkFinite("actions", actions, actionDim);
         checkFinite("rewards", rewards, 1);
         checkFinite("nextObservations", nextObservations, observationDim);
-        checkFinite("referenceValues", referenceValues, 1);
+        checkFinite("returnsToGo", returnsToGo, 1);
         for (int i = 0; i < size; i++) {
             if (dones[i] != 0.0 && dones[i] != 1.0) {
                 throw new IllegalArgumentException("dones[" + i + "] must be 0 or 1, found " + dones[i]);

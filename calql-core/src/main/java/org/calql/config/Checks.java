@@ -1,0 +1,81 @@
+package org.calql.config;
+
+/** Validation rules of {@link CalQlConfig}; each message names the field, the value and the rule. */
+final class Checks {
+    private Checks() {
+    }
+
+    static void positive(String field, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(field + " must be positive, found " + value);
+        }
+    }
+
+    static void nonNegative(String field, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(field + " must not be negative, found " + value);
+        }
+    }
+
+    static void atLeast2(String field, int value) {
+        if (value < 2) {
+            throw new IllegalArgumentException(field + " must be at least 2, found " + value);
+        }
+    }
+
+    static void hidden(String field, int[] widths) {
+        if (widths == null) {
+            throw new IllegalArgumentException(field + " must not be null");
+        }
+        if (widths.length == 0) {
+            throw new IllegalArgumentException(field + " must name at least one hidden layer, found []");
+        }
+        for (int i = 0; i < widths.length; i++) {
+            if (widths[i] <= 0) {
+                throw new IllegalArgumentException(field + "[" + i + "] must be positive, found " + widths[i]);
+            }
+        }
+    }
+
+    static void finite(String field, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(field + " must be finite, found " + value);
+        }
+    }
+
+    static void finiteOrDefault(String field, double value) {
+        if (Double.isInfinite(value)) {
+            throw new IllegalArgumentException(field + " must be finite (or unset for the default), found " + value);
+        }
+    }
+
+    static void positiveFinite(String field, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(field + " must be positive and finite, found " + value);
+        }
+    }
+
+    static void nonNegativeFinite(String field, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(field + " must be finite and not negative, found " + value);
+        }
+    }
+
+    static void discount(String field, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw new IllegalArgumentException(field + " must lie in [0, 1), found " + value);
+        }
+    }
+
+    static void tau(String field, double value) {
+        if (!(value > 0 && value <= 1)) {
+            throw new IllegalArgumentException(field + " must lie in (0, 1], found " + value);
+        }
+    }
+
+    static void nonNull(String field, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " must not be null");
+        }
+    }
+}

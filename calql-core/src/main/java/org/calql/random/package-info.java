@@ -1,0 +1,2 @@
+/** Seeded, checkpointable randomness and the random draws of an update step. */
+package org.calql.random;
