@@ -46,7 +46,7 @@ import org.calql.spi.Workspace;
 public final class UpdateStep {
     private static final double ALPHA_PRIME_MAX = 1e6;
 
-    private final CalQlConfig config;
+    private CalQlConfig config;
     private final int batchSize;
     private final int samples;
     private final int actionDim;
@@ -74,8 +74,8 @@ public final class UpdateStep {
     private double logAlphaPrimeGradient;
     private final ScalarAdam alphaPrimeAdam = new ScalarAdam();
 
-    private final ConservativeRegularizer regularizer;
-    private final ReferenceValues referenceValues;
+    private ConservativeRegularizer regularizer;
+    private ReferenceValues referenceValues;
     private final UpdateDraws draws;
     private long steps;
 
@@ -200,6 +200,37 @@ public final class UpdateStep {
     /** The configuration. */
     public CalQlConfig config() {
         return config;
+    }
+
+    /**
+     * Switches to {@code next} for the following updates, e.g. a fine-tuning phase with another CQL α or with
+     * calibration off. Only training settings may change: every field that shapes networks, buffers or draws
+     * (dimensions, widths, ensemble size, batch size, N, max-target backup, initialisation, seed) must be equal.
+     *
+     * @throws IllegalArgumentException naming the first structural field that differs
+     */
+    public void reconfigure(CalQlConfig next) {
+        requireSame("observationDim", config.observationDim(), next.observationDim());
+        requireSame("actionDim", config.actionDim(), next.actionDim());
+        requireSame("batchSize", config.batchSize(), next.batchSize());
+        requireSame("criticEnsembleSize", config.criticEnsembleSize(), next.criticEnsembleSize());
+        requireSame("cqlNActions", config.cqlNActions(), next.cqlNActions());
+        requireSame("qHidden", Arrays.toString(config.qHidden()), Arrays.toString(next.qHidden()));
+        requireSame("policyHidden", Arrays.toString(config.policyHidden()), Arrays.toString(next.policyHidden()));
+        requireSame("maxTargetBackup", config.maxTargetBackup(), next.maxTargetBackup());
+        requireSame("maxAction", config.maxAction(), next.maxAction());
+        requireSame("initialization", config.initialization(), next.initialization());
+        requireSame("seed", config.seed(), next.seed());
+        this.config = next;
+        this.regularizer = next.regularizer();
+        this.referenceValues = next.referenceValues();
+    }
+
+    private static void requireSame(String field, Object current, Object next) {
+        if (!current.equals(next)) {
+            throw new IllegalArgumentException(field + " cannot change after creation: it is " + current
+                    + ", found " + next);
+        }
     }
 
     /** The policy (its parameters change with every update). */

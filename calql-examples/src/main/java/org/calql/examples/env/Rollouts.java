@@ -1,0 +1,170 @@
+package org.calql.examples.env;
+
+import java.util.Arrays;
+import org.calql.data.OfflineDataset;
+import org.calql.env.ActionScaling;
+import org.calql.env.BoxSpace;
+
+/**
+ * The transitions and per-episode statistics of a batch of rollouts, as made by
+ * {@link DatasetGenerator#rollout}. Transitions are stored as {@code float} rows with actions in the
+ * environment's units (as executed, after clipping); {@link #toDataset()} turns them into an
+ * {@link OfflineDataset} with actions mapped into the policy's range. Immutable.
+ */
+public final class Rollouts {
+    private final int observationDim;
+    private final BoxSpace actionSpace;
+    private final float[] observations;
+    private final float[] actions;
+    private final float[] rewards;
+    private final float[] nextObservations;
+    private final boolean[] terminals;
+    private final boolean[] episodeEnds;
+    private final double[] episodeReturns;
+    private final int[] episodeLengths;
+    private final boolean[] episodeSuccesses;
+
+    Rollouts(int observationDim, BoxSpace actionSpace, float[] observations, float[] actions, float[] rewards,
+            float[] nextObservations, boolean[] terminals, boolean[] episodeEnds, double[] episodeReturns,
+            int[] episodeLengths, boolean[] episodeSuccesses) {
+        this.observationDim = observationDim;
+        this.actionSpace = actionSpace;
+        this.observations = observations;
+        this.actions = actions;
+        this.rewards = rewards;
+        this.nextObservations = nextObservations;
+        this.terminals = terminals;
+        this.episodeEnds = episodeEnds;
+        this.episodeReturns = episodeReturns;
+        this.episodeLengths = episodeLengths;
+        this.episodeSuccesses = episodeSuccesses;
+    }
+
+    /** Width of an observation. */
+    public int observationDim() {
+        return observationDim;
+    }
+
+    /** Width of an action. */
+    public int actionDim() {
+        return actionSpace.dim();
+    }
+
+    /** The environment's action space. */
+    public BoxSpace actionSpace() {
+        return actionSpace;
+    }
+
+    /** Number of transitions. */
+    public int size() {
+        return rewards.length;
+    }
+
+    /** Number of episodes. */
+    public int episodeCount() {
+        return episodeReturns.length;
+    }
+
+    /** Undiscounted return of each episode (a copy). */
+    public double[] episodeReturns() {
+        return episodeReturns.clone();
+    }
+
+    /** Length of each episode (a copy). */
+    public int[] episodeLengths() {
+        return episodeLengths.clone();
+    }
+
+    /** Whether each episode had a step with the success flag (a copy). */
+    public boolean[] episodeSuccesses() {
+        return episodeSuccesses.clone();
+    }
+
+    /** Mean undiscounted episode return. */
+    public double meanReturn() {
+        return Arrays.stream(episodeReturns).average().orElse(Double.NaN);
+    }
+
+    /** Fraction of episodes with a success. */
+    public double successRate() {
+        int n = 0;
+        for (boolean s : episodeSuccesses) {
+            if (s) {
+                n++;
+            }
+        }
+        return episodeSuccesses.length == 0 ? Double.NaN : (double) n / episodeSuccesses.length;
+    }
+
+    /** Observations {@code [size · observationDim]} (a copy). */
+    public float[] observations() {
+        return observations.clone();
+    }
+
+    /** Executed actions in the environment's units {@code [size · actionDim]} (a copy). */
+    public float[] actions() {
+        return actions.clone();
+    }
+
+    /** Rewards {@code [size]} (a copy). */
+    public float[] rewards() {
+        return rewards.clone();
+    }
+
+    /** Next observations {@code [size · observationDim]} (a copy). */
+    public float[] nextObservations() {
+        return nextObservations.clone();
+    }
+
+    /** Terminal flags {@code [size]} (a copy). */
+    public boolean[] terminals() {
+        return terminals.clone();
+    }
+
+    /** Episode-end flags {@code [size]}: terminated or truncated (a copy). */
+    public boolean[] episodeEnds() {
+        return episodeEnds.clone();
+    }
+
+    /**
+     * The transitions as an offline dataset with actions mapped into {@code [-1, 1]}
+     * ({@link ActionScaling#unit}); for {@link PointMaze} these equal the executed actions.
+     */
+    public OfflineDataset toDataset() {
+        return toDataset(ActionScaling.unit(actionSpace));
+    }
+
+    /**
+     * The transitions as an offline dataset with actions mapped into the policy's range by
+     * {@code scaling} ({@link ActionScaling#toPolicy}). Rewards are raw.
+     *
+     * @throws IllegalArgumentException if {@code scaling}'s box is not this data's action space
+     */
+    public OfflineDataset toDataset(ActionScaling scaling) {
+        if (scaling == null || !scaling.box().equals(actionSpace)) {
+            throw new IllegalArgumentException("scaling must be over the environment's action space " + actionSpace
+                    + ", found " + (scaling == null ? "null" : scaling.box()));
+        }
+        int actionDim = actionSpace.dim();
+        float[] scaled = new float[actions.length];
+        double[] row = new double[actionDim];
+        double[] out = new double[actionDim];
+        for (int t = 0; t < rewards.length; t++) {
+            for (int j = 0; j < actionDim; j++) {
+                row[j] = actions[t * actionDim + j];
+            }
+            scaling.toPolicy(row, out);
+            for (int j = 0; j < actionDim; j++) {
+                scaled[t * actionDim + j] = (float) out[j];
+            }
+        }
+        return OfflineDataset.fromArrays(observationDim, actionDim, observations.clone(), scaled, rewards.clone(),
+                nextObservations.clone(), terminals.clone(), episodeEnds.clone());
+    }
+
+    @Override
+    public String toString() {
+        return String.format("Rollouts[episodes=%d, transitions=%d, meanReturn=%.4f, successRate=%.4f]",
+                episodeCount(), size(), meanReturn(), successRate());
+    }
+}

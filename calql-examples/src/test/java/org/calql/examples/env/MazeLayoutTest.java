@@ -1,0 +1,49 @@
+package org.calql.examples.env;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class MazeLayoutTest {
+
+    @Test
+    void uMazeShortestPathGoesAroundTheWall() {
+        MazeLayout u = MazeLayout.uMaze();
+        assertEquals(7, u.freeCellCount());
+        assertEquals(6, u.distance(u.startCell(), u.goalCell()));
+        // from the start, the first step is to the right
+        int next = u.nextCellToward(u.startCell(), u.goalCell());
+        assertEquals(1, u.row(next));
+        assertEquals(2, u.column(next));
+        assertTrue(u.isWall(2, 1) && u.isWall(2, 2));
+        assertTrue(u.isWall(-1, 0) && u.isWall(0, 99));
+    }
+
+    @Test
+    void mediumMazeShortestPathIsTen() {
+        MazeLayout m = MazeLayout.medium();
+        assertEquals(10, m.distance(m.startCell(), m.goalCell()));
+        int cell = m.startCell();
+        int steps = 0;
+        while (cell != m.goalCell()) {
+            cell = m.nextCellToward(cell, m.goalCell());
+            steps++;
+        }
+        assertEquals(10, steps);
+    }
+
+    @Test
+    void badLayoutsAreRejectedWithRowAndColumn() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MazeLayout("####", "#SG.", "####"));
+        assertTrue(e.getMessage().contains("border") && e.getMessage().contains("row 1, column 3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new MazeLayout("#####", "#S#G#", "#####"));
+        assertTrue(e.getMessage().contains("unreachable"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new MazeLayout("####", "#Sx#", "#G.#", "####"));
+        assertTrue(e.getMessage().contains("'x'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new MazeLayout("####", "#S.#", "#..#", "####"));
+        assertThrows(IllegalArgumentException.class, () -> new MazeLayout("####", "#SG#", "###"));
+    }
+}
