@@ -1,0 +1,191 @@
+package org.calql.agent;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.calql.config.CalQlConfig;
+import org.calql.regularizer.Calibration;
+import org.calql.regularizer.CqlRegularizer;
+import org.calql.regularizer.ReferenceValues;
+import org.calql.spi.Initialization;
+import org.calql.train.TrainingConfig;
+
+/** Writes configs as sorted {@code key=value} lines and reads them back, exactly (doubles round-trip). */
+final class ConfigCodec {
+    static final String CUSTOM = "custom:";
+
+    private ConfigCodec() {
+    }
+
+    static String encode(CalQlConfig c) {
+        Map<String, String> m = new TreeMap<>();
+        m.put("observationDim", Integer.toString(c.observationDim()));
+        m.put("actionDim", Integer.toString(c.actionDim()));
+        m.put("batchSize", Integer.toString(c.batchSize()));
+        m.put("criticEnsembleSize", Integer.toString(c.criticEnsembleSize()));
+        m.put("qHidden", ints(c.qHidden()));
+        m.put("policyHidden", ints(c.policyHidden()));
+        m.put("initialization", c.initialization().name());
+        m.put("maxAction", Double.toString(c.maxAction()));
+        m.put("discount", Double.toString(c.discount()));
+        m.put("tau", Double.toString(c.tau()));
+        m.put("targetUpdatePeriod", Integer.toString(c.targetUpdatePeriod()));
+        m.put("qfLr", Double.toString(c.qfLr()));
+        m.put("policyLr", Double.toString(c.policyLr()));
+        m.put("alphaMultiplier", Double.toString(c.alphaMultiplier()));
+        m.put("autoEntropy", Boolean.toString(c.autoEntropy()));
+        m.put("targetEntropy", Double.toString(c.targetEntropy()));
+        m.put("initLogAlpha", Double.toString(c.initLogAlpha()));
+        m.put("backupEntropy", Boolean.toString(c.backupEntropy()));
+        m.put("logStdMultiplier", Double.toString(c.logStdMultiplier()));
+        m.put("logStdOffset", Double.toString(c.logStdOffset()));
+        m.put("cqlAlpha", Double.toString(c.cqlAlpha()));
+        m.put("cqlNActions", Integer.toString(c.cqlNActions()));
+        m.put("lagrange", Boolean.toString(c.lagrange()));
+        m.put("targetActionGap", Double.toString(c.targetActionGap()));
+        m.put("initLogAlphaPrime", Double.toString(c.initLogAlphaPrime()));
+        m.put("maxTargetBackup", Boolean.toString(c.maxTargetBackup()));
+        m.put("bcSteps", Integer.toString(c.bcSteps()));
+        m.put("seed", Long.toString(c.seed()));
+        m.put("regularizer", regularizer(c));
+        m.put("referenceValues", c.referenceValues() == ReferenceValues.monteCarlo() ? "monteCarlo"
+                : CUSTOM + c.referenceValues().getClass().getName());
+        return lines(m);
+    }
+
+    private static String regularizer(CalQlConfig c) {
+        if (c.regularizer() instanceof CqlRegularizer r
+                && (r.calibration() == Calibration.none() || r.calibration() == Calibration.lowerBound())) {
+            return "cql," + r.temperature() + "," + r.importanceSampling() + "," + r.clipDiffMin() + ","
+                    + r.clipDiffMax() + "," + (r.calibration() == Calibration.none() ? "none" : "lowerBound");
+        }
+        return CUSTOM + c.regularizer().getClass().getName();
+    }
+
+    /** The saved config; custom regularizers or references cannot be rebuilt and need a config from the caller. */
+    static CalQlConfig decodeConfig(Map<String, String> m) {
+        String reg = get(m, "regularizer");
+        String ref = get(m, "referenceValues");
+        if (reg.startsWith(CUSTOM) || ref.startsWith(CUSTOM)) {
+            throw new IllegalArgumentException("the checkpoint used a custom " + (reg.startsWith(CUSTOM)
+                    ? "regularizer " + reg.substring(CUSTOM.length()) : "reference " + ref.substring(CUSTOM.length()))
+                    + "; load it with Agent.load(dir, backend, config) passing a config that holds it");
+        }
+        String[] r = reg.split(",");
+        if (r.length != 6 || !r[0].equals("cql")) {
+            throw new IllegalArgumentException("unknown regularizer entry '" + reg + "'");
+        }
+        CqlRegularizer regularizer = CqlRegularizer.builder().temperature(Double.parseDouble(r[1]))
+                .importanceSampling(Boolean.parseBoolean(r[2]))
+                .clipDiff(Double.parseDouble(r[3]), Double.parseDouble(r[4]))
+                .calibration(r[5].equals("none") ? Calibration.none() : Calibration.lowerBound()).build();
+        return CalQlConfig.builder()
+                .observationDim(integer(m, "observationDim")).actionDim(integer(m, "actionDim"))
+                .batchSize(integer(m, "batchSize")).criticEnsembleSize(integer(m, "criticEnsembleSize"))
+                .qHidden(intArray(get(m, "qHidden"))).policyHidden(intArray(get(m, "policyHidden")))
+                .initialization(Initialization.valueOf(get(m, "initialization")))
+                .maxAction(real(m, "maxAction")).discount(real(m, "discount")).tau(real(m, "tau"))
+                .targetUpdatePeriod(integer(m, "targetUpdatePeriod")).qfLr(real(m, "qfLr"))
+                .policyLr(real(m, "policyLr")).alphaMultiplier(real(m, "alphaMultiplier"))
+                .autoEntropy(bool(m, "autoEntropy")).targetEntropy(real(m, "targetEntropy"))
+                .initLogAlpha(real(m, "initLogAlpha")).backupEntropy(bool(m, "backupEntropy"))
+                .logStdMultiplier(real(m, "logStdMultiplier")).logStdOffset(real(m, "logStdOffset"))
+                .cqlAlpha(real(m, "cqlAlpha")).cqlNActions(integer(m, "cqlNActions")).lagrange(bool(m, "lagrange"))
+                .targetActionGap(real(m, "targetActionGap")).initLogAlphaPrime(real(m, "initLogAlphaPrime"))
+                .maxTargetBackup(bool(m, "maxTargetBackup")).bcSteps(integer(m, "bcSteps"))
+                .seed(Long.parseLong(get(m, "seed")))
+                .regularizer(regularizer).referenceValues(ReferenceValues.monteCarlo())
+                .build();
+    }
+
+    static String encode(TrainingConfig t) {
+        Map<String, String> m = new TreeMap<>();
+        m.put("rewardScale", Double.toString(t.rewardScale()));
+        m.put("rewardBias", Double.toString(t.rewardBias()));
+        m.put("sparseFailureReward", Double.toString(t.sparseFailureReward()));
+        m.put("normalizeObservations", Boolean.toString(t.normalizeObservations()));
+        m.put("replayCapacity", Integer.toString(t.replayCapacity()));
+        m.put("mixingRatio", Double.toString(t.mixingRatio()));
+        m.put("updatesPerEnvironmentStep", Integer.toString(t.updatesPerEnvironmentStep()));
+        m.put("onlineCqlAlpha", Double.toString(t.onlineCqlAlpha()));
+        m.put("calibrateOnline", Boolean.toString(t.calibrateOnline()));
+        m.put("randomExplorationSteps", Integer.toString(t.randomExplorationSteps()));
+        m.put("evaluationEpisodes", Integer.toString(t.evaluationEpisodes()));
+        m.put("pretrainEvaluationInterval", Integer.toString(t.pretrainEvaluationInterval()));
+        m.put("finetuneEvaluationInterval", Integer.toString(t.finetuneEvaluationInterval()));
+        return lines(m);
+    }
+
+    static TrainingConfig decodeTraining(Map<String, String> m) {
+        return TrainingConfig.builder().rewardScale(real(m, "rewardScale")).rewardBias(real(m, "rewardBias"))
+                .sparseFailureReward(real(m, "sparseFailureReward"))
+                .normalizeObservations(bool(m, "normalizeObservations"))
+                .replayCapacity(integer(m, "replayCapacity")).mixingRatio(real(m, "mixingRatio"))
+                .updatesPerEnvironmentStep(integer(m, "updatesPerEnvironmentStep"))
+                .onlineCqlAlpha(real(m, "onlineCqlAlpha")).calibrateOnline(bool(m, "calibrateOnline"))
+                .randomExplorationSteps(integer(m, "randomExplorationSteps"))
+                .evaluationEpisodes(integer(m, "evaluationEpisodes"))
+                .pretrainEvaluationInterval(integer(m, "pretrainEvaluationInterval"))
+                .finetuneEvaluationInterval(integer(m, "finetuneEvaluationInterval")).build();
+    }
+
+    /** The fields that shape networks and buffers, as text, to compare a saved config with a given one. */
+    static String structure(CalQlConfig c) {
+        return "observationDim=" + c.observationDim() + ", actionDim=" + c.actionDim() + ", batchSize="
+                + c.batchSize() + ", criticEnsembleSize=" + c.criticEnsembleSize() + ", cqlNActions="
+                + c.cqlNActions() + ", qHidden=" + Arrays.toString(c.qHidden()) + ", policyHidden="
+                + Arrays.toString(c.policyHidden()) + ", maxTargetBackup=" + c.maxTargetBackup();
+    }
+
+    static Map<String, String> parse(String text) {
+        Map<String, String> m = new TreeMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("malformed config line '" + line + "'");
+            }
+            m.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        return m;
+    }
+
+    private static String lines(Map<String, String> m) {
+        return m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n"));
+    }
+
+    private static String get(Map<String, String> m, String key) {
+        String v = m.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("config entry '" + key + "' is missing");
+        }
+        return v;
+    }
+
+    private static int integer(Map<String, String> m, String key) {
+        return Integer.parseInt(get(m, key));
+    }
+
+    private static double real(Map<String, String> m, String key) {
+        return Double.parseDouble(get(m, key));
+    }
+
+    private static boolean bool(Map<String, String> m, String key) {
+        String v = get(m, key);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException("config entry '" + key + "' must be true or false, found " + v);
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    private static String ints(int[] values) {
+        return Arrays.stream(values).mapToObj(Integer::toString).collect(Collectors.joining(" "));
+    }
+
+    private static int[] intArray(String text) {
+        return Arrays.stream(text.trim().split(" ")).mapToInt(Integer::parseInt).toArray();
+    }
+}

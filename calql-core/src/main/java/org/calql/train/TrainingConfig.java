@@ -1,0 +1,301 @@
+package org.calql.train;
+
+/**
+ * How an agent prepares data and runs its two phases. Immutable; build with {@link #builder()}.
+ *
+ * <p>Calibration during fine-tuning stays on by default, as in the Cal-QL authors' code: when an online
+ * episode ends its transitions get their Monte-Carlo returns, so {@code V_ref} is known for online data
+ * too. {@link Builder#calibrateOnline(boolean) calibrateOnline(false)} switches it off online instead
+ * (CORL's choice), making fine-tuning plain CQL with the pre-trained initialisation.
+ */
+public final class TrainingConfig {
+    private final double rewardScale;
+    private final double rewardBias;
+    private final double sparseFailureReward;
+    private final boolean normalizeObservations;
+    private final int replayCapacity;
+    private final double mixingRatio;
+    private final int updatesPerEnvironmentStep;
+    private final double onlineCqlAlpha;
+    private final boolean calibrateOnline;
+    private final int randomExplorationSteps;
+    private final int evaluationEpisodes;
+    private final int pretrainEvaluationInterval;
+    private final int finetuneEvaluationInterval;
+
+    private TrainingConfig(Builder b) {
+        this.rewardScale = b.rewardScale;
+        this.rewardBias = b.rewardBias;
+        this.sparseFailureReward = b.sparseFailureReward;
+        this.normalizeObservations = b.normalizeObservations;
+        this.replayCapacity = b.replayCapacity;
+        this.mixingRatio = b.mixingRatio;
+        this.updatesPerEnvironmentStep = b.updatesPerEnvironmentStep;
+        this.onlineCqlAlpha = b.onlineCqlAlpha;
+        this.calibrateOnline = b.calibrateOnline;
+        this.randomExplorationSteps = b.randomExplorationSteps;
+        this.evaluationEpisodes = b.evaluationEpisodes;
+        this.pretrainEvaluationInterval = b.pretrainEvaluationInterval;
+        this.finetuneEvaluationInterval = b.finetuneEvaluationInterval;
+    }
+
+    /** A builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults. */
+    public static TrainingConfig defaults() {
+        return builder().build();
+    }
+
+    /** A builder holding these values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.rewardScale = rewardScale;
+        b.rewardBias = rewardBias;
+        b.sparseFailureReward = sparseFailureReward;
+        b.normalizeObservations = normalizeObservations;
+        b.replayCapacity = replayCapacity;
+        b.mixingRatio = mixingRatio;
+        b.updatesPerEnvironmentStep = updatesPerEnvironmentStep;
+        b.onlineCqlAlpha = onlineCqlAlpha;
+        b.calibrateOnline = calibrateOnline;
+        b.randomExplorationSteps = randomExplorationSteps;
+        b.evaluationEpisodes = evaluationEpisodes;
+        b.pretrainEvaluationInterval = pretrainEvaluationInterval;
+        b.finetuneEvaluationInterval = finetuneEvaluationInterval;
+        return b;
+    }
+
+    /** Reward scale {@code s} of {@code r' = s·r + b}, applied before returns (default 1). */
+    public double rewardScale() {
+        return rewardScale;
+    }
+
+    /** Reward bias {@code b} of {@code r' = s·r + b} (default 0). */
+    public double rewardBias() {
+        return rewardBias;
+    }
+
+    /**
+     * Failure reward of the sparse-reward rule in transformed units (an episode whose every reward equals it
+     * gets {@code r/(1−γ)} throughout), or NaN when the rule is off (default).
+     */
+    public double sparseFailureReward() {
+        return sparseFailureReward;
+    }
+
+    /** Normalise observations by the offline data's mean and std in training, fine-tuning and acting (default true). */
+    public boolean normalizeObservations() {
+        return normalizeObservations;
+    }
+
+    /** Capacity of the online replay ring (default 1,000,000). */
+    public int replayCapacity() {
+        return replayCapacity;
+    }
+
+    /**
+     * Fraction of each fine-tuning batch drawn from the offline data, in [0, 1]; NaN means proportional to
+     * the sizes of the offline data and the replay (default 0.5, as the authors).
+     */
+    public double mixingRatio() {
+        return mixingRatio;
+    }
+
+    /** Updates per environment step during fine-tuning, the UTD ratio (default 1). */
+    public int updatesPerEnvironmentStep() {
+        return updatesPerEnvironmentStep;
+    }
+
+    /** CQL α during fine-tuning; NaN keeps the pre-training value (default NaN). */
+    public double onlineCqlAlpha() {
+        return onlineCqlAlpha;
+    }
+
+    /** Keep Cal-QL's calibration on during fine-tuning (default true; see the class doc). */
+    public boolean calibrateOnline() {
+        return calibrateOnline;
+    }
+
+    /** Fine-tuning steps at the start that act uniformly at random (default 0). */
+    public int randomExplorationSteps() {
+        return randomExplorationSteps;
+    }
+
+    /** Episodes per evaluation (default 5). */
+    public int evaluationEpisodes() {
+        return evaluationEpisodes;
+    }
+
+    /** Evaluate every this many pre-training updates; 0 = never (default 0). */
+    public int pretrainEvaluationInterval() {
+        return pretrainEvaluationInterval;
+    }
+
+    /** Evaluate every this many fine-tuning environment steps; 0 = never (default 0). */
+    public int finetuneEvaluationInterval() {
+        return finetuneEvaluationInterval;
+    }
+
+    @Override
+    public String toString() {
+        return "TrainingConfig{rewardScale=" + rewardScale + ", rewardBias=" + rewardBias
+                + ", sparseFailureReward=" + sparseFailureReward + ", normalizeObservations=" + normalizeObservations
+                + ", replayCapacity=" + replayCapacity + ", mixingRatio=" + mixingRatio
+                + ", updatesPerEnvironmentStep=" + updatesPerEnvironmentStep + ", onlineCqlAlpha=" + onlineCqlAlpha
+                + ", calibrateOnline=" + calibrateOnline + ", randomExplorationSteps=" + randomExplorationSteps
+                + ", evaluationEpisodes=" + evaluationEpisodes + ", pretrainEvaluationInterval="
+                + pretrainEvaluationInterval + ", finetuneEvaluationInterval=" + finetuneEvaluationInterval + "}";
+    }
+
+    /** Builder of a {@link TrainingConfig}; {@link #build()} validates. */
+    public static final class Builder {
+        private double rewardScale = 1.0;
+        private double rewardBias = 0.0;
+        private double sparseFailureReward = Double.NaN;
+        private boolean normalizeObservations = true;
+        private int replayCapacity = 1_000_000;
+        private double mixingRatio = 0.5;
+        private int updatesPerEnvironmentStep = 1;
+        private double onlineCqlAlpha = Double.NaN;
+        private boolean calibrateOnline = true;
+        private int randomExplorationSteps = 0;
+        private int evaluationEpisodes = 5;
+        private int pretrainEvaluationInterval = 0;
+        private int finetuneEvaluationInterval = 0;
+
+        private Builder() {
+        }
+
+        /** See {@link TrainingConfig#rewardScale()}. */
+        public Builder rewardScale(double v) {
+            rewardScale = v;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#rewardBias()}. */
+        public Builder rewardBias(double v) {
+            rewardBias = v;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#sparseFailureReward()}. */
+        public Builder sparseFailureReward(double v) {
+            sparseFailureReward = v;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#normalizeObservations()}. */
+        public Builder normalizeObservations(boolean v) {
+            normalizeObservations = v;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#replayCapacity()}. */
+        public Builder replayCapacity(int v) {
+            replayCapacity = v;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#mixingRatio()}. */
+        public Builder mixingRatio(double v) {
+            mixingRatio = v;
+            return this;
+        }
+
+        /** Draw offline and online rows in proportion to the two sizes. */
+        public Builder proportionalMixing() {
+            mixingRatio = Double.NaN;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#updatesPerEnvironmentStep()}. */
+        public Builder updatesPerEnvironmentStep(int v) {
+            updatesPerEnvironmentStep = v;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#onlineCqlAlpha()}. */
+        public Builder onlineCqlAlpha(double v) {
+            onlineCqlAlpha = v;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#calibrateOnline()}. */
+        public Builder calibrateOnline(boolean v) {
+            calibrateOnline = v;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#randomExplorationSteps()}. */
+        public Builder randomExplorationSteps(int v) {
+            randomExplorationSteps = v;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#evaluationEpisodes()}. */
+        public Builder evaluationEpisodes(int v) {
+            evaluationEpisodes = v;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#pretrainEvaluationInterval()}. */
+        public Builder pretrainEvaluationInterval(int v) {
+            pretrainEvaluationInterval = v;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#finetuneEvaluationInterval()}. */
+        public Builder finetuneEvaluationInterval(int v) {
+            finetuneEvaluationInterval = v;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the field, the value and the rule
+         */
+        public TrainingConfig build() {
+            finite("rewardScale", rewardScale);
+            finite("rewardBias", rewardBias);
+            if (Double.isInfinite(sparseFailureReward)) {
+                throw new IllegalArgumentException("sparseFailureReward must be finite or NaN (off), found "
+                        + sparseFailureReward);
+            }
+            positive("replayCapacity", replayCapacity);
+            if (!Double.isNaN(mixingRatio) && !(mixingRatio >= 0 && mixingRatio <= 1)) {
+                throw new IllegalArgumentException("mixingRatio must lie in [0, 1] (or be proportional), found "
+                        + mixingRatio);
+            }
+            positive("updatesPerEnvironmentStep", updatesPerEnvironmentStep);
+            if (!Double.isNaN(onlineCqlAlpha) && !(onlineCqlAlpha >= 0 && Double.isFinite(onlineCqlAlpha))) {
+                throw new IllegalArgumentException("onlineCqlAlpha must be finite and not negative (or NaN to keep"
+                        + " the offline value), found " + onlineCqlAlpha);
+            }
+            notNegative("randomExplorationSteps", randomExplorationSteps);
+            positive("evaluationEpisodes", evaluationEpisodes);
+            notNegative("pretrainEvaluationInterval", pretrainEvaluationInterval);
+            notNegative("finetuneEvaluationInterval", finetuneEvaluationInterval);
+            return new TrainingConfig(this);
+        }
+
+        private static void finite(String field, double v) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException(field + " must be finite, found " + v);
+            }
+        }
+
+        private static void positive(String field, int v) {
+            if (v <= 0) {
+                throw new IllegalArgumentException(field + " must be positive, found " + v);
+            }
+        }
+
+        private static void notNegative(String field, int v) {
+            if (v < 0) {
+                throw new IllegalArgumentException(field + " must not be negative, found " + v);
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package org.calql.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import net.jqwik.api.Assume;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.calql.spi.NetworkSpec;
+
+/** Grouped input against explicit concatenation, and forward against the textbook formula. */
+class DenseNetworkProperties {
+
+    @Property(tries = 200)
+    void groupedForwardGivesTheBitsOfTheConcatenatedForward(
+            @ForAll @IntRange(min = 0, max = 6) int headDim,
+            @ForAll @IntRange(min = 0, max = 4) int tailDim,
+            @ForAll @Size(max = 3) List<@IntRange(min = 1, max = 9) Integer> hidden,
+            @ForAll @IntRange(min = 1, max = 4) int outputDim,
+            @ForAll @IntRange(min = 0, max = 5) int groups,
+            @ForAll @IntRange(min = 1, max = 5) int groupSize,
+            @ForAll long seed) {
+        Assume.that(headDim + tailDim >= 1);
+        NetworkSpec spec = NnFixtures.spec(headDim + tailDim, hidden, outputDim);
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[][] params = NnFixtures.randomParameters(spec, rng);
+        DenseNetwork net = new DenseNetwork(spec);
+        net.importParameters(params);
+        int rows = groups * groupSize;
+        double[] head = NnFixtures.gaussian(rng, groups * headDim, 1.0);
+        double[] tail = NnFixtures.gaussian(rng, rows * tailDim, 1.0);
+        double[] input = NnFixtures.concatenate(head, headDim, tail, tailDim, groups, groupSize);
+
+        double[] grouped = new double[rows * outputDim];
+        net.forward(net.newWorkspace(rows + 1), head, tail, tailDim, groups, groupSize, grouped);
+        double[] plain = new double[rows * outputDim];
+        net.forward(net.newWorkspace(rows), input, rows, plain);
+        assertArrayEquals(plain, grouped, "grouped forward must equal the concatenated forward bit for bit");
+
+        double[] textbook = NnFixtures.textbookForward(spec, params, input, rows);
+        assertTrue(NnFixtures.normwiseError(textbook, plain, rows * outputDim) <= 1e-13,
+                "forward must match y = x·Wᵀ + b with ReLU between layers");
+    }
+
+    @Property(tries = 200)
+    void groupedBackwardMatchesTheConcatenatedBackward(
+            @ForAll @IntRange(min = 0, max = 6) int headDim,
+            @ForAll @IntRange(min = 0, max = 4) int tailDim,
+            @ForAll @Size(max = 3) List<@IntRange(min = 1, max = 9) Integer> hidden,
+            @ForAll @IntRange(min = 1, max = 4) int outputDim,
+            @ForAll @IntRange(min = 1, max = 5) int groups,
+            @ForAll @IntRange(min = 1, max = 5) int groupSize,
+            @ForAll long seed) {
+        Assume.that(headDim + tailDim >= 1);
+        int inputDim = headDim + tailDim;
+        NetworkSpec spec = NnFixtures.spec(inputDim, hidden, outputDim);
+        SplittableRandom rng = new SplittableRandom(seed);
+        DenseNetwork net = new DenseNetwork(spec);
+        net.importParameters(NnFixtures.randomParameters(spec, rng));
+        int rows = groups * groupSize;
+        double[] head = NnFixtures.gaussian(rng, groups * headDim, 1.0);
+        double[] tail = NnFixtures.gaussian(rng, rows * tailDim, 1.0);
+        double[] gradOut = NnFixtures.gaussian(rng, rows * outputDim, 1.0);
+        double[] input = NnFixtures.concatenate(head, headDim, tail, tailDim, groups, groupSize);
+
+        DenseGradients groupedGrads = (DenseGradients) net.newGradients();
+        double[] gradHead = new double[groups * headDim];
+        double[] gradTail = new double[rows * tailDim];
+        var ws = net.newWorkspace(rows);
+        net.forward(ws, head, tail, tailDim, groups, groupSize, new double[rows * outputDim]);
+        net.backward(ws, gradOut, groupedGrads, gradHead, gradTail);
+
+        // the whole input as head (plain forward) and the whole input as tail (no head)
+        DenseGradients plainGrads = (DenseGradients) net.newGradients();
+        double[] gradInput = new double[rows * inputDim];
+        net.forward(ws, input, rows, new double[rows * outputDim]);
+        net.backward(ws, gradOut, plainGrads, gradInput, null);
+        double[] gradInputAsTail = new double[rows * inputDim];
+        net.forward(ws, null, input, inputDim, rows, 1, new double[rows * outputDim]);
+        net.backward(ws, gradOut, null, null, gradInputAsTail);
+        assertArrayEquals(gradInput, gradInputAsTail, "input gradient as head and as tail");
+
+        double[] expectedHead = new double[groups * headDim];
+        double[] expectedTail = new double[rows * tailDim];
+        for (int r = 0; r < rows; r++) {
+            int g = r / groupSize;
+            for (int i = 0; i < headDim; i++) {
+                expectedHead[g * headDim + i] += gradInput[r * inputDim + i];
+            }
+            System.arraycopy(gradInput, r * inputDim + headDim, expectedTail, r * tailDim, tailDim);
+        }
+        assertArrayEquals(expectedTail, gradTail, "gradTail is the tail part of the row's input gradient");
+        assertTrue(NnFixtures.normwiseError(expectedHead, gradHead, gradHead.length) <= 1e-13,
+                "gradHead is the head part of the input gradient summed over the group");
+        assertTrue(NnFixtures.normwiseError(plainGrads.export(), groupedGrads.export()) <= 1e-13,
+                "parameter gradients of grouped and concatenated input");
+    }
+}

@@ -1,0 +1,510 @@
+package org.calql.spi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The contract every backend keeps, checked against the plain-Java backend (the oracle, found as
+ * {@code Backends.named("java")}): forward (plain and grouped), backward (parameter gradients,
+ * gradHead, gradTail, each optional), Adam, copy and soft update, parameter and optimizer-state export
+ * and import, over several shapes including one-row batches.
+ *
+ * <p>A backend module subclasses this class in its tests and supplies {@link #backend()} and
+ * {@link #tolerance()}. Values are compared norm-wise: {@code max|actual − expected| <= tolerance ·
+ * max|expected|} over each array.
+ */
+public abstract class AbstractBackendContractTest {
+    /** The backend under test. */
+    protected abstract Backend backend();
+
+    /** Norm-wise relative tolerance: about 1e-9 for a float64 backend, 1e-4 for a float32 one. */
+    protected abstract double tolerance();
+
+    /** The reference every backend is compared with. */
+    protected static Backend oracle() {
+        return Backends.named("java");
+    }
+
+    /** A network shape and a batch layout. */
+    protected record Shape(int inputDim, int[] hidden, int outputDim, int tailDim, int groups, int groupSize) {
+        NetworkSpec spec() {
+            return NetworkSpec.of(inputDim, hidden, outputDim);
+        }
+
+        int rows() {
+            return groups * groupSize;
+        }
+
+        int headDim() {
+            return inputDim - tailDim;
+        }
+
+        @Override
+        public String toString() {
+            return inputDim + "->" + Arrays.toString(hidden) + "->" + outputDim + " tail=" + tailDim + " groups="
+                    + groups + "x" + groupSize;
+        }
+    }
+
+    /** Shapes every test runs over: linear, policy-like, critic-like, one-row batches, an empty head. */
+    protected static Stream<Shape> shapes() {
+        return Stream.of(
+                new Shape(3, new int[0], 1, 0, 1, 1),
+                new Shape(5, new int[] {4}, 3, 1, 1, 1),
+                new Shape(5, new int[] {7}, 2, 2, 4, 3),
+                new Shape(6, new int[] {16, 16}, 1, 2, 5, 4),
+                new Shape(4, new int[] {8, 8, 8}, 6, 0, 9, 1),
+                new Shape(2, new int[] {3}, 1, 2, 2, 2),
+                new Shape(37, new int[] {64, 64}, 1, 8, 3, 11),
+                new Shape(29, new int[] {32, 32, 32}, 16, 0, 1, 1));
+    }
+
+    /** Random parameters with healthy activations (weights ~ N(0, 1.5/in), biases ~ N(0, 0.01)). */
+    protected static double[][] randomParameters(NetworkSpec spec, SplittableRandom rng) {
+        double[][] p = new double[2 * spec.layerCount()][];
+        for (int l = 0; l < spec.layerCount(); l++) {
+            int in = spec.layerInput(l);
+            int out = spec.layerOutput(l);
+            double scale = Math.sqrt(1.5 / in);
+            p[2 * l] = gaussian(rng, in * out, scale);
+            p[2 * l + 1] = gaussian(rng, out, 0.1);
+        }
+        return p;
+    }
+
+    /** {@code n} values {@code N(0, scale²)} from a simple Box–Muller transform. */
+    protected static double[] gaussian(SplittableRandom rng, int n, double scale) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            double u1 = 1.0 - rng.nextDouble();
+            double u2 = rng.nextDouble();
+            v[i] = scale * Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
+        }
+        return v;
+    }
+
+    /** {@code n} Gaussian values followed by {@code padding} NaNs, which a backend must not read. */
+    private static double[] padded(SplittableRandom rng, int n, int padding) {
+        double[] v = Arrays.copyOf(gaussian(rng, n, 1.0), n + padding);
+        Arrays.fill(v, n, n + padding, Double.NaN);
+        return v;
+    }
+
+    private Network[] pair(Shape shape, long seed) {
+        NetworkSpec spec = shape.spec();
+        double[][] params = randomParameters(spec, new SplittableRandom(seed));
+        Network expected = oracle().createNetwork(spec);
+        Network actual = backend().createNetwork(spec);
+        expected.importParameters(params);
+        actual.importParameters(params);
+        return new Network[] {expected, actual};
+    }
+
+    /** Fails unless {@code max|actual − expected| <= tolerance · max|expected|} over the first {@code n} values. */
+    protected void assertClose(String what, double[] expected, double[] actual, int n) {
+        double scale = Double.MIN_NORMAL;
+        for (int i = 0; i < n; i++) {
+            scale = Math.max(scale, Math.abs(expected[i]));
+        }
+        double limit = tolerance() * scale;
+        for (int i = 0; i < n; i++) {
+            double error = Math.abs(actual[i] - expected[i]);
+            if (!(error <= limit)) {
+                fail(what + "[" + i + "]: expected " + expected[i] + ", found " + actual[i] + " (error " + error
+                        + " > tolerance " + tolerance() + " x max|expected| " + scale + ")");
+            }
+        }
+    }
+
+    /** {@link #assertClose(String, double[], double[], int)} for every array of two parameter layouts. */
+    protected void assertClose(String what, double[][] expected, double[][] actual) {
+        assertEquals(expected.length, actual.length, what + ": number of arrays");
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i].length, actual[i].length, what + "[" + i + "]: length");
+            assertClose(what + "[" + i + "]", expected[i], actual[i], expected[i].length);
+        }
+    }
+
+    @Test
+    void backendHasAName() {
+        Backend backend = backend();
+        assertFalse(backend.name() == null || backend.name().isBlank(), "backend name must not be blank");
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void newNetworkHasZeroParameters(Shape shape) {
+        Network network = backend().createNetwork(shape.spec());
+        assertEquals(shape.spec(), network.spec());
+        double[][] params = network.exportParameters();
+        shape.spec().checkParameterLayout(params);
+        for (double[] array : params) {
+            for (double v : array) {
+                assertEquals(0.0, v, "a new network's parameters are zero");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void forwardMatchesOracle(Shape shape) {
+        Network[] nets = pair(shape, 11);
+        SplittableRandom rng = new SplittableRandom(12);
+        int rows = shape.rows();
+        int outDim = shape.outputDim();
+        double[] head = padded(rng, shape.groups() * shape.headDim(), 3);
+        double[] tail = shape.tailDim() == 0 ? null : padded(rng, rows * shape.tailDim(), 3);
+        double[][] outs = new double[2][];
+        for (int k = 0; k < 2; k++) {
+            Workspace ws = nets[k].newWorkspace(rows + 5);
+            assertEquals(rows + 5, ws.maxRows());
+            outs[k] = new double[rows * outDim + 4];
+            Arrays.fill(outs[k], rows * outDim, outs[k].length, 12345.0);
+            nets[k].forward(ws, head, tail, shape.tailDim(), shape.groups(), shape.groupSize(), outs[k]);
+            for (int i = rows * outDim; i < outs[k].length; i++) {
+                assertEquals(12345.0, outs[k][i], "forward must not write beyond rows x outputDim");
+            }
+        }
+        assertClose("grouped forward " + shape, outs[0], outs[1], rows * outDim);
+
+        // the plain forward of the explicitly concatenated input gives the same values
+        double[] input = concatenate(shape, head, tail);
+        double[] plain = new double[rows * outDim];
+        Workspace ws = nets[1].newWorkspace(rows);
+        nets[1].forward(ws, input, rows, plain);
+        assertClose("plain forward of the concatenated input " + shape, outs[0], plain, rows * outDim);
+    }
+
+    /** Input rows {@code concat(head[r / groupSize], tail[r])}. */
+    protected static double[] concatenate(Shape shape, double[] head, double[] tail) {
+        int rows = shape.rows();
+        int inputDim = shape.inputDim();
+        int headDim = shape.headDim();
+        int tailDim = shape.tailDim();
+        double[] input = new double[rows * inputDim];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(head, (r / shape.groupSize()) * headDim, input, r * inputDim, headDim);
+            if (tailDim > 0) {
+                System.arraycopy(tail, r * tailDim, input, r * inputDim + headDim, tailDim);
+            }
+        }
+        return input;
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void backwardMatchesOracle(Shape shape) {
+        Network[] nets = pair(shape, 21);
+        SplittableRandom rng = new SplittableRandom(22);
+        int rows = shape.rows();
+        int outDim = shape.outputDim();
+        double[] head = padded(rng, shape.groups() * shape.headDim(), 2);
+        double[] tail = shape.tailDim() == 0 ? null : padded(rng, rows * shape.tailDim(), 2);
+        double[] gradOut1 = padded(rng, rows * outDim, 2);
+        double[] gradOut2 = gaussian(rng, rows * outDim, 1.0);
+        double[][][] grads = new double[2][][];
+        double[][] gradHeads = new double[2][];
+        double[][] gradTails = new double[2][];
+        for (int k = 0; k < 2; k++) {
+            Network net = nets[k];
+            Workspace ws = net.newWorkspace(rows);
+            double[] out = new double[rows * outDim];
+            ParameterGradients g = net.newGradients();
+            net.forward(ws, head, tail, shape.tailDim(), shape.groups(), shape.groupSize(), out);
+            net.backward(ws, gradOut1, g, null, null);
+            // a second backward adds to the gradients and fills gradHead and gradTail (overwriting them)
+            gradHeads[k] = new double[shape.groups() * shape.headDim() + 2];
+            gradTails[k] = new double[rows * shape.tailDim() + 2];
+            Arrays.fill(gradHeads[k], 7.0);
+            Arrays.fill(gradTails[k], 7.0);
+            net.backward(ws, gradOut2, g, gradHeads[k], gradTails[k]);
+            grads[k] = g.export();
+            assertEquals(7.0, gradHeads[k][gradHeads[k].length - 1], "gradHead beyond groups x headDim is untouched");
+            assertEquals(7.0, gradTails[k][gradTails[k].length - 1], "gradTail beyond rows x tailDim is untouched");
+        }
+        assertClose("parameter gradients " + shape, grads[0], grads[1]);
+        assertClose("gradHead " + shape, gradHeads[0], gradHeads[1], shape.groups() * shape.headDim());
+        assertClose("gradTail " + shape, gradTails[0], gradTails[1], rows * shape.tailDim());
+
+        // each output is optional: input gradients alone, parameter gradients untouched
+        Network net = nets[1];
+        Workspace ws = net.newWorkspace(rows);
+        double[] out = new double[rows * outDim];
+        net.forward(ws, head, tail, shape.tailDim(), shape.groups(), shape.groupSize(), out);
+        double[] onlyTail = new double[rows * shape.tailDim()];
+        net.backward(ws, gradOut2, null, null, onlyTail);
+        assertClose("gradTail alone " + shape, gradTails[0], onlyTail, onlyTail.length);
+        double[] onlyHead = new double[shape.groups() * shape.headDim()];
+        net.backward(ws, gradOut2, null, onlyHead, null);
+        assertClose("gradHead alone " + shape, gradHeads[0], onlyHead, onlyHead.length);
+        ParameterGradients onlyParams = net.newGradients();
+        net.backward(ws, gradOut1, onlyParams, null, null);
+        net.backward(ws, gradOut2, onlyParams, null, null);
+        assertClose("parameter gradients alone " + shape, grads[0], onlyParams.export());
+        net.backward(ws, gradOut2, null, null, null);
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void oneWorkspaceServesBatchesOfEverySizeUpToItsMaximum(Shape shape) {
+        Network[] nets = pair(shape, 31);
+        SplittableRandom rng = new SplittableRandom(32);
+        int maxRows = shape.rows();
+        Workspace shared = nets[1].newWorkspace(maxRows);
+        for (int groups = shape.groups(); groups >= 1; groups = groups / 2) {
+            int rows = groups * shape.groupSize();
+            double[] head = gaussian(rng, groups * shape.headDim(), 1.0);
+            double[] tail = shape.tailDim() == 0 ? null : gaussian(rng, rows * shape.tailDim(), 1.0);
+            double[] gradOut = gaussian(rng, rows * shape.outputDim(), 1.0);
+            double[] expectedOut = new double[rows * shape.outputDim()];
+            double[] expectedTail = new double[rows * shape.tailDim()];
+            Workspace fresh = nets[0].newWorkspace(rows);
+            nets[0].forward(fresh, head, tail, shape.tailDim(), groups, shape.groupSize(), expectedOut);
+            nets[0].backward(fresh, gradOut, null, null, expectedTail);
+            double[] out = new double[rows * shape.outputDim()];
+            double[] gradTail = new double[rows * shape.tailDim()];
+            nets[1].forward(shared, head, tail, shape.tailDim(), groups, shape.groupSize(), out);
+            nets[1].backward(shared, gradOut, null, null, gradTail);
+            assertClose("forward with " + groups + " groups " + shape, expectedOut, out, out.length);
+            assertClose("gradTail with " + groups + " groups " + shape, expectedTail, gradTail, gradTail.length);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void forwardRejectsMoreRowsThanTheWorkspaceHolds(Shape shape) {
+        Network net = backend().createNetwork(shape.spec());
+        int rows = shape.rows();
+        double[] head = new double[shape.groups() * shape.headDim()];
+        double[] tail = new double[rows * shape.tailDim()];
+        double[] out = new double[rows * shape.outputDim()];
+        if (rows > 1) {
+            Workspace ws = net.newWorkspace(rows - 1);
+            assertThrows(IllegalArgumentException.class, () -> net.forward(ws, head,
+                    shape.tailDim() == 0 ? null : tail, shape.tailDim(), shape.groups(), shape.groupSize(), out));
+        }
+        Workspace big = net.newWorkspace(rows);
+        assertThrows(IllegalArgumentException.class, () -> net.forward(big, head,
+                shape.tailDim() == 0 ? null : tail, shape.tailDim(), shape.groups(), shape.groupSize(),
+                new double[rows * shape.outputDim() - 1]));
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void adamMatchesOracle(Shape shape) {
+        Network[] nets = pair(shape, 41);
+        Optimizer[] adams = {nets[0].newAdam(), nets[1].newAdam()};
+        int rows = shape.rows();
+        double[] learningRates = {1e-2, 3e-3, 1e-3, 5e-3};
+        for (int step = 0; step < learningRates.length; step++) {
+            SplittableRandom rng = new SplittableRandom(42 + step);
+            double[] head = gaussian(rng, shape.groups() * shape.headDim(), 1.0);
+            double[] tail = shape.tailDim() == 0 ? null : gaussian(rng, rows * shape.tailDim(), 1.0);
+            double[] gradOut = gaussian(rng, rows * shape.outputDim(), 1.0);
+            for (int k = 0; k < 2; k++) {
+                Workspace ws = nets[k].newWorkspace(rows);
+                ParameterGradients g = nets[k].newGradients();
+                nets[k].forward(ws, head, tail, shape.tailDim(), shape.groups(), shape.groupSize(),
+                        new double[rows * shape.outputDim()]);
+                nets[k].backward(ws, gradOut, g, null, null);
+                adams[k].step(g, learningRates[step]);
+            }
+            assertClose("parameters after Adam step " + (step + 1) + " " + shape, nets[0].exportParameters(),
+                    nets[1].exportParameters());
+        }
+        AdamState expected = adams[0].exportState();
+        AdamState actual = adams[1].exportState();
+        assertEquals(expected.steps(), actual.steps(), "Adam steps");
+        assertClose("Adam first moment " + shape, expected.firstMoment(), actual.firstMoment());
+        assertClose("Adam second moment " + shape, expected.secondMoment(), actual.secondMoment());
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void adamStateRoundTripsAndContinuesIdentically(Shape shape) {
+        NetworkSpec spec = shape.spec();
+        double[][] params = randomParameters(spec, new SplittableRandom(51));
+        Network net = backend().createNetwork(spec);
+        net.importParameters(params);
+        Optimizer adam = net.newAdam();
+        SplittableRandom rng = new SplittableRandom(52);
+        int rows = shape.rows();
+        double[] input = gaussian(rng, rows * shape.inputDim(), 1.0);
+        double[] gradOut = gaussian(rng, rows * shape.outputDim(), 1.0);
+        Workspace ws = net.newWorkspace(rows);
+        ParameterGradients g = net.newGradients();
+        net.forward(ws, input, rows, new double[rows * shape.outputDim()]);
+        net.backward(ws, gradOut, g, null, null);
+        adam.step(g, 1e-2);
+        adam.step(g, 1e-2);
+        AdamState state = adam.exportState();
+        assertEquals(2, state.steps());
+
+        // exported state is a copy
+        state.firstMoment()[0][0] += 1.0;
+        assertFalse(adam.exportState().firstMoment()[0][0] == state.firstMoment()[0][0],
+                "exportState must return a copy");
+        state.firstMoment()[0][0] -= 1.0;
+
+        Network twin = backend().createNetwork(spec);
+        twin.copyParametersFrom(net);
+        Optimizer twinAdam = twin.newAdam();
+        twinAdam.importState(state);
+        adam.step(g, 1e-2);
+        twinAdam.step(g, 1e-2);
+        assertClose("parameters after imported Adam state", net.exportParameters(), twin.exportParameters());
+        assertEquals(3, twinAdam.exportState().steps());
+
+        AdamState before = twinAdam.exportState();
+        double[][] wrong = Arrays.copyOf(before.firstMoment(), before.firstMoment().length - 1);
+        assertThrows(IllegalArgumentException.class,
+                () -> twinAdam.importState(new AdamState(5, wrong, before.secondMoment())));
+        AdamState after = twinAdam.exportState();
+        assertEquals(before.steps(), after.steps(), "a rejected import leaves the steps");
+        assertClose("first moment after a rejected import", before.firstMoment(), after.firstMoment());
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void softUpdateAndCopyMatchOracle(Shape shape) {
+        NetworkSpec spec = shape.spec();
+        double[][] targetParams = randomParameters(spec, new SplittableRandom(61));
+        double[][] sourceParams = randomParameters(spec, new SplittableRandom(62));
+        double[][][] results = new double[2][][];
+        Backend[] backends = {oracle(), backend()};
+        for (int k = 0; k < 2; k++) {
+            Network target = backends[k].createNetwork(spec);
+            Network source = backends[k].createNetwork(spec);
+            target.importParameters(targetParams);
+            source.importParameters(sourceParams);
+            target.softUpdateFrom(source, 5e-3);
+            target.softUpdateFrom(source, 0.25);
+            results[k] = target.exportParameters();
+            assertClose("source after being read by a soft update", sourceParams, source.exportParameters());
+
+            // the updated parameters are the ones forward uses
+            Network copy = backends[k].createNetwork(spec);
+            copy.copyParametersFrom(target);
+            assertClose("copyParametersFrom", results[k], copy.exportParameters());
+            int rows = shape.rows();
+            double[] input = gaussian(new SplittableRandom(63), rows * shape.inputDim(), 1.0);
+            double[] a = new double[rows * shape.outputDim()];
+            double[] b = new double[rows * shape.outputDim()];
+            target.forward(target.newWorkspace(rows), input, rows, a);
+            copy.forward(copy.newWorkspace(rows), input, rows, b);
+            assertClose("forward of a copied network", a, b, a.length);
+        }
+        assertClose("soft update " + shape, results[0], results[1]);
+
+        Network target = backend().createNetwork(spec);
+        Network source = backend().createNetwork(spec);
+        target.importParameters(targetParams);
+        source.importParameters(sourceParams);
+        target.softUpdateFrom(source, 1.0);
+        assertClose("soft update with tau = 1", sourceParams, target.exportParameters());
+        target.importParameters(targetParams);
+        target.softUpdateFrom(source, 0.0);
+        assertClose("soft update with tau = 0", targetParams, target.exportParameters());
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void parametersRoundTripAndExportIsACopy(Shape shape) {
+        NetworkSpec spec = shape.spec();
+        double[][] params = randomParameters(spec, new SplittableRandom(71));
+        Network net = backend().createNetwork(spec);
+        net.importParameters(params);
+        double[][] exported = net.exportParameters();
+        assertClose("exported parameters", params, exported);
+        exported[0][0] += 1.0;
+        assertClose("parameters after mutating an export", params, net.exportParameters());
+        params[0][0] += 1.0;
+        assertFalse(net.exportParameters()[0][0] == params[0][0], "importParameters must copy its argument");
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void importRejectsBadLayoutsAndChangesNothing(Shape shape) {
+        NetworkSpec spec = shape.spec();
+        double[][] params = randomParameters(spec, new SplittableRandom(81));
+        Network net = backend().createNetwork(spec);
+        net.importParameters(params);
+        double[][] before = net.exportParameters();
+
+        double[][] tooFew = Arrays.copyOf(params, params.length - 1);
+        double[][] shortLastBias = DeepCopy.of(params);
+        shortLastBias[params.length - 1] = new double[spec.outputDim() + 1];
+        double[][] nullWeight = DeepCopy.of(params);
+        nullWeight[0] = null;
+        double[][] longWeight = DeepCopy.of(params);
+        longWeight[0] = new double[params[0].length + 1];
+        for (double[][] bad : new double[][][] {null, tooFew, shortLastBias, nullWeight, longWeight}) {
+            assertThrows(IllegalArgumentException.class, () -> net.importParameters(bad));
+            assertClose("parameters after a rejected import", before, net.exportParameters());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void gradientsZeroScaleAndExport(Shape shape) {
+        Network[] nets = pair(shape, 91);
+        SplittableRandom rng = new SplittableRandom(92);
+        int rows = shape.rows();
+        double[] input = gaussian(rng, rows * shape.inputDim(), 1.0);
+        double[] gradOut = gaussian(rng, rows * shape.outputDim(), 1.0);
+        double[][][] exported = new double[2][][];
+        for (int k = 0; k < 2; k++) {
+            ParameterGradients g = nets[k].newGradients();
+            for (double[] array : g.export()) {
+                for (double v : array) {
+                    assertEquals(0.0, v, "new gradients are zero");
+                }
+            }
+            Workspace ws = nets[k].newWorkspace(rows);
+            nets[k].forward(ws, input, rows, new double[rows * shape.outputDim()]);
+            nets[k].backward(ws, gradOut, g, null, null);
+            g.scale(-0.5);
+            exported[k] = g.export();
+            exported[k][0][0] += 100.0;
+            assertFalse(g.export()[0][0] == exported[k][0][0], "export must return a copy");
+            exported[k][0][0] -= 100.0;
+            g.zero();
+            for (double[] array : g.export()) {
+                for (double v : array) {
+                    assertEquals(0.0, v, "zeroed gradients are zero");
+                }
+            }
+        }
+        shape.spec().checkParameterLayout(exported[1]);
+        assertClose("scaled gradients " + shape, exported[0], exported[1]);
+    }
+
+    @Test
+    void serviceLoaderFindsTheBackendUnderTest() {
+        String name = backend().name();
+        assertTrue(Backends.available().stream().anyMatch(n -> n.equalsIgnoreCase(name)),
+                "Backends.available() " + Backends.available() + " should list " + name);
+        assertEquals(name, Backends.named(name).name());
+    }
+
+    /** Deep copies of parameter layouts. */
+    private static final class DeepCopy {
+        static double[][] of(double[][] arrays) {
+            double[][] copy = new double[arrays.length][];
+            for (int i = 0; i < arrays.length; i++) {
+                copy[i] = arrays[i] == null ? null : arrays[i].clone();
+            }
+            return copy;
+        }
+    }
+}
