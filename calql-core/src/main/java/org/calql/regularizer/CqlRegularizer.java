@@ -136,6 +136,18 @@ public final class CqlRegularizer implements ConservativeRegularizer {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof CqlRegularizer r && Double.compare(r.temperature, temperature) == 0
+                && r.importanceSampling == importanceSampling && Double.compare(r.clipDiffMin, clipDiffMin) == 0
+                && Double.compare(r.clipDiffMax, clipDiffMax) == 0 && r.calibration.equals(calibration);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(temperature, importanceSampling, clipDiffMin, clipDiffMax, calibration);
+    }
+
+    @Override
     public String toString() {
         return "CqlRegularizer[temperature=" + temperature + ", importanceSampling=" + importanceSampling
                 + ", clipDiff=[" + clipDiffMin + ", " + clipDiffMax + "], calibration=" + calibration + "]";
