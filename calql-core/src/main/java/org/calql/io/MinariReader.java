@@ -1,0 +1,215 @@
+package org.calql.io;
+
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.calql.data.OfflineDataset;
+
+/**
+ * Reads a Minari {@code main_data.hdf5} file into an {@link OfflineDataset}.
+ *
+ * <p>Layout: one group {@code episode_i} per episode ({@code i = 0, 1, ...}; read in order of
+ * {@code i}), each with {@code observations [T + 1, S]}, {@code actions [T, A]}, {@code rewards [T]},
+ * {@code terminations [T]} and {@code truncations [T]} ({@code [T, 1]} is accepted for per-step keys);
+ * other keys ({@code infos/*}) are ignored. Observations must be a Box space stored as one dataset;
+ * a Dict observation space (a group) is rejected with a clear error.
+ *
+ * <p>Semantics: every step is kept; step {@code t} goes from {@code observations[t]} to
+ * {@code observations[t + 1]}; it is terminal ({@code done = 1}) only if {@code terminations[t]}, so
+ * truncated steps bootstrap; the episode ends at its last step (and at any terminated or truncated
+ * step).
+ */
+public final class MinariReader {
+    private static final Pattern EPISODE = Pattern.compile("episode_(\\d+)");
+    private static final String LAYOUT = "a Minari episode needs observations, actions, rewards, terminations "
+            + "and truncations";
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    private MinariReader() {
+    }
+
+    /**
+     * Reads {@code file}.
+     *
+     * @param file a Minari {@code main_data.hdf5} file
+     * @return every step of every episode, episodes in order of their index
+     * @throws DatasetFormatException if the file is not HDF5, is truncated, has no {@code episode_i}
+     *     group, or an episode breaks the layout (a missing key, a wrong rank, lengths that disagree,
+     *     widths that differ between episodes, an empty episode, a NaN or infinite value, a flag that is
+     *     not 0/1); the message names the file, key, value and rule
+     * @throws IOException if the file cannot be read
+     */
+    public static OfflineDataset read(Path file) throws IOException {
+        try (Hdf5Source source = Hdf5Source.open(file)) {
+            return read(source);
+        }
+    }
+
+    /** Names of the {@code episode_i} groups of the root, in order of {@code i}; empty if none. */
+    static List<String> episodeGroups(Hdf5Source source) throws DatasetFormatException {
+        List<long[]> ids = new ArrayList<>();
+        List<String> names = source.childNames("");
+        for (String name : names) {
+            Matcher m = EPISODE.matcher(name);
+            if (m.matches()) {
+                Node node = source.node(name);
+                if (!(node instanceof Group)) {
+                    throw new DatasetFormatException(source.file(), name, "is a dataset; a Minari episode must be "
+                            + "a group holding observations, actions, rewards, terminations and truncations");
+                }
+                String digits = m.group(1);
+                long id = digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
+                ids.add(new long[] {id, names.indexOf(name)});
+            }
+        }
+        ids.sort((a, b) -> Long.compare(a[0], b[0]));
+        List<String> ordered = new ArrayList<>(ids.size());
+        for (long[] id : ids) {
+            ordered.add(names.get((int) id[1]));
+        }
+        return ordered;
+    }
+
+    static OfflineDataset read(Hdf5Source source) throws DatasetFormatException {
+        Path file = source.file();
+        List<String> groups = episodeGroups(source);
+        if (groups.isEmpty()) {
+            throw new DatasetFormatException(file, null, "has no episode_i groups; a Minari main_data.hdf5 holds "
+                    + "one group per episode (found keys: " + source.childNames("") + ")");
+        }
+        List<Episode> episodes = new ArrayList<>(groups.size());
+        long total = 0;
+        Episode first = null;
+        for (String group : groups) {
+            Episode episode = Episode.open(source, group);
+            if (first == null) {
+                first = episode;
+            } else {
+                if (episode.observations.cols() != first.observations.cols()) {
+                    throw episode.observations.error("has shape " + episode.observations.shape() + " but "
+                            + first.observations.key() + " has " + first.observations.shape()
+                            + "; every episode must have the same observation width");
+                }
+                if (episode.actions.cols() != first.actions.cols()) {
+                    throw episode.actions.error("has shape " + episode.actions.shape() + " but "
+                            + first.actions.key() + " has " + first.actions.shape()
+                            + "; every episode must have the same action width");
+                }
+            }
+            episodes.add(episode);
+            total += episode.steps;
+        }
+        int obsDim = first.observations.cols();
+        int actDim = first.actions.cols();
+        if (total * obsDim > MAX_ARRAY || total * actDim > MAX_ARRAY) {
+            throw new DatasetFormatException(file, null, "has " + total + " steps of observation width " + obsDim
+                    + " and action width " + actDim + ", more than a Java float array can hold");
+        }
+        int size = (int) total;
+        float[] obs = new float[size * obsDim];
+        float[] nextObs = new float[size * obsDim];
+        float[] act = new float[size * actDim];
+        float[] rew = new float[size];
+        boolean[] terminals = new boolean[size];
+        boolean[] episodeEnds = new boolean[size];
+        int base = 0;
+        for (Episode episode : episodes) {
+            episode.readInto(base, obsDim, actDim, obs, nextObs, act, rew, terminals, episodeEnds);
+            base += episode.steps;
+        }
+        return OfflineDataset.fromArrays(obsDim, actDim, obs, act, rew, nextObs, terminals, episodeEnds);
+    }
+
+    /** One validated {@code episode_i} group. */
+    private static final class Episode {
+        final int steps;
+        final Hdf5Column observations;
+        final Hdf5Column actions;
+        final Hdf5Column rewards;
+        final Hdf5Column terminations;
+        final Hdf5Column truncations;
+
+        private Episode(int steps, Hdf5Column observations, Hdf5Column actions, Hdf5Column rewards,
+                Hdf5Column terminations, Hdf5Column truncations) {
+            this.steps = steps;
+            this.observations = observations;
+            this.actions = actions;
+            this.rewards = rewards;
+            this.terminations = terminations;
+            this.truncations = truncations;
+        }
+
+        static Episode open(Hdf5Source source, String group) throws DatasetFormatException {
+            String obsKey = group + "/observations";
+            Node obsNode = source.node(obsKey);
+            if (obsNode instanceof Group) {
+                throw new DatasetFormatException(source.file(), obsKey, "is a group (a Dict observation space, keys "
+                        + source.childNames(obsKey) + "); only Box observations stored as one [T + 1, "
+                        + "observationDim] dataset are supported");
+            }
+            Hdf5Column rewards = source.requireColumn(group + "/rewards", LAYOUT)
+                    .requireVector("rewards must have shape [T] or [T, 1]");
+            int steps = rewards.rows();
+            String perStep = "'" + rewards.key() + "' has " + steps + "; a Minari episode needs T steps of actions, "
+                    + "rewards, terminations and truncations and T + 1 observations";
+            Hdf5Column observations = source.requireColumn(obsKey, LAYOUT)
+                    .requireMatrix("observations must have shape [T + 1, observationDim]");
+            observations.requireRows(steps + 1, perStep);
+            Hdf5Column actions = source.requireColumn(group + "/actions", LAYOUT)
+                    .requireMatrix("actions must have shape [T, actionDim] (continuous actions)");
+            actions.requireRows(steps, perStep);
+            Hdf5Column terminations = source.requireColumn(group + "/terminations", LAYOUT)
+                    .requireVector("terminations must have shape [T] or [T, 1]");
+            terminations.requireRows(steps, perStep);
+            Hdf5Column truncations = source.requireColumn(group + "/truncations", LAYOUT)
+                    .requireVector("truncations must have shape [T] or [T, 1]");
+            truncations.requireRows(steps, perStep);
+            return new Episode(steps, observations, actions, rewards, terminations, truncations);
+        }
+
+        void readInto(int base, int obsDim, int actDim, float[] obs, float[] nextObs, float[] act, float[] rew,
+                boolean[] terminals, boolean[] episodeEnds) throws DatasetFormatException {
+            int last = steps;
+            observations.stream((row0, nRows, col0, nCols, values) -> {
+                int k = 0;
+                for (int i = 0; i < nRows; i++) {
+                    int t = row0 + i;
+                    for (int j = 0; j < nCols; j++) {
+                        float v = observations.toFiniteFloat(values[k++], t, col0 + j);
+                        if (t < last) {
+                            obs[(base + t) * obsDim + col0 + j] = v;
+                        }
+                        if (t > 0) {
+                            nextObs[(base + t - 1) * obsDim + col0 + j] = v;
+                        }
+                    }
+                }
+            });
+            actions.stream((row0, nRows, col0, nCols, values) -> {
+                int k = 0;
+                for (int i = 0; i < nRows; i++) {
+                    int t = row0 + i;
+                    for (int j = 0; j < nCols; j++) {
+                        act[(base + t) * actDim + col0 + j] = actions.toFiniteFloat(values[k++], t, col0 + j);
+                    }
+                }
+            });
+            rewards.stream((row0, nRows, col0, nCols, values) -> {
+                for (int i = 0; i < nRows; i++) {
+                    rew[base + row0 + i] = rewards.toFiniteFloat(values[i * nCols], row0 + i, 0);
+                }
+            });
+            boolean[] terminated = terminations.readBooleans();
+            boolean[] truncated = truncations.readBooleans();
+            for (int t = 0; t < steps; t++) {
+                terminals[base + t] = terminated[t];
+                episodeEnds[base + t] = terminated[t] || truncated[t] || t == steps - 1;
+            }
+        }
+    }
+}

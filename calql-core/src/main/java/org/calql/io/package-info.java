@@ -1,0 +1,19 @@
+/**
+ * Pure-Java readers for offline-RL datasets stored as HDF5, built on jHDF (no Python, no native HDF5).
+ *
+ * <ul>
+ *   <li>{@link org.calql.io.D4rlReader}: D4RL files, with the semantics of D4RL's
+ *       {@code qlearning_dataset} (last row and timeout rows dropped).</li>
+ *   <li>{@link org.calql.io.MinariReader}: Minari {@code main_data.hdf5} files, one group per
+ *       episode, every step kept, truncated steps bootstrapping.</li>
+ *   <li>{@link org.calql.io.DatasetLoader} and {@link org.calql.io.DatasetFormat}: the front door,
+ *       with format detection.</li>
+ * </ul>
+ *
+ * <p>Readers return an {@link org.calql.data.OfflineDataset} whose observations, actions and rewards
+ * are flat primitive {@code float[]} arrays, filled chunk by chunk without an intermediate copy of the
+ * file. A file that is not HDF5, is truncated or breaks its layout raises a
+ * {@link org.calql.io.DatasetFormatException} that names the file, the key, the value or shape, and the
+ * rule.
+ */
+package org.calql.io;
