@@ -1,0 +1,84 @@
+package org.calql.nd4j;
+
+import org.calql.spi.ParameterGradients;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Parameter gradients of one {@link Nd4jNetwork} shape, in the network's flat layout (see
+ * {@link Nd4jLayout}), so that one gemm per layer adds both weight and bias gradients.
+ */
+final class Nd4jGradients implements ParameterGradients {
+    private final Nd4jLayout layout;
+    private final INDArray flat;
+    private final INDArray[] augmented;
+    private final Layer0[] layer0;
+
+    Nd4jGradients(Nd4jLayout layout) {
+        this.layout = layout;
+        this.flat = Nd4jLayout.floats(layout.size());
+        this.augmented = new INDArray[layout.layers()];
+        for (int l = 0; l < augmented.length; l++) {
+            augmented[l] = layout.augmented(flat, l);
+        }
+        this.layer0 = new Layer0[layout.in(0) + 1];
+    }
+
+    Nd4jLayout layout() {
+        return layout;
+    }
+
+    INDArray flat() {
+        return flat;
+    }
+
+    /** Augmented gradient {@code [out, in + 1]} of {@code layer}. */
+    INDArray augmented(int layer) {
+        return augmented[layer];
+    }
+
+    /** Views of layer 0's gradient split at {@code tailDim} (single-threaded, like every gradient use). */
+    Layer0 layer0(int tailDim) {
+        Layer0 v = layer0[tailDim];
+        if (v == null) {
+            v = new Layer0(layout, flat, tailDim);
+            layer0[tailDim] = v;
+        }
+        return v;
+    }
+
+    @Override
+    public void zero() {
+        flat.assign(0.0);
+    }
+
+    @Override
+    public double[][] export() {
+        float[] host = new float[layout.size()];
+        Nd4jLayout.beforeHostRead(flat);
+        Nd4jLayout.host(flat).get(0, host, 0, host.length);
+        return layout.fromFlat(host);
+    }
+
+    @Override
+    public void scale(double factor) {
+        flat.muli(factor);
+    }
+
+    /**
+     * Layer 0 of an augmented matrix split for grouped input: head columns {@code [out, headDim]},
+     * tail-plus-bias columns {@code [out, tailDim + 1]} and tail columns {@code [out, tailDim]}
+     * (null when {@code tailDim == 0}); null head when {@code headDim == 0}.
+     */
+    static final class Layer0 {
+        final INDArray head;
+        final INDArray tailAndBias;
+        final INDArray tail;
+
+        Layer0(Nd4jLayout layout, INDArray flat, int tailDim) {
+            int headDim = layout.in(0) - tailDim;
+            head = headDim == 0 ? null : layout.columns(flat, 0, 0, headDim);
+            tailAndBias = layout.columns(flat, 0, headDim, tailDim + 1);
+            tail = tailDim == 0 ? null : layout.columns(flat, 0, headDim, tailDim);
+        }
+    }
+}

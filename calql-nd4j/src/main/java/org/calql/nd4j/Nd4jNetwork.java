@@ -1,0 +1,432 @@
+package org.calql.nd4j;
+
+import java.nio.FloatBuffer;
+import org.calql.spi.Network;
+import org.calql.spi.NetworkSpec;
+import org.calql.spi.Optimizer;
+import org.calql.spi.ParameterGradients;
+import org.calql.spi.Workspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A fully connected ReLU network in float32 on ND4J (see {@link Network} for the contract and
+ * {@link Nd4jLayout} for where parameters live).
+ *
+ * <p>Per hidden layer the forward pass is one gemm into a preallocated f-order output (bias included
+ * through the ones column) and one in-place ReLU; backward is one gemm for the weight and bias
+ * gradients (skipped without gradients), one for the input gradient, and a sign-mask multiply. With
+ * grouped input, layer 0 multiplies the head once per group ({@code groups × h0}) and broadcasts it to
+ * the group's rows with a rank-1 gemm; backward sums the group's rows with a ones-vector gemm.
+ */
+final class Nd4jNetwork implements Network {
+    private final NetworkSpec spec;
+    private final Nd4jLayout layout;
+    private final INDArray params;
+    private final INDArray[] augmented;
+    private final INDArray[] weights;
+    private final Nd4jGradients.Layer0[] layer0;
+
+    Nd4jNetwork(NetworkSpec spec) {
+        this.spec = spec;
+        this.layout = new Nd4jLayout(spec);
+        this.params = Nd4jLayout.floats(layout.size());
+        int layers = layout.layers();
+        augmented = new INDArray[layers];
+        weights = new INDArray[layers];
+        for (int l = 0; l < layers; l++) {
+            augmented[l] = layout.augmented(params, l);
+            weights[l] = layout.weight(params, l);
+        }
+        layer0 = new Nd4jGradients.Layer0[layout.in(0) + 1];
+    }
+
+    Nd4jLayout layout() {
+        return layout;
+    }
+
+    /** The flat parameter buffer (the optimizer updates it in place). */
+    INDArray parameters() {
+        return params;
+    }
+
+    private synchronized Nd4jGradients.Layer0 layer0(int tailDim) {
+        Nd4jGradients.Layer0 v = layer0[tailDim];
+        if (v == null) {
+            v = new Nd4jGradients.Layer0(layout, params, tailDim);
+            layer0[tailDim] = v;
+        }
+        return v;
+    }
+
+    @Override
+    public NetworkSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Workspace newWorkspace(int maxRows) {
+        if (maxRows < 0) {
+            throw new IllegalArgumentException("maxRows must be non-negative, found " + maxRows);
+        }
+        return new Nd4jWorkspace(this, maxRows);
+    }
+
+    private Nd4jWorkspace own(Workspace workspace) {
+        if (!(workspace instanceof Nd4jWorkspace ws) || ws.network != this) {
+            throw new IllegalArgumentException("workspace must come from this network's newWorkspace, found "
+                    + (workspace == null ? "null" : workspace.getClass().getName()));
+        }
+        return ws;
+    }
+
+    Nd4jGradients ownGradients(ParameterGradients gradients) {
+        if (!(gradients instanceof Nd4jGradients g) || !g.layout().spec().equals(spec)) {
+            throw new IllegalArgumentException("gradients must come from newGradients() of an ND4J network with spec "
+                    + spec + ", found " + (gradients == null ? "null" : gradients.getClass().getName()));
+        }
+        return g;
+    }
+
+    // ---- forward -------------------------------------------------------------------------------
+
+    @Override
+    public void forward(Workspace workspace, double[] head, double[] tail, int tailDim, int groups, int groupSize,
+                        double[] out) {
+        Nd4jWorkspace ws = own(workspace);
+        int in = layout.in(0);
+        if (tailDim < 0 || tailDim > in) {
+            throw new IllegalArgumentException("tailDim must be in [0, " + in + "], found " + tailDim);
+        }
+        if (groups < 0) {
+            throw new IllegalArgumentException("groups must be non-negative, found " + groups);
+        }
+        if (groupSize < 1) {
+            throw new IllegalArgumentException("groupSize must be positive, found " + groupSize);
+        }
+        long rowsLong = (long) groups * groupSize;
+        if (rowsLong > ws.maxRows) {
+            throw new IllegalArgumentException("rows (groups × groupSize = " + rowsLong + ") must not exceed the workspace's "
+                    + "maxRows " + ws.maxRows);
+        }
+        int rows = (int) rowsLong;
+        int headDim = in - tailDim;
+        int outDim = layout.out(layout.layers() - 1);
+        requireLength("head", head, (long) groups * headDim);
+        requireLength("tail", tail, rowsLong * tailDim);
+        requireLength("out", out, rowsLong * outDim);
+
+        ws.last = null;
+        Nd4jWorkspace.Views v = ws.views(groups, groupSize, tailDim);
+        if (rows == 0) {
+            ws.last = v;
+            return;
+        }
+        var exec = Nd4j.getExecutioner();
+        if (v.grouped) {
+            loadGrouped(ws, v, head, tail);
+            Nd4jGradients.Layer0 w0 = layer0(tailDim);
+            Nd4j.gemm(v.input, w0.tailAndBias, v.z[0], false, true, 1.0, 0.0);
+            Nd4j.gemm(v.head, w0.head, v.headTerm, false, true, 1.0, 0.0);
+            Nd4j.gemm(v.onesColumn, v.headTermRow, v.z0Wide, false, false, 1.0, 1.0);
+        } else {
+            loadPlain(ws, v, head, tail);
+            Nd4j.gemm(v.input, augmented[0], v.z[0], false, true, 1.0, 0.0);
+        }
+        int last = layout.layers() - 1;
+        for (int l = 0; l < last; l++) {
+            exec.exec(new ScalarMax(v.z[l], null, v.z[l], 0.0));
+            v.onesTail[l].assign(1.0);
+            Nd4j.gemm(v.augmented[l], augmented[l + 1], v.z[l + 1], false, true, 1.0, 0.0);
+        }
+        // z[last] is f-order [rows, outDim] at the start of its buffer.
+        int n = rows * outDim;
+        float[] s = ws.scratch(n);
+        Nd4jLayout.beforeHostRead(ws.activations[last]);
+        ws.outputHost.get(0, s, 0, n);
+        for (int r = 0; r < rows; r++) {
+            int row = r * outDim;
+            for (int k = 0; k < outDim; k++) {
+                out[row + k] = s[r + rows * k];
+            }
+        }
+        ws.last = v;
+    }
+
+    /** Writes {@code [head[r / groupSize] | tail[r] | 1]} for every row, f-order, into the input buffer. */
+    private void loadPlain(Nd4jWorkspace ws, Nd4jWorkspace.Views v, double[] head, double[] tail) {
+        int rows = v.rows;
+        int headDim = v.headDim;
+        int tailDim = v.tailDim;
+        int width = headDim + tailDim + 1;
+        float[] s = ws.scratch(rows * width);
+        for (int r = 0; r < rows; r++) {
+            int h = (r / v.groupSize) * headDim;
+            for (int c = 0; c < headDim; c++) {
+                s[r + rows * c] = (float) head[h + c];
+            }
+            int t = r * tailDim;
+            for (int c = 0; c < tailDim; c++) {
+                s[r + rows * (headDim + c)] = (float) tail[t + c];
+            }
+            s[r + rows * (width - 1)] = 1f;
+        }
+        ws.inputHost.put(0, s, 0, rows * width);
+        Nd4jLayout.afterHostWrite(ws.input);
+    }
+
+    /** Writes {@code [tail[r] | 1]} (f-order) into the input buffer and {@code head} (f-order) into the head buffer. */
+    private void loadGrouped(Nd4jWorkspace ws, Nd4jWorkspace.Views v, double[] head, double[] tail) {
+        int rows = v.rows;
+        int tailDim = v.tailDim;
+        int width = tailDim + 1;
+        float[] s = ws.scratch(Math.max(rows * width, v.groups * v.headDim));
+        for (int r = 0; r < rows; r++) {
+            int t = r * tailDim;
+            for (int c = 0; c < tailDim; c++) {
+                s[r + rows * c] = (float) tail[t + c];
+            }
+            s[r + rows * tailDim] = 1f;
+        }
+        ws.inputHost.put(0, s, 0, rows * width);
+        Nd4jLayout.afterHostWrite(ws.input);
+        int groups = v.groups;
+        int headDim = v.headDim;
+        for (int g = 0; g < groups; g++) {
+            int h = g * headDim;
+            for (int c = 0; c < headDim; c++) {
+                s[g + groups * c] = (float) head[h + c];
+            }
+        }
+        ws.headHost.put(0, s, 0, groups * headDim);
+        Nd4jLayout.afterHostWrite(ws.head);
+    }
+
+    // ---- backward ------------------------------------------------------------------------------
+
+    @Override
+    public void backward(Workspace workspace, double[] gradOutput, ParameterGradients gradients, double[] gradHead,
+                         double[] gradTail) {
+        Nd4jWorkspace ws = own(workspace);
+        Nd4jWorkspace.Views v = ws.last;
+        if (v == null) {
+            throw new IllegalStateException("backward needs a forward pass through this workspace first");
+        }
+        Nd4jGradients g = gradients == null ? null : ownGradients(gradients);
+        int rows = v.rows;
+        int last = layout.layers() - 1;
+        int outDim = layout.out(last);
+        requireLength("gradOutput", gradOutput, (long) rows * outDim);
+        if (gradHead != null) {
+            requireLength("gradHead", gradHead, (long) v.groups * v.headDim);
+        }
+        if (gradTail != null) {
+            requireLength("gradTail", gradTail, (long) rows * v.tailDim);
+        }
+        boolean wantHead = gradHead != null && v.headDim > 0;
+        boolean wantTail = gradTail != null && v.tailDim > 0;
+        if (rows == 0 || (g == null && !wantHead && !wantTail)) {
+            return;
+        }
+        var exec = Nd4j.getExecutioner();
+
+        int n = rows * outDim;
+        float[] s = ws.scratch(n);
+        for (int r = 0; r < rows; r++) {
+            int row = r * outDim;
+            for (int k = 0; k < outDim; k++) {
+                s[r + rows * k] = (float) gradOutput[row + k];
+            }
+        }
+        ws.gradOutputHost.put(0, s, 0, n);
+        Nd4jLayout.afterHostWrite(ws.grad[last % 2]);
+
+        for (int l = last; l >= 1; l--) {
+            if (g != null) {
+                Nd4j.gemm(v.dz[l], v.augmented[l - 1], g.augmented(l), true, false, 1.0, 1.0);
+            }
+            Nd4j.gemm(v.dz[l], weights[l], v.dz[l - 1], false, false, 1.0, 0.0);
+            exec.exec(new Sign(v.z[l - 1], v.mask[l - 1]));
+            exec.exec(new MulOp(v.dz[l - 1], v.mask[l - 1], v.dz[l - 1]));
+        }
+
+        if (v.grouped) {
+            backwardGrouped(ws, v, g, wantHead ? gradHead : null, wantTail ? gradTail : null);
+        } else {
+            backwardPlain(ws, v, g, wantHead ? gradHead : null, wantTail ? gradTail : null);
+        }
+    }
+
+    private void backwardPlain(Nd4jWorkspace ws, Nd4jWorkspace.Views v, Nd4jGradients g, double[] gradHead,
+                               double[] gradTail) {
+        if (g != null) {
+            Nd4j.gemm(v.dz[0], v.input, g.augmented(0), true, false, 1.0, 1.0);
+        }
+        if (gradHead == null && gradTail == null) {
+            return;
+        }
+        Nd4j.gemm(v.dz[0], weights[0], v.gradInput, false, false, 1.0, 0.0);
+        int rows = v.rows;
+        int headDim = v.headDim;
+        int tailDim = v.tailDim;
+        int in = headDim + tailDim;
+        float[] s = ws.scratch(rows * in);
+        Nd4jLayout.beforeHostRead(ws.gradInput);
+        ws.gradInputHost.get(0, s, 0, rows * in);
+        if (gradHead != null) {
+            // Plain passes have groupSize 1 whenever the head is non-empty, so each row is its own group.
+            for (int r = 0; r < rows; r++) {
+                int h = r * headDim;
+                for (int c = 0; c < headDim; c++) {
+                    gradHead[h + c] = s[r + rows * c];
+                }
+            }
+        }
+        if (gradTail != null) {
+            for (int r = 0; r < rows; r++) {
+                int t = r * tailDim;
+                for (int c = 0; c < tailDim; c++) {
+                    gradTail[t + c] = s[r + rows * (headDim + c)];
+                }
+            }
+        }
+    }
+
+    private void backwardGrouped(Nd4jWorkspace ws, Nd4jWorkspace.Views v, Nd4jGradients g, double[] gradHead,
+                                 double[] gradTail) {
+        Nd4jGradients.Layer0 w0 = layer0(v.tailDim);
+        if (g != null || gradHead != null) {
+            // Sum each group's rows of dZ0: ones[groupSize]ᵀ · dZ0 viewed as [groupSize, groups·h0].
+            Nd4j.gemm(v.onesColumn, v.dz0Wide, v.headTermGradRow, true, false, 1.0, 0.0);
+        }
+        if (g != null) {
+            Nd4jGradients.Layer0 g0 = g.layer0(v.tailDim);
+            Nd4j.gemm(v.dz[0], v.input, g0.tailAndBias, true, false, 1.0, 1.0);
+            Nd4j.gemm(v.headTermGrad, v.head, g0.head, true, false, 1.0, 1.0);
+        }
+        if (gradHead != null) {
+            Nd4j.gemm(v.headTermGrad, w0.head, v.gradHead, false, false, 1.0, 0.0);
+            int groups = v.groups;
+            int headDim = v.headDim;
+            float[] s = ws.scratch(groups * headDim);
+            Nd4jLayout.beforeHostRead(ws.gradHeadInput);
+            ws.gradHeadInputHost.get(0, s, 0, groups * headDim);
+            for (int grp = 0; grp < groups; grp++) {
+                int h = grp * headDim;
+                for (int c = 0; c < headDim; c++) {
+                    gradHead[h + c] = s[grp + groups * c];
+                }
+            }
+        }
+        if (gradTail != null) {
+            Nd4j.gemm(v.dz[0], w0.tail, v.gradInput, false, false, 1.0, 0.0);
+            int rows = v.rows;
+            int tailDim = v.tailDim;
+            float[] s = ws.scratch(rows * tailDim);
+            Nd4jLayout.beforeHostRead(ws.gradInput);
+            ws.gradInputHost.get(0, s, 0, rows * tailDim);
+            for (int r = 0; r < rows; r++) {
+                int t = r * tailDim;
+                for (int c = 0; c < tailDim; c++) {
+                    gradTail[t + c] = s[r + rows * c];
+                }
+            }
+        }
+    }
+
+    // ---- parameters ----------------------------------------------------------------------------
+
+    @Override
+    public ParameterGradients newGradients() {
+        return new Nd4jGradients(layout);
+    }
+
+    @Override
+    public Optimizer newAdam() {
+        return new Nd4jAdam(this);
+    }
+
+    @Override
+    public void copyParametersFrom(Network source) {
+        Nd4jNetwork src = sameShape(source);
+        if (src == null) {
+            importParameters(source.exportParameters());
+        } else if (src != this) {
+            params.assign(src.params);
+        }
+    }
+
+    @Override
+    public void softUpdateFrom(Network source, double tau) {
+        if (!(tau >= 0 && tau <= 1)) {
+            throw new IllegalArgumentException("tau must be in [0, 1], found " + tau);
+        }
+        Nd4jNetwork src = sameShape(source);
+        INDArray other;
+        if (src != null) {
+            other = src.params;
+        } else {
+            double[][] p = source.exportParameters();
+            spec.checkParameterLayout(p);
+            float[] flat = new float[layout.size()];
+            layout.toFlat(p, flat);
+            other = Nd4jLayout.floats(layout.size());
+            Nd4jLayout.host(other).put(0, flat, 0, flat.length);
+            Nd4jLayout.afterHostWrite(other);
+        }
+        if (other == params) {
+            return;
+        }
+        params.muli(1 - tau);
+        Nd4j.getBlasWrapper().level1().axpy(params.length(), tau, other, params);
+    }
+
+    /** The source as an ND4J network, null if it is another backend's; fails if the spec differs. */
+    private Nd4jNetwork sameShape(Network source) {
+        if (source == null) {
+            throw new IllegalArgumentException("source network must not be null");
+        }
+        if (!source.spec().equals(spec)) {
+            throw new IllegalArgumentException("source network must have spec " + spec + ", found " + source.spec());
+        }
+        return source instanceof Nd4jNetwork n ? n : null;
+    }
+
+    @Override
+    public double[][] exportParameters() {
+        float[] host = new float[layout.size()];
+        Nd4jLayout.beforeHostRead(params);
+        Nd4jLayout.host(params).get(0, host, 0, host.length);
+        return layout.fromFlat(host);
+    }
+
+    @Override
+    public void importParameters(double[][] parameters) {
+        spec.checkParameterLayout(parameters);
+        float[] flat = new float[layout.size()];
+        layout.toFlat(parameters, flat);
+        FloatBuffer host = Nd4jLayout.host(params);
+        host.put(0, flat, 0, flat.length);
+        Nd4jLayout.afterHostWrite(params);
+    }
+
+    private static void requireLength(String name, double[] array, long needed) {
+        if (needed == 0) {
+            return;
+        }
+        if (array == null) {
+            throw new IllegalArgumentException(name + " must hold " + needed + " values, found null");
+        }
+        if (array.length < needed) {
+            throw new IllegalArgumentException(name + " must hold at least " + needed + " values, found " + array.length);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Nd4jNetwork" + spec;
+    }
+}

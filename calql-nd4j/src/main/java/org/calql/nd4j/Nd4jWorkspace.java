@@ -1,0 +1,210 @@
+package org.calql.nd4j;
+
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.calql.spi.Workspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Preallocated float buffers for passes of at most {@link #maxRows()} rows through one
+ * {@link Nd4jNetwork}, and f-order views of them for each pass shape, cached (least recently used,
+ * at most {@value #CACHED_SHAPES} shapes) so that steady-state passes allocate nothing.
+ *
+ * <p>Hidden activations are stored as f-order {@code [rows, width + 1]}: the last column holds ones so
+ * the next layer's gemm adds the bias, and the first {@code rows·width} floats are the plain
+ * activations.
+ */
+final class Nd4jWorkspace implements Workspace {
+    static final int CACHED_SHAPES = 16;
+
+    final Nd4jNetwork network;
+    final int maxRows;
+    final int layers;
+    final INDArray input;
+    final INDArray head;
+    final INDArray[] activations;
+    final INDArray headTerm;
+    final INDArray headTermGrad;
+    final INDArray ones;
+    final INDArray[] grad;
+    final INDArray mask;
+    final INDArray gradInput;
+    final INDArray gradHeadInput;
+    final FloatBuffer inputHost;
+    final FloatBuffer headHost;
+    final FloatBuffer outputHost;
+    final FloatBuffer gradOutputHost;
+    final FloatBuffer gradInputHost;
+    final FloatBuffer gradHeadInputHost;
+    float[] scratch = new float[0];
+
+    /** Views of the last forward pass, or null before the first one. */
+    Views last;
+
+    private final Map<Key, Views> cache = new LinkedHashMap<>(32, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, Views> eldest) {
+            return size() > CACHED_SHAPES;
+        }
+    };
+
+    Nd4jWorkspace(Nd4jNetwork network, int maxRows) {
+        this.network = network;
+        this.maxRows = maxRows;
+        Nd4jLayout layout = network.layout();
+        layers = layout.layers();
+        long rows = Math.max(1, maxRows);
+        int in = layout.in(0);
+        int h0 = layout.out(0);
+        int widest = 1;
+        int widestHidden = 1;
+        for (int l = 0; l < layers; l++) {
+            widest = Math.max(widest, layout.out(l));
+            if (l < layers - 1) {
+                widestHidden = Math.max(widestHidden, layout.out(l));
+            }
+        }
+        input = Nd4jLayout.floats(rows * (in + 1));
+        head = Nd4jLayout.floats(rows * in);
+        activations = new INDArray[layers];
+        for (int l = 0; l < layers; l++) {
+            activations[l] = Nd4jLayout.floats(rows * (layout.out(l) + (l < layers - 1 ? 1 : 0)));
+        }
+        headTerm = Nd4jLayout.floats(rows * h0);
+        headTermGrad = Nd4jLayout.floats(rows * h0);
+        ones = Nd4jLayout.floats(rows).assign(1.0);
+        grad = new INDArray[] {Nd4jLayout.floats(rows * widest), Nd4jLayout.floats(rows * widest)};
+        mask = Nd4jLayout.floats(rows * widestHidden);
+        gradInput = Nd4jLayout.floats(rows * in);
+        gradHeadInput = Nd4jLayout.floats(rows * in);
+        inputHost = Nd4jLayout.host(input);
+        headHost = Nd4jLayout.host(head);
+        outputHost = Nd4jLayout.host(activations[layers - 1]);
+        gradOutputHost = Nd4jLayout.host(grad[(layers - 1) % 2]);
+        gradInputHost = Nd4jLayout.host(gradInput);
+        gradHeadInputHost = Nd4jLayout.host(gradHeadInput);
+    }
+
+    @Override
+    public int maxRows() {
+        return maxRows;
+    }
+
+    /** A host scratch array of at least {@code length} floats (grows, never shrinks). */
+    float[] scratch(int length) {
+        if (scratch.length < length) {
+            scratch = new float[Math.max(length, scratch.length + scratch.length / 2)];
+        }
+        return scratch;
+    }
+
+    /** The views for a pass of {@code groups × groupSize} rows with a tail of {@code tailDim}. */
+    Views views(int groups, int groupSize, int tailDim) {
+        Key key = new Key(groups, groupSize, tailDim);
+        Views v = cache.get(key);
+        if (v == null) {
+            v = new Views(this, groups, groupSize, tailDim);
+            cache.put(key, v);
+        }
+        return v;
+    }
+
+    private record Key(int groups, int groupSize, int tailDim) {
+    }
+
+    /**
+     * F-order views of the workspace buffers for one pass shape. A pass is "grouped" when rows share a
+     * head ({@code groupSize > 1}) and the head is not empty: layer 0 then multiplies the head once
+     * per group and broadcasts it; otherwise the whole input row is assembled and multiplied at once.
+     */
+    static final class Views {
+        final int rows;
+        final int groups;
+        final int groupSize;
+        final int tailDim;
+        final int headDim;
+        final boolean grouped;
+
+        /** Plain: {@code [rows, in + 1]} input with ones; grouped: {@code [rows, tailDim + 1]} tail with ones. */
+        final INDArray input;
+        /** Grouped only: {@code [groups, headDim]}. */
+        final INDArray head;
+        /** Grouped only: head term {@code [groups, h0]}, as a row {@code [1, groups·h0]}, and its gradient. */
+        final INDArray headTerm;
+        final INDArray headTermRow;
+        final INDArray headTermGrad;
+        final INDArray headTermGradRow;
+        /** Grouped only: layer 0 pre-activation and its gradient as {@code [groupSize, groups·h0]}. */
+        final INDArray z0Wide;
+        final INDArray dz0Wide;
+        /** Grouped only: ones {@code [groupSize, 1]}. */
+        final INDArray onesColumn;
+        /** Plain: input gradient {@code [rows, in]}; grouped: tail gradient {@code [rows, tailDim]} (null if 0). */
+        final INDArray gradInput;
+        /** Grouped only: head gradient {@code [groups, headDim]}. */
+        final INDArray gradHead;
+
+        /** Per layer: output {@code [rows, out]} (post-ReLU for hidden layers). */
+        final INDArray[] z;
+        /** Per hidden layer: output with its ones column {@code [rows, out + 1]}. */
+        final INDArray[] augmented;
+        /** Per hidden layer: the ones column as a vector of {@code rows}. */
+        final INDArray[] onesTail;
+        /** Per layer: gradient with respect to the layer's output {@code [rows, out]}. */
+        final INDArray[] dz;
+        /** Per hidden layer: scratch {@code [rows, out]} for the ReLU mask. */
+        final INDArray[] mask;
+
+        Views(Nd4jWorkspace ws, int groups, int groupSize, int tailDim) {
+            Nd4jLayout layout = ws.network.layout();
+            int in = layout.in(0);
+            int h0 = layout.out(0);
+            this.rows = groups * groupSize;
+            this.groups = groups;
+            this.groupSize = groupSize;
+            this.tailDim = tailDim;
+            this.headDim = in - tailDim;
+            this.grouped = groupSize > 1 && headDim > 0;
+            int layers = ws.layers;
+            z = new INDArray[layers];
+            augmented = new INDArray[layers];
+            onesTail = new INDArray[layers];
+            dz = new INDArray[layers];
+            mask = new INDArray[layers];
+            if (rows == 0) {
+                input = head = headTerm = headTermRow = headTermGrad = headTermGradRow = null;
+                z0Wide = dz0Wide = onesColumn = gradInput = gradHead = null;
+                return;
+            }
+            for (int l = 0; l < layers; l++) {
+                int out = layout.out(l);
+                z[l] = Nd4jLayout.fView(ws.activations[l], 0, rows, out);
+                dz[l] = Nd4jLayout.fView(ws.grad[l % 2], 0, rows, out);
+                if (l < layers - 1) {
+                    augmented[l] = Nd4jLayout.fView(ws.activations[l], 0, rows, out + 1);
+                    onesTail[l] = Nd4jLayout.vector(ws.activations[l], (long) rows * out, rows);
+                    mask[l] = Nd4jLayout.fView(ws.mask, 0, rows, out);
+                }
+            }
+            if (grouped) {
+                input = Nd4jLayout.fView(ws.input, 0, rows, tailDim + 1);
+                head = Nd4jLayout.fView(ws.head, 0, groups, headDim);
+                headTerm = Nd4jLayout.fView(ws.headTerm, 0, groups, h0);
+                headTermRow = Nd4jLayout.fView(ws.headTerm, 0, 1, (long) groups * h0);
+                headTermGrad = Nd4jLayout.fView(ws.headTermGrad, 0, groups, h0);
+                headTermGradRow = Nd4jLayout.fView(ws.headTermGrad, 0, 1, (long) groups * h0);
+                z0Wide = Nd4jLayout.fView(ws.activations[0], 0, groupSize, (long) groups * h0);
+                dz0Wide = Nd4jLayout.fView(ws.grad[0], 0, groupSize, (long) groups * h0);
+                onesColumn = Nd4jLayout.fView(ws.ones, 0, groupSize, 1);
+                gradInput = tailDim == 0 ? null : Nd4jLayout.fView(ws.gradInput, 0, rows, tailDim);
+                gradHead = Nd4jLayout.fView(ws.gradHeadInput, 0, groups, headDim);
+            } else {
+                input = Nd4jLayout.fView(ws.input, 0, rows, in + 1);
+                head = headTerm = headTermRow = headTermGrad = headTermGradRow = null;
+                z0Wide = dz0Wide = onesColumn = gradHead = null;
+                gradInput = Nd4jLayout.fView(ws.gradInput, 0, rows, in);
+            }
+        }
+    }
+}

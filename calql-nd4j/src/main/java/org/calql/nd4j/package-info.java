@@ -1,0 +1,16 @@
+/**
+ * The ND4J backend for calql networks: float32 on ND4J's native CPU library (CUDA by swapping the
+ * native artifact, untested).
+ *
+ * <p>{@link org.calql.nd4j.Nd4jBackendProvider} registers the backend under the name {@code nd4j}
+ * with rank 10, so {@link org.calql.spi.Backends#best()} prefers it to the plain-Java one; the native
+ * library loads on {@link org.calql.nd4j.Nd4jBackendProvider#create()}, not when the provider is found.
+ *
+ * <p>How it is fast: all parameters of a network live in one flat float buffer, each layer as an
+ * augmented f-order matrix {@code [W | b]} of shape {@code [out, in + 1]}; activations are f-order
+ * {@code [rows, width + 1]} with a trailing column of ones, so one {@code Nd4j.gemm} into a
+ * preallocated output does a layer's product and bias, and one gemm gives its weight and bias
+ * gradients. Buffers are sized once per {@link org.calql.spi.Workspace}; fewer rows use cached views.
+ * Host {@code double[]} arrays are converted at the boundaries through reused {@code float[]} scratch.
+ */
+package org.calql.nd4j;

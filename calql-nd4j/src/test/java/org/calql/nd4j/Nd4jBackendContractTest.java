@@ -1,0 +1,18 @@
+package org.calql.nd4j;
+
+import org.calql.spi.AbstractBackendContractTest;
+import org.calql.spi.Backend;
+
+/** The shared backend contract on the ND4J backend, against the plain-Java oracle, with float32 tolerance. */
+class Nd4jBackendContractTest extends AbstractBackendContractTest {
+    @Override
+    protected Backend backend() {
+        return Nd4jBackend.create();
+    }
+
+    /** Float32: the tolerance the contract documents for a float32 backend. */
+    @Override
+    protected double tolerance() {
+        return 1e-4;
+    }
+}
