@@ -16,17 +16,34 @@ public final class Backends {
     }
 
     /**
-     * The backend named by {@code -Dcalql.backend}, else the highest-ranked one on the class path
-     * (ND4J when {@code calql-nd4j} is present, else plain Java).
+     * The backend named by {@code -Dcalql.backend} (which must start), else the highest-ranked one on the
+     * class path that starts (ND4J when {@code calql-nd4j} and natives for this platform are present, else
+     * plain Java). A higher-ranked backend that fails to start, e.g. for missing natives, is skipped with a
+     * one-line note on standard error.
      */
     public static Backend best() {
         String chosen = System.getProperty(PROPERTY);
         if (chosen != null && !chosen.isBlank()) {
             return named(chosen);
         }
-        return providers().stream().max(Comparator.comparingInt(BackendProvider::rank))
-                .orElseThrow(() -> new IllegalStateException("no calql backend on the class path"))
-                .create();
+        List<BackendProvider> ranked = new ArrayList<>(providers());
+        ranked.sort(Comparator.comparingInt(BackendProvider::rank).reversed());
+        RuntimeException first = null;
+        for (BackendProvider p : ranked) {
+            try {
+                return p.create();
+            } catch (RuntimeException | LinkageError e) {
+                System.err.println("calql: backend '" + p.name() + "' could not start (" + e.getMessage()
+                        + "); trying the next one. Set -D" + PROPERTY + "=NAME to choose.");
+                if (first == null) {
+                    first = new IllegalStateException("backend '" + p.name() + "' could not start", e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        throw new IllegalStateException("no calql backend on the class path");
     }
 
     /**
