@@ -66,7 +66,7 @@ public final class CalQlConfig {
         this.policyLr = b.policyLr;
         this.alphaMultiplier = b.alphaMultiplier;
         this.autoEntropy = b.autoEntropy;
-        this.targetEntropy = Double.isNaN(b.targetEntropy) ? -b.actionDim : b.targetEntropy;
+        this.targetEntropy = b.targetEntropySet ? b.targetEntropy : -b.actionDim;
         this.initLogAlpha = b.initLogAlpha;
         this.backupEntropy = b.backupEntropy;
         this.logStdMultiplier = b.logStdMultiplier;
@@ -107,6 +107,7 @@ public final class CalQlConfig {
         b.alphaMultiplier = alphaMultiplier;
         b.autoEntropy = autoEntropy;
         b.targetEntropy = targetEntropy;
+        b.targetEntropySet = true;
         b.initLogAlpha = initLogAlpha;
         b.backupEntropy = backupEntropy;
         b.logStdMultiplier = logStdMultiplier;
@@ -199,7 +200,7 @@ public final class CalQlConfig {
         return autoEntropy;
     }
 
-    /** Target entropy of the temperature loss; default {@code −actionDim}. */
+    /** Target entropy of the temperature loss; default (when never set) {@code −actionDim}. */
     public double targetEntropy() {
         return targetEntropy;
     }
@@ -370,6 +371,7 @@ public final class CalQlConfig {
         private double alphaMultiplier = 1.0;
         private boolean autoEntropy = true;
         private double targetEntropy = Double.NaN;
+        private boolean targetEntropySet;
         private double initLogAlpha = 0.0;
         private boolean backupEntropy = false;
         private double logStdMultiplier = 1.0;
@@ -478,9 +480,10 @@ public final class CalQlConfig {
             return this;
         }
 
-        /** Target entropy of the temperature loss; default {@code −actionDim}. */
+        /** Target entropy of the temperature loss; default (when never set) {@code −actionDim}. */
         public Builder targetEntropy(double targetEntropy) {
             this.targetEntropy = targetEntropy;
+            this.targetEntropySet = true;
             return this;
         }
 
@@ -588,7 +591,9 @@ public final class CalQlConfig {
             Checks.positiveFinite("qfLr", qfLr);
             Checks.positiveFinite("policyLr", policyLr);
             Checks.nonNegativeFinite("alphaMultiplier", alphaMultiplier);
-            Checks.finiteOrDefault("targetEntropy", targetEntropy);
+            if (targetEntropySet) {
+                Checks.finite("targetEntropy", targetEntropy);
+            }
             Checks.finite("initLogAlpha", initLogAlpha);
             Checks.finite("logStdMultiplier", logStdMultiplier);
             Checks.finite("logStdOffset", logStdOffset);

@@ -43,12 +43,6 @@ final class Checks {
         }
     }
 
-    static void finiteOrDefault(String field, double value) {
-        if (Double.isInfinite(value)) {
-            throw new IllegalArgumentException(field + " must be finite (or unset for the default), found " + value);
-        }
-    }
-
     static void positiveFinite(String field, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {
             throw new IllegalArgumentException(field + " must be positive and finite, found " + value);
