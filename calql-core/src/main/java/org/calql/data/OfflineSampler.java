@@ -51,29 +51,8 @@ public final class OfflineSampler implements TransitionSampler {
         int actDim = d.actionDim();
         int n = d.size();
         Sampling.checkBatch(batch, fromRow, rows, obsDim, actDim, n, "offline dataset");
-        double[] mean = normalizer == null ? null : normalizer.meanOrNull();
-        double[] inverseStd = normalizer == null ? null : normalizer.inverseStdArray();
-        float[] obs = d.observationArray();
-        float[] next = d.nextObservationArray();
-        float[] act = d.actionArray();
-        float[] rew = data.rewardArray();
-        boolean[] term = d.terminalArray();
-        double[] rtg = data.returnsToGoArray();
-        double[] bObs = batch.observations();
-        double[] bNext = batch.nextObservations();
-        double[] bAct = batch.actions();
-        double[] bRew = batch.rewards();
-        double[] bDone = batch.dones();
-        double[] bRef = batch.returnsToGo();
-        int end = fromRow + rows;
-        for (int row = fromRow; row < end; row++) {
-            int t = random.nextInt(n);
-            Sampling.copyRow(obs, t, bObs, row, obsDim, mean, inverseStd);
-            Sampling.copyRow(next, t, bNext, row, obsDim, mean, inverseStd);
-            Sampling.copyRow(act, t, bAct, row, actDim, null, null);
-            bRew[row] = rew[t];
-            bDone[row] = term[t] ? 1.0 : 0.0;
-            bRef[row] = rtg[t];
-        }
+        Sampling.drawUniform(batch, fromRow, rows, random, n, obsDim, actDim, d.observationArray(),
+                d.nextObservationArray(), d.actionArray(), data.rewardArray(), d.terminalArray(),
+                data.returnsToGoArray(), normalizer);
     }
 }

@@ -50,29 +50,8 @@ public final class ReplaySampler implements TransitionSampler {
         int actDim = buffer.actionDim();
         int n = buffer.size();
         Sampling.checkBatch(batch, fromRow, rows, obsDim, actDim, n, "replay buffer");
-        double[] mean = normalizer == null ? null : normalizer.meanOrNull();
-        double[] inverseStd = normalizer == null ? null : normalizer.inverseStdArray();
-        float[] obs = buffer.observationArray();
-        float[] next = buffer.nextObservationArray();
-        float[] act = buffer.actionArray();
-        float[] rew = buffer.rewardArray();
-        boolean[] term = buffer.terminalArray();
-        double[] rtg = buffer.returnsToGoArray();
-        double[] bObs = batch.observations();
-        double[] bNext = batch.nextObservations();
-        double[] bAct = batch.actions();
-        double[] bRew = batch.rewards();
-        double[] bDone = batch.dones();
-        double[] bRef = batch.returnsToGo();
-        int end = fromRow + rows;
-        for (int row = fromRow; row < end; row++) {
-            int t = random.nextInt(n);
-            Sampling.copyRow(obs, t, bObs, row, obsDim, mean, inverseStd);
-            Sampling.copyRow(next, t, bNext, row, obsDim, mean, inverseStd);
-            Sampling.copyRow(act, t, bAct, row, actDim, null, null);
-            bRew[row] = rew[t];
-            bDone[row] = term[t] ? 1.0 : 0.0;
-            bRef[row] = rtg[t];
-        }
+        Sampling.drawUniform(batch, fromRow, rows, random, n, obsDim, actDim, buffer.observationArray(),
+                buffer.nextObservationArray(), buffer.actionArray(), buffer.rewardArray(), buffer.terminalArray(),
+                buffer.returnsToGoArray(), normalizer);
     }
 }

@@ -20,6 +20,33 @@ final class Sampling {
         }
     }
 
+    /**
+     * Fills {@code rows} batch rows from {@code fromRow} with transitions drawn uniformly from {@code [0, n)} of
+     * the given store arrays, normalising observations when {@code normalizer} is not null.
+     */
+    static void drawUniform(TransitionBatch batch, int fromRow, int rows, java.util.random.RandomGenerator random,
+            int n, int obsDim, int actDim, float[] obs, float[] next, float[] act, float[] rew, boolean[] term,
+            double[] rtg, ObservationNormalizer normalizer) {
+        double[] mean = normalizer == null ? null : normalizer.meanOrNull();
+        double[] inverseStd = normalizer == null ? null : normalizer.inverseStdArray();
+        double[] bObs = batch.observations();
+        double[] bNext = batch.nextObservations();
+        double[] bAct = batch.actions();
+        double[] bRew = batch.rewards();
+        double[] bDone = batch.dones();
+        double[] bRef = batch.returnsToGo();
+        int end = fromRow + rows;
+        for (int row = fromRow; row < end; row++) {
+            int t = random.nextInt(n);
+            copyRow(obs, t, bObs, row, obsDim, mean, inverseStd);
+            copyRow(next, t, bNext, row, obsDim, mean, inverseStd);
+            copyRow(act, t, bAct, row, actDim, null, null);
+            bRew[row] = rew[t];
+            bDone[row] = term[t] ? 1.0 : 0.0;
+            bRef[row] = rtg[t];
+        }
+    }
+
     /** Copies row {@code src} of width {@code width} into row {@code dst}, normalised if {@code mean} is set. */
     static void copyRow(float[] from, int src, double[] to, int dst, int width, double[] mean, double[] inverseStd) {
         int s = src * width;
