@@ -1,0 +1,226 @@
+package org.calql.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import org.calql.spi.Backends;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the calql benchmarks with JMH and prints the results table (see {@code calql-bench/README.md}).
+ *
+ * <pre>
+ *   java -cp calql-bench.jar:lib/* org.calql.bench.BenchMain [--quick] [--out DIR] [--no-breakdown]
+ * </pre>
+ * Two JMH runs, one fork per benchmark: ND4J and sgemm with a few one-second iterations, then the plain-Java
+ * backend with fewer (an antmaze update takes seconds there). JMH's log and its JSON results go to {@code DIR}
+ * (default {@code target/bench}). The last line printed is {@code antmaze nd4j ratio-to-sgemm-bound: X.XX}.
+ */
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    /** One row of the table. */
+    private record Row(String benchmark, String backend, String what, double millis, double error, double best,
+                       double flops) {
+    }
+
+    /** The fastest measurement iteration's score (interference from other load only ever adds time). */
+    private static double best(RunResult r) {
+        double best = Double.POSITIVE_INFINITY;
+        for (BenchmarkResult b : r.getBenchmarkResults()) {
+            for (IterationResult i : b.getIterationResults()) {
+                best = Math.min(best, i.getPrimaryResult().getScore());
+            }
+        }
+        return Double.isInfinite(best) ? r.getPrimaryResult().getScore() : best;
+    }
+
+    /** Entry point; exits 1 if the antmaze ND4J update produced no result. */
+    public static void main(String[] args) throws RunnerException, IOException {
+        boolean quick = false;
+        boolean breakdown = true;
+        Path out = Path.of("target", "bench");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--no-breakdown" -> breakdown = false;
+                case "--out" -> out = Path.of(args[++i]);
+                default -> {
+                    System.err.println("usage: BenchMain [--quick] [--no-breakdown] [--out DIR]; unknown '"
+                            + args[i] + "'");
+                    System.exit(2);
+                }
+            }
+        }
+        Files.createDirectories(out);
+        PrintStream o = System.out;
+        long start = System.nanoTime();
+
+        o.println("calql-bench " + (quick ? "--quick" : "full") + ": JMH log and JSON in " + out);
+        ChainedOptionsBuilder nd4j = base(out, "nd4j", quick ? 1 : 3, quick ? 2 : 4,
+                quick ? TimeValue.milliseconds(400) : TimeValue.seconds(1),
+                quick ? TimeValue.milliseconds(500) : TimeValue.seconds(2))
+                .include(pattern(SgemmBenchmark.class)).include(pattern(UpdateBenchmark.class))
+                .include(pattern(CriticBenchmark.class)).include(pattern(RegularizerBenchmark.class))
+                .param("backend", "nd4j");
+        if (quick) {
+            nd4j.param("shape", SgemmBenchmark.BOUND_SHAPE);
+        }
+        o.println("[1/2] sgemm, ND4J update / critic, regularizer ...");
+        List<RunResult> results = new ArrayList<>(new Runner(nd4j.build()).run());
+
+        ChainedOptionsBuilder java = base(out, "java", 1, quick ? 1 : 2, TimeValue.milliseconds(500),
+                TimeValue.seconds(1))
+                .include(pattern(UpdateBenchmark.class)).param("backend", "java");
+        if (quick) {
+            java.param("config", "small");
+        } else {
+            java.include(pattern(CriticBenchmark.class));
+        }
+        o.println("[2/2] plain-Java update" + (quick ? " (small only)" : " / critic") + " ...");
+        results.addAll(new Runner(java.build()).run());
+
+        double interleaved = Double.NaN;
+        if (breakdown) {
+            o.println();
+            StageBreakdown stages = new StageBreakdown(BenchConfigs.named("antmaze"), Backends.named("nd4j"),
+                    quick ? 5 : 15);
+            if (quick) {
+                o.println("Cross-check: antmaze update on nd4j alternating with sgemm in one JVM");
+                interleaved = stages.printInterleaved(o);
+            } else {
+                interleaved = stages.print(o);
+            }
+        }
+
+        List<String> lines = table(results, quick, interleaved);
+        lines.add(0, "");
+        lines.add(1, String.format(Locale.ROOT, "(%s, %.0f s)", quick ? "--quick" : "full",
+                (System.nanoTime() - start) / 1e9));
+        Files.write(out.resolve("table.txt"), lines, StandardCharsets.UTF_8);
+        lines.forEach(o::println);
+        if (lines.get(lines.size() - 1).endsWith("n/a")) {
+            System.exit(1);
+        }
+    }
+
+    private static ChainedOptionsBuilder base(Path out, String name, int warmups, int measurements,
+                                              TimeValue warmupTime, TimeValue measurementTime) {
+        return new OptionsBuilder().forks(1).warmupIterations(warmups).warmupTime(warmupTime)
+                .measurementIterations(measurements).measurementTime(measurementTime)
+                .jvmArgsAppend("-Xms1g", "-Xmx3g")
+                .shouldFailOnError(false)
+                .resultFormat(ResultFormatType.JSON).result(out.resolve("jmh-" + name + ".json").toString())
+                .output(out.resolve("jmh-" + name + ".log").toString());
+    }
+
+    private static String pattern(Class<?> benchmark) {
+        return "^" + benchmark.getName().replace(".", "\\.") + "\\.";
+    }
+
+    /** The results table; its last line is the antmaze ND4J ratio. */
+    static List<String> table(Collection<RunResult> results, boolean quick, double interleaved) {
+        List<Row> rows = new ArrayList<>();
+        for (RunResult r : results) {
+            var p = r.getParams();
+            String bench = p.getBenchmark();
+            double ms = r.getPrimaryResult().getScore();
+            double err = r.getPrimaryResult().getScoreError();
+            double best = best(r);
+            if (bench.contains("SgemmBenchmark")) {
+                String shape = p.getParam("shape");
+                rows.add(new Row("sgemm", "nd4j", shape, ms, err, best, SgemmBenchmark.flops(shape)));
+            } else if (bench.contains("UpdateBenchmark")) {
+                String config = p.getParam("config");
+                rows.add(new Row("update", p.getParam("backend"), config, ms, err, best,
+                        EssentialFlops.update(BenchConfigs.named(config))));
+            } else if (bench.contains("CriticBenchmark")) {
+                rows.add(new Row("critic fwd+bwd", p.getParam("backend"), "antmaze 256×31", ms, err, best,
+                        CriticBenchmark.flops()));
+            } else if (bench.contains("RegularizerBenchmark")) {
+                rows.add(new Row("regularizer", "core", p.getParam("regularizer") + " B256 N10", ms, err, best, 0));
+            }
+        }
+        rows.sort((x, y) -> Integer.compare(order(x), order(y)));
+        Row boundRow = rows.stream().filter(r -> r.benchmark.equals("sgemm")
+                && r.what.equals(SgemmBenchmark.BOUND_SHAPE)).findFirst().orElse(null);
+        double boundRate = boundRow == null ? Double.NaN : boundRow.flops / boundRow.millis; // FLOP per ms
+        double boundBest = boundRow == null ? Double.NaN : boundRow.flops / boundRow.best;
+
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "%-15s %-7s %-17s %11s %10s %9s %9s %8s %9s %8s", "benchmark",
+                "backend", "config / shape", "ms/op", "± (99.9%)", "GFLOP/op", "GFLOP/s", "ratio", "best ms", "ratio*"));
+        for (Row r : rows) {
+            String gflop = r.flops > 0 ? String.format(Locale.ROOT, "%9.3f", r.flops / 1e9) : "        -";
+            String rate = r.flops > 0 ? String.format(Locale.ROOT, "%9.1f", r.flops / 1e6 / r.millis) : "        -";
+            String ratio = r.flops > 0 && !Double.isNaN(boundRate)
+                    ? String.format(Locale.ROOT, "%9.2f", r.millis / (r.flops / boundRate)) : "        -";
+            String err = Double.isNaN(r.error) ? "         -" : String.format(Locale.ROOT, "%10.3f", r.error);
+            String ratioBest = r.flops > 0 && !Double.isNaN(boundBest)
+                    ? String.format(Locale.ROOT, "%8.2f", r.best / (r.flops / boundBest)) : "       -";
+            lines.add(String.format(Locale.ROOT, "%-15s %-7s %-17s %11.3f %s %s %s %s %9.3f %s", r.benchmark,
+                    r.backend, r.what, r.millis, err, gflop, rate, ratio.substring(1), r.best, ratioBest));
+        }
+        if (quick) {
+            lines.add("(update java antmaze and critic java skipped with --quick)");
+        }
+        lines.add("");
+        lines.add("ratio = ms/op ÷ (essential GFLOP ÷ sgemm " + SgemmBenchmark.BOUND_SHAPE + " GFLOP/s of this run); "
+                + "ratio* = the same from each benchmark's fastest iteration");
+        EssentialFlops.Breakdown e = EssentialFlops.breakdown(BenchConfigs.named("antmaze"));
+        lines.add("antmaze essential work: " + e);
+        Row antmaze = rows.stream().filter(r -> r.benchmark.equals("update") && r.backend.equals("nd4j")
+                && r.what.equals("antmaze")).findFirst().orElse(null);
+        if (!Double.isNaN(interleaved)) {
+            lines.add(String.format(Locale.ROOT, "cross-check, update and sgemm alternating in one JVM: antmaze nd4j ratio %.2f",
+                    interleaved));
+        }
+        if (antmaze != null && boundRow != null
+                && (antmaze.error > 0.25 * antmaze.millis || boundRow.error > 0.25 * boundRow.millis)) {
+            lines.add(String.format(Locale.ROOT, "warning: noisy run (update ± %.0f%%, sgemm ± %.0f%%): other load on the "
+                    + "machine; trust the cross-check more", 100 * antmaze.error / antmaze.millis,
+                    100 * boundRow.error / boundRow.millis));
+        }
+        if (antmaze == null || Double.isNaN(boundRate)) {
+            lines.add("antmaze nd4j ratio-to-sgemm-bound: n/a");
+        } else {
+            double boundMs = e.total() / boundRate;
+            lines.add(String.format(Locale.ROOT, "sgemm bound: %.1f GFLOP/s → antmaze bound %.1f ms; measured %.1f ms"
+                    + " (fastest iterations: %.1f GFLOP/s, %.1f ms → ratio %.2f)", boundRate / 1e6, boundMs,
+                    antmaze.millis, boundBest / 1e6, antmaze.best, antmaze.best / (e.total() / boundBest)));
+            lines.add(String.format(Locale.ROOT, "antmaze nd4j ratio-to-sgemm-bound: %.2f", antmaze.millis / boundMs));
+        }
+        return lines;
+    }
+
+    private static int order(Row r) {
+        int base = switch (r.benchmark) {
+            case "sgemm" -> 0;
+            case "update" -> 100;
+            case "critic fwd+bwd" -> 200;
+            default -> 300;
+        };
+        int config = r.what.startsWith("antmaze") ? 10 : 0;
+        int backend = r.backend.equals("java") ? 1 : 0;
+        if (r.benchmark.equals("sgemm")) {
+            int shape = SgemmBenchmark.SHAPES.indexOf(r.what);
+            return base + (shape < 0 ? 99 : shape);
+        }
+        return base + config + backend;
+    }
+}
