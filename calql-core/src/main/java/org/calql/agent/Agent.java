@@ -225,7 +225,10 @@ public final class Agent {
         }
     }
 
-    /** Fine-tunes on {@code environment} with the offline data of the last {@code pretrain} call (if any). */
+    /**
+     * Fine-tunes on {@code environment} with the offline data of the last {@code pretrain} call (if any), without
+     * evaluations.
+     */
     public void finetune(Environment environment, long steps, TrainingListener listener) {
         finetune(offlineData, environment, steps, listener);
     }
@@ -235,11 +238,26 @@ public final class Agent {
      * random for the first {@link TrainingConfig#randomExplorationSteps()}), stores transitions in the replay
      * (their Monte-Carlo returns are written when each episode ends), and after each step makes
      * {@link TrainingConfig#updatesPerEnvironmentStep()} updates on batches that mix offline data (when
-     * {@code dataset} is not null) and replay by {@link TrainingConfig#mixingRatio()}.
+     * {@code dataset} is not null) and replay by {@link TrainingConfig#mixingRatio()}. No evaluations: see the
+     * overload with an evaluation environment.
      *
      * @throws IllegalArgumentException if the dataset's or environment's dimensions do not match the config
      */
     public void finetune(OfflineDataset dataset, Environment environment, long steps, TrainingListener listener) {
+        finetune(dataset, environment, null, steps, listener);
+    }
+
+    /**
+     * As {@link #finetune(OfflineDataset, Environment, long, TrainingListener)}, evaluating every
+     * {@link TrainingConfig#finetuneEvaluationInterval()} steps on {@code evaluationEnvironment} — a separate
+     * instance, since evaluation runs whole episodes while training is in the middle of one (null: no
+     * evaluations).
+     *
+     * @throws IllegalArgumentException if a dimension does not match the config, or the evaluation
+     *                                  environment is the training environment itself
+     */
+    public void finetune(OfflineDataset dataset, Environment environment, Environment evaluationEnvironment,
+                         long steps, TrainingListener listener) {
         if (steps < 0) {
             throw new IllegalArgumentException("steps must not be negative, found " + steps);
         }
@@ -247,6 +265,13 @@ public final class Agent {
             throw new IllegalArgumentException("environment must not be null");
         }
         checkEnvironment(environment);
+        if (evaluationEnvironment != null) {
+            if (evaluationEnvironment == environment) {
+                throw new IllegalArgumentException("evaluationEnvironment must be a separate instance from the"
+                        + " training environment: evaluating would interrupt the training episode");
+            }
+            checkEnvironment(evaluationEnvironment);
+        }
         if (dataset != null) {
             useOfflineData(dataset);
         }
@@ -303,8 +328,8 @@ public final class Agent {
                     l.onUpdate(Phase.FINETUNE, finetuneUpdates, result);
                 }
             }
-            if (interval > 0 && finetuneSteps % interval == 0) {
-                l.onEvaluation(evaluate(environment, Phase.FINETUNE, finetuneSteps));
+            if (evaluationEnvironment != null && interval > 0 && finetuneSteps % interval == 0) {
+                l.onEvaluation(evaluate(evaluationEnvironment, Phase.FINETUNE, finetuneSteps));
             }
         }
         if (replay.pendingSize() > 0) {

@@ -89,7 +89,7 @@ class AgentTest {
             }
         };
         agent.pretrain(LineWorld.randomData(10, 4), 10, new LineWorld(), l);
-        agent.finetune(new LineWorld(), 3 * LineWorld.LENGTH, l);
+        agent.finetune(null, new LineWorld(), new LineWorld(), 3 * LineWorld.LENGTH, l);
         assertEquals(10 + 3 * LineWorld.LENGTH, updates.size());
         assertEquals(2 + 3, evaluations.size());
         assertEquals(3, episodes.size());
@@ -100,6 +100,15 @@ class AgentTest {
                 && Double.isFinite(first.realisedDiscountedReturn()));
         assertEquals(1.0 - episodes.stream().filter(EpisodeResult::success).count() / 3.0,
                 episodes.get(2).cumulativeRegret(), 1e-12);
+    }
+
+    @Test
+    void evaluatingOnTheTrainingEnvironmentItselfIsRejected() {
+        Agent agent = Agent.create(AgentCheckpointTest.config(), AgentCheckpointTest.training(), JAVA);
+        LineWorld env = new LineWorld();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> agent.finetune(LineWorld.randomData(2, 1), env, env, 5, null));
+        assertTrue(e.getMessage().contains("separate instance"), e.getMessage());
     }
 
     @Test

@@ -1,0 +1,127 @@
+package org.calql.examples.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.calql.config.CalQlConfig;
+import org.calql.regularizer.ConservativeRegularizer;
+import org.calql.spi.Backend;
+import org.calql.spi.Backends;
+import org.calql.train.TrainingConfig;
+import picocli.CommandLine.Option;
+
+/** The agent and training flags that {@code demo} and {@code train} share, with the demo's defaults. */
+final class AgentOptions {
+    @Option(names = "--backend", converter = Converters.BackendName.class,
+            description = "Network backend: java or nd4j (default: the best on the class path, now ${DEFAULT-VALUE}).")
+    String backend = Backends.available().isEmpty() ? "java" : Backends.available().get(0);
+
+    @Option(names = "--hidden", converter = Converters.Widths.class, paramLabel = "W,W",
+            description = "Hidden layer widths of the critics and the policy (default: ${DEFAULT-VALUE}).")
+    Converters.LayerWidths hidden = new Converters.LayerWidths(new int[] {64, 64});
+
+    @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize = 128;
+
+    @Option(names = "--critics", description = "Critics in the ensemble (default: ${DEFAULT-VALUE}).")
+    int critics = 2;
+
+    @Option(names = "--n-actions", description = "Sampled actions N per state in the CQL term (default: ${DEFAULT-VALUE}).")
+    int nActions = 10;
+
+    @Option(names = "--cql-alpha", description = "CQL weight α (default: ${DEFAULT-VALUE}).")
+    double cqlAlpha = 5.0;
+
+    @Option(names = "--online-cql-alpha", description = "CQL weight during fine-tuning (default: same as --cql-alpha).")
+    double onlineCqlAlpha = Double.NaN;
+
+    @Option(names = "--discount", description = "Discount γ (default: ${DEFAULT-VALUE}).")
+    double discount = 0.97;
+
+    @Option(names = "--tau", description = "Soft target update rate (default: ${DEFAULT-VALUE}).")
+    double tau = 0.05;
+
+    @Option(names = "--qf-lr", description = "Critic learning rate (default: ${DEFAULT-VALUE}).")
+    double qfLr = 1e-3;
+
+    @Option(names = "--policy-lr", description = "Policy learning rate (default: ${DEFAULT-VALUE}).")
+    double policyLr = 3e-4;
+
+    @Option(names = "--mixing-ratio", description = "Fraction of each fine-tuning batch from the offline data "
+            + "(default: ${DEFAULT-VALUE}).")
+    double mixingRatio = 0.5;
+
+    @Option(names = "--utd", description = "Updates per environment step in fine-tuning (default: ${DEFAULT-VALUE}).")
+    int utd = 1;
+
+    @Option(names = "--calibrate-online", negatable = true, fallbackValue = "true",
+            description = "Keep Cal-QL's calibration on during fine-tuning (default: ${DEFAULT-VALUE}).")
+    boolean calibrateOnline = true;
+
+    @Option(names = "--eval-episodes", description = "Episodes per evaluation (default: ${DEFAULT-VALUE}).")
+    int evalEpisodes = 10;
+
+    @Option(names = "--eval-every", description = "Evaluate every this many pre-training updates and fine-tuning "
+            + "steps (default: a tenth of the pre-training and a twentieth of the fine-tuning steps).")
+    Integer evalEvery;
+
+    /** The backend chosen by name. */
+    Backend backend() {
+        return Backends.named(backend);
+    }
+
+    /** The agent config for an environment's dimensions. */
+    CalQlConfig config(int observationDim, int actionDim, ConservativeRegularizer regularizer, long seed) {
+        return CalQlConfig.builder().observationDim(observationDim).actionDim(actionDim).batchSize(batchSize)
+                .criticEnsembleSize(critics).qHidden(hidden.widths()).policyHidden(hidden.widths()).cqlNActions(nActions)
+                .cqlAlpha(cqlAlpha).discount(discount).tau(tau).qfLr(qfLr).policyLr(policyLr)
+                .regularizer(regularizer).seed(seed).build();
+    }
+
+    /** Evaluation interval for a pre-training of {@code steps} updates. */
+    int offlineEvalInterval(long steps) {
+        return evalEvery != null ? evalEvery : (int) Math.max(1, steps / 10);
+    }
+
+    /** Evaluation interval for a fine-tuning of {@code steps} environment steps. */
+    int onlineEvalInterval(long steps) {
+        return evalEvery != null ? evalEvery : (int) Math.max(1, steps / 20);
+    }
+
+    /** The training settings with the given reward transform and evaluation intervals. */
+    TrainingConfig training(double rewardScale, double rewardBias, double sparseFailureReward, int offlineInterval,
+                            int onlineInterval) {
+        if (evalEvery != null && evalEvery < 1) {
+            throw new IllegalArgumentException("--eval-every must be at least 1, found " + evalEvery);
+        }
+        return TrainingConfig.builder().rewardScale(rewardScale).rewardBias(rewardBias)
+                .sparseFailureReward(sparseFailureReward).mixingRatio(mixingRatio).updatesPerEnvironmentStep(utd)
+                .onlineCqlAlpha(onlineCqlAlpha).calibrateOnline(calibrateOnline).evaluationEpisodes(evalEpisodes)
+                .pretrainEvaluationInterval(offlineInterval).finetuneEvaluationInterval(onlineInterval).build();
+    }
+
+    /** The settings as name → value for reports. */
+    Map<String, String> describe() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("backend", backend);
+        m.put("hidden", hidden.toString());
+        m.put("batch size", Integer.toString(batchSize));
+        m.put("critics", Integer.toString(critics));
+        m.put("sampled actions N", Integer.toString(nActions));
+        m.put("CQL α", num(cqlAlpha));
+        m.put("CQL α online", Double.isNaN(onlineCqlAlpha) ? "same" : num(onlineCqlAlpha));
+        m.put("discount", num(discount));
+        m.put("tau", num(tau));
+        m.put("critic lr", num(qfLr));
+        m.put("policy lr", num(policyLr));
+        m.put("mixing ratio", num(mixingRatio));
+        m.put("UTD", Integer.toString(utd));
+        m.put("calibration online", Boolean.toString(calibrateOnline));
+        m.put("evaluation episodes", Integer.toString(evalEpisodes));
+        return m;
+    }
+
+    static String num(double v) {
+        return String.format(Locale.ROOT, "%s", v);
+    }
+}

@@ -1,0 +1,168 @@
+package org.calql.examples.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.calql.agent.Agent;
+import org.calql.config.CalQlConfig;
+import org.calql.data.OfflineDataset;
+import org.calql.data.PreparedDataset;
+import org.calql.data.RewardTransform;
+import org.calql.env.Environment;
+import org.calql.examples.report.DatasetFacts;
+import org.calql.examples.report.EvaluationRow;
+import org.calql.examples.report.RunOutcome;
+import org.calql.spi.Backend;
+import org.calql.train.Phase;
+import org.calql.train.TrainingConfig;
+
+/**
+ * Runs every (method, seed) pair of a comparison: pre-training with periodic evaluation, the dataset
+ * calibration diagnostic, then fine-tuning with periodic evaluation. Runs are independent and may go in
+ * parallel threads, each with its own agent and environment.
+ */
+final class DemoRunner {
+    private final AgentOptions options;
+    private final Supplier<Environment> environments;
+    private final OfflineDataset dataset;
+    private final double rewardScale;
+    private final double rewardBias;
+    private final double sparseFailureReward;
+    private final long offlineSteps;
+    private final long onlineSteps;
+
+    DemoRunner(AgentOptions options, Supplier<Environment> environments, OfflineDataset dataset, double rewardScale,
+               double rewardBias, double sparseFailureReward, long offlineSteps, long onlineSteps) {
+        this.options = options;
+        this.environments = environments;
+        this.dataset = dataset;
+        this.rewardScale = rewardScale;
+        this.rewardBias = rewardBias;
+        this.sparseFailureReward = sparseFailureReward;
+        this.offlineSteps = offlineSteps;
+        this.onlineSteps = onlineSteps;
+    }
+
+    /** Units of progress (updates) in one run. */
+    long workPerRun() {
+        return offlineSteps + onlineSteps * options.utd;
+    }
+
+    /** The training settings of every run; evaluations run on a separate environment instance. */
+    TrainingConfig training() {
+        return options.training(rewardScale, rewardBias, sparseFailureReward, offlineInterval(), onlineInterval());
+    }
+
+    int offlineInterval() {
+        return offlineSteps == 0 ? 0 : options.offlineEvalInterval(offlineSteps);
+    }
+
+    int onlineInterval() {
+        return onlineSteps == 0 ? 0 : options.onlineEvalInterval(onlineSteps);
+    }
+
+    /**
+     * Runs all pairs, {@code threads} at a time, and returns their outcomes in the order methods × seeds.
+     *
+     * @param log where to print a line per evaluation, or null
+     */
+    List<RunOutcome> runAll(List<Method> methods, long[] seeds, int threads, Progress progress, PrintWriter log)
+            throws Exception {
+        TrainingConfig training = training();
+        // Validate the config once up front so a bad value fails before any thread starts.
+        Environment probe = environments.get();
+        options.config(probe.observationDim(), probe.actionDim(), Method.CALQL.regularizer(), 0L);
+        List<RunOutcome> outcomes = new ArrayList<>();
+        if (threads <= 1) {
+            for (Method m : methods) {
+                for (long seed : seeds) {
+                    outcomes.add(runOne(m, seed, training, progress, log));
+                }
+            }
+            return outcomes;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "calql-run");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<RunOutcome>> futures = new ArrayList<>();
+            for (Method m : methods) {
+                for (long seed : seeds) {
+                    futures.add(pool.submit(() -> runOne(m, seed, training, progress, log)));
+                }
+            }
+            for (Future<RunOutcome> f : futures) {
+                try {
+                    outcomes.add(f.get());
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof Exception ex) {
+                        throw ex;
+                    }
+                    throw new IllegalStateException(cause);
+                }
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A trained agent with its run's outcome. */
+    record Trained(Agent agent, RunOutcome outcome) {
+    }
+
+    /** One run: pre-train, measure calibration on the data, fine-tune. */
+    RunOutcome runOne(Method method, long seed, TrainingConfig training, Progress progress, PrintWriter log) {
+        return train(method, seed, training, progress, log).outcome();
+    }
+
+    /** One run, keeping the agent. */
+    Trained train(Method method, long seed, TrainingConfig training, Progress progress, PrintWriter log) {
+        long start = System.nanoTime();
+        Environment env = environments.get();
+        Environment evaluationEnv = environments.get();
+        CalQlConfig config = options.config(env.observationDim(), env.actionDim(), method.regularizer(), seed);
+        Backend backend = options.backend();
+        Agent agent = Agent.create(config, training, backend);
+        RunRecorder recorder = new RunRecorder(method.label(), seed, progress, log);
+        agent.pretrain(dataset, offlineSteps, evaluationEnv, recorder);
+        if (offlineSteps > 0 && !evaluatedAt(recorder, Phase.PRETRAIN, offlineSteps)) {
+            recorder.onEvaluation(agent.evaluate(evaluationEnv, Phase.PRETRAIN, offlineSteps));
+        }
+        double[] startValues = agent.datasetStartValues(dataset);
+        agent.finetune(dataset, env, evaluationEnv, onlineSteps, recorder);
+        if (onlineSteps > 0 && !evaluatedAt(recorder, Phase.FINETUNE, agent.finetuneSteps())) {
+            recorder.onEvaluation(agent.evaluate(evaluationEnv, Phase.FINETUNE, agent.finetuneSteps()));
+        }
+        return new Trained(agent, new RunOutcome(method.label(), seed, recorder.rows(), agent.cumulativeRegret(),
+                startValues[0], startValues[1], (System.nanoTime() - start) / 1e9));
+    }
+
+    private static boolean evaluatedAt(RunRecorder recorder, Phase phase, long step) {
+        EvaluationRow last = recorder.last();
+        return last != null && last.phase() == phase && last.step() == step;
+    }
+
+    /** Dataset facts, with the mean Monte-Carlo return at episode starts under the run's reward transform. */
+    static DatasetFacts facts(OfflineDataset dataset, double behaviourSuccessRate, double rewardScale,
+                              double rewardBias, double discount, double sparseFailureReward) {
+        PreparedDataset p = PreparedDataset.prepare(dataset, new RewardTransform(rewardScale, rewardBias), discount,
+                Double.isNaN(sparseFailureReward) ? OptionalDouble.empty() : OptionalDouble.of(sparseFailureReward));
+        int[] starts = dataset.episodeStarts();
+        double sum = 0.0;
+        for (int s : starts) {
+            sum += p.returnToGo(s);
+        }
+        return new DatasetFacts(dataset.size(), dataset.episodeCount(), dataset.terminalCount(), behaviourSuccessRate,
+                starts.length == 0 ? Double.NaN : sum / starts.length);
+    }
+}

@@ -1,0 +1,16 @@
+package org.calql.examples.report;
+
+/** Display names of method labels: {@code calql} → Cal-QL, {@code cql} → CQL, anything else unchanged. */
+public final class MethodLabels {
+    private MethodLabels() {
+    }
+
+    /** The name to show a person for a method label. */
+    public static String display(String label) {
+        return switch (label) {
+            case "calql" -> "Cal-QL";
+            case "cql" -> "CQL";
+            default -> label;
+        };
+    }
+}
