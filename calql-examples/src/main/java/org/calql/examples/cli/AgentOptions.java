@@ -30,7 +30,7 @@ final class AgentOptions {
     int nActions = 10;
 
     @Option(names = "--cql-alpha", description = "CQL weight α (default: ${DEFAULT-VALUE}).")
-    double cqlAlpha = 5.0;
+    double cqlAlpha = 20.0;
 
     @Option(names = "--online-cql-alpha", description = "CQL weight during fine-tuning (default: same as --cql-alpha).")
     double onlineCqlAlpha = Double.NaN;

@@ -40,10 +40,10 @@ final class DemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--offline-steps", description = "Pre-training updates per run (default: ${DEFAULT-VALUE}).")
-    long offlineSteps = 2500;
+    long offlineSteps = 3000;
 
     @Option(names = "--online-steps", description = "Fine-tuning environment steps per run (default: ${DEFAULT-VALUE}).")
-    long onlineSteps = 2500;
+    long onlineSteps = 4000;
 
     @Option(names = "--seeds", converter = Converters.Seeds.class, paramLabel = "N|a,b,..",
             description = "Seed count (seeds 0..N-1) or a comma list of seeds (default: 3, i.e. 0,1,2).")
@@ -57,13 +57,13 @@ final class DemoCommand implements Callable<Integer> {
     Path out = Path.of("runs", "demo");
 
     @Option(names = "--episodes", description = "Episodes of behaviour data (default: ${DEFAULT-VALUE}).")
-    int episodes = 200;
+    int episodes = 50;
 
     @Option(names = "--data-seed", description = "Seed of the behaviour data (default: ${DEFAULT-VALUE}).")
     long dataSeed = 12345;
 
-    @Option(names = "--maze", description = "Maze layout: umaze or medium (default: ${DEFAULT-VALUE}).")
-    MazeChoice maze = MazeChoice.UMAZE;
+    @Option(names = "--maze", description = "Maze layout: umaze, corner or medium (default: ${DEFAULT-VALUE}).")
+    MazeChoice maze = MazeChoice.CORNER;
 
     @Option(names = "--max-episode-steps", description = "Step limit of a maze episode (default: ${DEFAULT-VALUE}).")
     int maxEpisodeSteps = 150;

@@ -6,10 +6,19 @@ import org.calql.examples.env.MazeLayout;
 enum MazeChoice {
     /** The U-maze of AntMaze-umaze. */
     UMAZE,
+    /** The bent corridor: goal at the bottom right, a dead end at the bottom left. */
+    CORNER,
     /** The larger maze in the spirit of AntMaze-medium. */
     MEDIUM;
 
     MazeLayout layout() {
-        return this == UMAZE ? MazeLayout.uMaze() : MazeLayout.medium();
+        switch (this) {
+            case UMAZE:
+                return MazeLayout.uMaze();
+            case CORNER:
+                return MazeLayout.corner();
+            default:
+                return MazeLayout.medium();
+        }
     }
 }

@@ -46,8 +46,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--env", description = "maze or pendulum (default: ${DEFAULT-VALUE}).")
     Env env = Env.MAZE;
 
-    @Option(names = "--maze", description = "Maze layout for --env maze: umaze or medium (default: ${DEFAULT-VALUE}).")
-    MazeChoice maze = MazeChoice.UMAZE;
+    @Option(names = "--maze", description = "Maze layout for --env maze: umaze, corner or medium (default: ${DEFAULT-VALUE}).")
+    MazeChoice maze = MazeChoice.CORNER;
 
     @Option(names = "--max-episode-steps", description = "Step limit of a maze episode (default: ${DEFAULT-VALUE}).")
     int maxEpisodeSteps = 150;
@@ -63,7 +63,7 @@ final class TrainCommand implements Callable<Integer> {
     DatasetFormat format;
 
     @Option(names = "--episodes", description = "Episodes of generated behaviour data (default: ${DEFAULT-VALUE}).")
-    int episodes = 200;
+    int episodes = 50;
 
     @Option(names = "--data-seed", description = "Seed of the generated data (default: ${DEFAULT-VALUE}).")
     long dataSeed = 12345;

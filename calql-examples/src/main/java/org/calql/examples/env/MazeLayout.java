@@ -125,6 +125,29 @@ public final class MazeLayout {
     }
 
     /**
+     * A bent corridor: start at the top left, goal at the bottom right, a wall between them and a dead end
+     * at the bottom left, so the shortest path goes right then down (4 cells of travel). Heading straight
+     * for the goal slides along the walls instead of pinning the agent in a corner, which makes it learnable
+     * with small networks in a few thousand updates (the U-maze needs far more).
+     *
+     * <pre>
+     * #####
+     * #S..#
+     * ###.#
+     * #..G#
+     * #####
+     * </pre>
+     */
+    public static MazeLayout corner() {
+        return new MazeLayout(
+                "#####",
+                "#S..#",
+                "###.#",
+                "#..G#",
+                "#####");
+    }
+
+    /**
      * A larger maze in the spirit of AntMaze-medium, with dead ends and two routes; the shortest
      * path from start to goal is 10 cells.
      *

@@ -22,6 +22,19 @@ class MazeLayoutTest {
     }
 
     @Test
+    void cornerMazeGoesRightThenDownWithADeadEnd() {
+        MazeLayout c = MazeLayout.corner();
+        assertEquals(7, c.freeCellCount());
+        assertEquals(4, c.distance(c.startCell(), c.goalCell()));
+        int next = c.nextCellToward(c.startCell(), c.goalCell());
+        assertEquals(1, c.row(next));
+        assertEquals(2, c.column(next));
+        assertEquals(3, c.row(c.goalCell()));
+        assertEquals(3, c.column(c.goalCell()));
+        assertTrue(!c.isWall(3, 1) && c.distance(c.goalCell(), c.cellAt(1.5, 3.5)) == 2, "dead end beside the goal");
+    }
+
+    @Test
     void mediumMazeShortestPathIsTen() {
         MazeLayout m = MazeLayout.medium();
         assertEquals(10, m.distance(m.startCell(), m.goalCell()));
