@@ -255,7 +255,10 @@ public final class CalQlConfig {
         return maxTargetBackup;
     }
 
-    /** Behaviour-cloning warm-up: for the first this many updates the policy loss is {@code α·log π − log π(a_data|s)}. */
+    /**
+     * Behaviour-cloning warm-up: for the first this many updates the policy loss is
+     * {@code α·log π − log π(a_data|s)}.
+     */
     public int bcSteps() {
         return bcSteps;
     }
@@ -350,7 +353,12 @@ public final class CalQlConfig {
 
     @Override
     public int hashCode() {
-        return Objects.hash(observationDim, actionDim, batchSize, criticEnsembleSize, Arrays.hashCode(qHidden), Arrays.hashCode(policyHidden), initialization, maxAction, discount, tau, targetUpdatePeriod, qfLr, policyLr, alphaMultiplier, autoEntropy, targetEntropy, initLogAlpha, backupEntropy, logStdMultiplier, logStdOffset, cqlAlpha, cqlNActions, lagrange, targetActionGap, initLogAlphaPrime, maxTargetBackup, bcSteps, seed, regularizer, referenceValues);
+        return Objects.hash(observationDim, actionDim, batchSize, criticEnsembleSize, Arrays.hashCode(qHidden),
+                Arrays.hashCode(policyHidden), initialization, maxAction, discount, tau,
+                targetUpdatePeriod, qfLr, policyLr, alphaMultiplier, autoEntropy, targetEntropy,
+                initLogAlpha, backupEntropy, logStdMultiplier, logStdOffset, cqlAlpha, cqlNActions,
+                lagrange, targetActionGap, initLogAlphaPrime, maxTargetBackup, bcSteps, seed,
+                regularizer, referenceValues);
     }
 
     /** Builder of a {@link CalQlConfig}; setters store, {@link #build()} validates. */
@@ -547,7 +555,10 @@ public final class CalQlConfig {
             return this;
         }
 
-        /** Behaviour-cloning warm-up: for the first this many updates the policy loss is {@code α·log π − log π(a_data|s)}. */
+        /**
+     * Behaviour-cloning warm-up: for the first this many updates the policy loss is
+     * {@code α·log π − log π(a_data|s)}.
+     */
         public Builder bcSteps(int bcSteps) {
             this.bcSteps = bcSteps;
             return this;

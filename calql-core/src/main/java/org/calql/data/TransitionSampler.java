@@ -4,7 +4,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Fills rows of a preallocated {@link TransitionBatch} with transitions drawn from some store, using an
- * injected {@link RandomGenerator} (e.g. {@link java.util.SplittableRandom} or a checkpointable {@link org.calql.random.Rng}) (the same seed gives the same batch). Implementations allocate
+ * injected {@link RandomGenerator} (e.g. {@link java.util.SplittableRandom} or a checkpointable
+ * {@link org.calql.random.Rng}); the same seed gives the same batch. Implementations allocate
  * nothing per call.
  */
 public interface TransitionSampler {

@@ -4,7 +4,10 @@ package org.calql.random;
 public enum DrawKind {
     /** Standard normal {@code [B, A]}: actions for the policy and temperature losses. */
     POLICY_NOISE,
-    /** Standard normal {@code [B, N, A]} with max-target backup, else {@code [B, A]}: next actions for the TD target. */
+    /**
+     * Standard normal {@code [B, N, A]} with max-target backup, else {@code [B, A]}: next actions for the TD
+     * target.
+     */
     TARGET_NOISE,
     /** Uniform in [−1, 1] {@code [B, N, A]}: the random actions of the CQL term. */
     RANDOM_ACTIONS,

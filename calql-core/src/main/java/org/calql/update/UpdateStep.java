@@ -584,7 +584,8 @@ public final class UpdateStep {
         double[] scalars = {p.logStdMultiplier(), p.logStdOffset(), p.logAlpha(), p.logAlphaPrime()};
         for (double s : scalars) {
             if (!Double.isFinite(s)) {
-                throw new IllegalArgumentException("scalar parameters must be finite, found " + Arrays.toString(scalars));
+                throw new IllegalArgumentException("scalar parameters must be finite, found "
+                        + Arrays.toString(scalars));
             }
         }
         for (int k = 0; k < criticCount; k++) {
