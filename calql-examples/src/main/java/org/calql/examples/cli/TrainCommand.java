@@ -50,7 +50,7 @@ final class TrainCommand implements Callable<Integer> {
     MazeChoice maze = MazeChoice.CORNER;
 
     @Option(names = "--max-episode-steps", description = "Step limit of a maze episode (default: ${DEFAULT-VALUE}).")
-    int maxEpisodeSteps = 150;
+    int maxEpisodeSteps = 60;
 
     @Option(names = "--speed", description = "Maze: cells moved per step at full action (default: ${DEFAULT-VALUE}).")
     double speed = 0.2;
