@@ -224,17 +224,17 @@ public final class OfflineDataset {
 
     /** Copies the observation of transition {@code t} into {@code dst[offset .. offset + observationDim)}. */
     public void copyObservation(int t, double[] dst, int offset) {
-        copyRow(observations, t, observationDim, dst, offset);
+        Rows.copy(observations, t, observationDim, dst, offset);
     }
 
     /** Copies the next observation of transition {@code t} into {@code dst[offset .. offset + observationDim)}. */
     public void copyNextObservation(int t, double[] dst, int offset) {
-        copyRow(nextObservations, t, observationDim, dst, offset);
+        Rows.copy(nextObservations, t, observationDim, dst, offset);
     }
 
     /** Copies the action of transition {@code t} into {@code dst[offset .. offset + actionDim)}. */
     public void copyAction(int t, double[] dst, int offset) {
-        copyRow(actions, t, actionDim, dst, offset);
+        Rows.copy(actions, t, actionDim, dst, offset);
     }
 
     /** Read-only view of the observations {@code [size · observationDim]}; no copy. */
@@ -321,13 +321,6 @@ public final class OfflineDataset {
             throw new IndexOutOfBoundsException("column must be in [0, " + width + "), found " + j);
         }
         return j;
-    }
-
-    private static void copyRow(float[] src, int t, int width, double[] dst, int offset) {
-        int base = t * width;
-        for (int j = 0; j < width; j++) {
-            dst[offset + j] = src[base + j];
-        }
     }
 
     private static void requireNonNull(String field, Object array) {
@@ -438,15 +431,9 @@ public final class OfflineDataset {
             checkStepFinite("action", action);
             checkStepFinite("nextObservation", nextObservation);
             int t = beginStep(reward, terminated, truncated);
-            int ob = t * observationDim;
-            for (int j = 0; j < observationDim; j++) {
-                observations[ob + j] = (float) observation[j];
-                nextObservations[ob + j] = (float) nextObservation[j];
-            }
-            int ab = t * actionDim;
-            for (int j = 0; j < actionDim; j++) {
-                actions[ab + j] = (float) action[j];
-            }
+            Rows.store(observation, observations, t * observationDim);
+            Rows.store(action, actions, t * actionDim);
+            Rows.store(nextObservation, nextObservations, t * observationDim);
             return this;
         }
 
@@ -540,20 +527,18 @@ public final class OfflineDataset {
         }
 
         private void checkStepFinite(String field, float[] row) {
-            for (int j = 0; j < row.length; j++) {
-                if (!Float.isFinite(row[j])) {
-                    throw new IllegalArgumentException(field + "[" + j + "] at step " + size + " must be finite, found "
-                            + row[j]);
-                }
+            int j = Rows.firstNonFinite(row);
+            if (j >= 0) {
+                throw new IllegalArgumentException(field + "[" + j + "] at step " + size + " must be finite, found "
+                        + row[j]);
             }
         }
 
         private void checkStepFinite(String field, double[] row) {
-            for (int j = 0; j < row.length; j++) {
-                if (!Double.isFinite(row[j]) || !Float.isFinite((float) row[j])) {
-                    throw new IllegalArgumentException(field + "[" + j + "] at step " + size + " must be finite, found "
-                            + row[j]);
-                }
+            int j = Rows.firstNonFiniteAsFloat(row);
+            if (j >= 0) {
+                throw new IllegalArgumentException(field + "[" + j + "] at step " + size + " must be finite, found "
+                        + row[j]);
             }
         }
     }

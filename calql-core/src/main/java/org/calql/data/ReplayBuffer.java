@@ -173,15 +173,9 @@ public final class ReplayBuffer {
         checkFinite("action", action);
         checkFinite("nextObservation", nextObservation);
         int t = stage(rawReward, terminated);
-        int ob = t * observationDim;
-        for (int j = 0; j < observationDim; j++) {
-            pendingObservations[ob + j] = (float) observation[j];
-            pendingNextObservations[ob + j] = (float) nextObservation[j];
-        }
-        int ab = t * actionDim;
-        for (int j = 0; j < actionDim; j++) {
-            pendingActions[ab + j] = (float) action[j];
-        }
+        Rows.store(observation, pendingObservations, t * observationDim);
+        Rows.store(nextObservation, pendingNextObservations, t * observationDim);
+        Rows.store(action, pendingActions, t * actionDim);
         if (terminated || truncated) {
             endEpisode();
         }
@@ -266,19 +260,19 @@ public final class ReplayBuffer {
     /** Copies the observation at ring slot {@code i} into {@code dst[offset ..)}. */
     public void copyObservation(int i, double[] dst, int offset) {
         checkSlot(i);
-        copyRow(observations, i, observationDim, dst, offset);
+        Rows.copy(observations, i, observationDim, dst, offset);
     }
 
     /** Copies the action at ring slot {@code i} into {@code dst[offset ..)}. */
     public void copyAction(int i, double[] dst, int offset) {
         checkSlot(i);
-        copyRow(actions, i, actionDim, dst, offset);
+        Rows.copy(actions, i, actionDim, dst, offset);
     }
 
     /** Copies the next observation at ring slot {@code i} into {@code dst[offset ..)}. */
     public void copyNextObservation(int i, double[] dst, int offset) {
         checkSlot(i);
-        copyRow(nextObservations, i, observationDim, dst, offset);
+        Rows.copy(nextObservations, i, observationDim, dst, offset);
     }
 
     /**
@@ -395,13 +389,6 @@ public final class ReplayBuffer {
         }
     }
 
-    private static void copyRow(float[] src, int i, int width, double[] dst, int offset) {
-        int base = i * width;
-        for (int j = 0; j < width; j++) {
-            dst[offset + j] = src[base + j];
-        }
-    }
-
     private void checkRow(String field, int length, int width) {
         if (length != width) {
             throw new IllegalArgumentException(field + " at pending step " + pendingSize + " must have length "
@@ -410,20 +397,18 @@ public final class ReplayBuffer {
     }
 
     private void checkFinite(String field, double[] row) {
-        for (int j = 0; j < row.length; j++) {
-            if (!Double.isFinite(row[j]) || !Float.isFinite((float) row[j])) {
-                throw new IllegalArgumentException(field + "[" + j + "] at pending step " + pendingSize
-                        + " must be finite, found " + row[j]);
-            }
+        int j = Rows.firstNonFiniteAsFloat(row);
+        if (j >= 0) {
+            throw new IllegalArgumentException(field + "[" + j + "] at pending step " + pendingSize
+                    + " must be finite, found " + row[j]);
         }
     }
 
     private void checkFinite(String field, float[] row) {
-        for (int j = 0; j < row.length; j++) {
-            if (!Float.isFinite(row[j])) {
-                throw new IllegalArgumentException(field + "[" + j + "] at pending step " + pendingSize
-                        + " must be finite, found " + row[j]);
-            }
+        int j = Rows.firstNonFinite(row);
+        if (j >= 0) {
+            throw new IllegalArgumentException(field + "[" + j + "] at pending step " + pendingSize
+                    + " must be finite, found " + row[j]);
         }
     }
 

@@ -49,13 +49,11 @@ final class Sampling {
 
     /** Copies row {@code src} of width {@code width} into row {@code dst}, normalised if {@code mean} is set. */
     static void copyRow(float[] from, int src, double[] to, int dst, int width, double[] mean, double[] inverseStd) {
-        int s = src * width;
-        int d = dst * width;
         if (mean == null) {
-            for (int j = 0; j < width; j++) {
-                to[d + j] = from[s + j];
-            }
+            Rows.copy(from, src, width, to, dst * width);
         } else {
+            int s = src * width;
+            int d = dst * width;
             for (int j = 0; j < width; j++) {
                 to[d + j] = (from[s + j] - mean[j]) * inverseStd[j];
             }
