@@ -356,14 +356,14 @@ public final class Agent {
         return evaluator.datasetStartValues(p, inference, normalizer);
     }
 
+    /** The action to take, in the reused buffer {@code actAction} (the replay copies what it stores). */
     private double[] chooseAction(double[] observation) {
         double max = config.maxAction();
         if (finetuneSteps < training.randomExplorationSteps()) {
-            double[] a = new double[config.actionDim()];
-            for (int j = 0; j < a.length; j++) {
-                a[j] = max * (2.0 * environmentRng.nextDouble() - 1.0);
+            for (int j = 0; j < actAction.length; j++) {
+                actAction[j] = max * (2.0 * environmentRng.nextDouble() - 1.0);
             }
-            return a;
+            return actAction;
         }
         System.arraycopy(observation, 0, actObservation, 0, actObservation.length);
         normalizer.normalizeInPlace(actObservation);
@@ -373,7 +373,7 @@ public final class Agent {
         }
         TanhGaussian.sample(actPass.mean(), actPass.logStd(), 1, 1, config.actionDim(), actNoise, max, actAction,
                 actSquashed, actLogProb);
-        return actAction.clone();
+        return actAction;
     }
 
     private void useOfflineData(OfflineDataset dataset) {

@@ -8,11 +8,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
@@ -205,7 +207,7 @@ final class Checkpoints {
 
     /** Only the structural fields of the saved config (a custom regularizer may be named there). */
     private static CalQlConfig savedStructureOnly(String configText) {
-        java.util.Map<String, String> m = ConfigCodec.parse(configText);
+        Map<String, String> m = ConfigCodec.parse(configText);
         m.put("regularizer", "cql,1.0,true,-Infinity,Infinity,none");
         m.put("referenceValues", "monteCarlo");
         return ConfigCodec.decodeConfig(m);
@@ -254,7 +256,7 @@ final class Checkpoints {
     // --- primitives ---
 
     private static void writeText(DataOutputStream out, String text) throws IOException {
-        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
         out.writeInt(b.length);
         out.write(b);
     }
@@ -263,7 +265,7 @@ final class Checkpoints {
         int n = length(in, 1 << 20);
         byte[] b = new byte[n];
         in.readFully(b);
-        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     private static int length(DataInputStream in, int max) throws IOException {

@@ -635,7 +635,7 @@ public final class UpdateStep {
             ScalarAdam[] scalars = {multiplierAdam, offsetAdam, alphaAdam, alphaPrimeAdam};
             double[][] scalarStates = state.scalarOptimizers();
             for (double[] s : scalarStates) {
-                new ScalarAdam().importState(s);
+                new ScalarAdam().importState(s); // validate all four before any of them changes
             }
             for (int i = 0; i < 4; i++) {
                 scalars[i].importState(scalarStates[i]);
