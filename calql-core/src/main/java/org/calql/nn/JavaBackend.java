@@ -1,12 +1,15 @@
 package org.calql.nn;
 
+import java.util.function.IntConsumer;
 import org.calql.spi.Backend;
 import org.calql.spi.Network;
 import org.calql.spi.NetworkSpec;
+import org.calql.spi.ParallelPasses;
 
 /**
  * The plain-Java reference backend: networks computed in {@code double} on the host, with PyTorch
- * semantics ({@code nn.Linear}, ReLU, {@code torch.optim.Adam}). Stateless and thread-safe.
+ * semantics ({@code nn.Linear}, ReLU, {@code torch.optim.Adam}). Stateless and thread-safe: different
+ * networks may run at once, so {@link #runIndependent} uses {@link ParallelPasses#shared()}.
  */
 public final class JavaBackend implements Backend {
     /** Creates the backend. */
@@ -24,6 +27,12 @@ public final class JavaBackend implements Backend {
             throw new IllegalArgumentException("spec must not be null");
         }
         return new DenseNetwork(spec);
+    }
+
+    /** Runs the passes on {@link ParallelPasses#shared()} (at once when its threads are free). */
+    @Override
+    public void runIndependent(int count, IntConsumer pass) {
+        ParallelPasses.shared().run(count, pass);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.calql.spi;
 
+import java.util.function.IntConsumer;
+
 /** Creates networks on one compute library. */
 public interface Backend {
     /** Short name, e.g. {@code java} or {@code nd4j}. */
@@ -7,4 +9,20 @@ public interface Backend {
 
     /** A network of the given shape with all parameters zero; callers import initial parameters. */
     Network createNetwork(NetworkSpec spec);
+
+    /**
+     * Calls {@code pass.accept(i)} for every {@code i} in {@code [0, count)}, possibly at once on several threads,
+     * and returns when all have finished (the update runs the critics of an ensemble this way). Pass {@code i}
+     * must use only its own networks, workspaces, gradients and arrays. The first failure is rethrown after all
+     * passes have finished. This default runs them in order on the calling thread; backends whose networks may
+     * run concurrently override it, usually with {@link ParallelPasses}.
+     */
+    default void runIndependent(int count, IntConsumer pass) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be non-negative, found " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            pass.accept(i);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package org.calql.update;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import org.calql.config.CalQlConfig;
 import org.calql.data.TransitionBatch;
 import org.calql.nn.ParameterInitializer;
@@ -39,6 +40,12 @@ import org.calql.spi.Workspace;
  *       {@code −mean(logAlpha·(log π + targetEntropy))}.</li>
  * </ul>
  *
+ * <p>Each critic's work comes in three sections that go through {@link Backend#runIndependent}, so a backend
+ * may run the critics of the ensemble at once: every forward pass (target at s', actor at (s, ã), stacked
+ * at s), every backward pass, and the Adam step with the soft target update. Everything that combines
+ * critics (minima, sums, the regularizer, the Lagrange gradient) runs on the calling thread in critic order
+ * between the sections, so results do not depend on how the sections were scheduled.
+ *
  * <p>All buffers are allocated in the constructor; an update allocates only its small {@link UpdateResult}.
  * A batch that does not fit or holds NaN/Inf, and an update whose losses would be non-finite, are rejected
  * before any parameter changes. Not thread-safe.
@@ -55,6 +62,7 @@ public final class UpdateStep {
     private final int stride;
     private final int targetSamples;
 
+    private final Backend backend;
     private final TanhGaussianPolicy policy;
     private final Optimizer policyOptimizer;
     private final ParameterGradients policyGradients;
@@ -94,12 +102,12 @@ public final class UpdateStep {
     private final double[] gradNewActions;
     private final double[][] actorQ;
     private final double[][] actorGradQ;
-    private final double[] actorGradTail;
+    private final double[][] actorGradTail;
     private final double[] targetNoise;
     private final double[] targetActions;
     private final double[] targetSquashed;
     private final double[] targetLogPi;
-    private final double[] targetQ;
+    private final double[][] targetQ;
     private final double[] targetMinQ;
     private final double[] backedUp;
     private final double[] tdTarget;
@@ -110,8 +118,16 @@ public final class UpdateStep {
     private final double[] nextActions;
     private final double[] sampleSquashed;
     private final double[] stackedActions;
-    private final double[] stackedQ;
-    private final double[] stackedGradQ;
+    private final double[][] stackedQ;
+    private final double[][] stackedGradQ;
+
+    // the three sections that may run critics at once (see Backend.runIndependent), and what they read
+    private final IntConsumer forwardSection = this::forwardCritic;
+    private final IntConsumer backwardSection = this::backwardCritic;
+    private final IntConsumer stepSection = this::stepCritic;
+    private TransitionBatch batchInFlight;
+    private boolean actorInFlight;
+    private boolean softUpdateInFlight;
 
     /**
      * Creates networks on {@code backend}, initialised from {@code config.seed()}, with targets equal to the critics.
@@ -130,6 +146,7 @@ public final class UpdateStep {
         this.regularizer = config.regularizer();
         this.referenceValues = config.referenceValues();
         this.draws = draws;
+        this.backend = backend;
 
         SplittableRandom init = new SplittableRandom(config.seed());
         NetworkSpec criticSpec = NetworkSpec.of(observationDim + actionDim, config.qHidden(), 1);
@@ -177,12 +194,12 @@ public final class UpdateStep {
         newLogPi = new double[b];
         gradNewLogPi = new double[b];
         gradNewActions = new double[b * a];
-        actorGradTail = new double[b * a];
+        actorGradTail = new double[criticCount][b * a];
         targetNoise = new double[b * targetSamples * a];
         targetActions = new double[b * targetSamples * a];
         targetSquashed = new double[b * targetSamples * a];
         targetLogPi = new double[b * targetSamples];
-        targetQ = new double[b * targetSamples];
+        targetQ = new double[criticCount][b * targetSamples];
         targetMinQ = new double[b * targetSamples];
         backedUp = new double[b];
         tdTarget = new double[b];
@@ -193,8 +210,8 @@ public final class UpdateStep {
         nextActions = new double[b * n * a];
         sampleSquashed = new double[b * n * a];
         stackedActions = new double[b * stride * a];
-        stackedQ = new double[b * stride];
-        stackedGradQ = new double[b * stride];
+        stackedQ = new double[criticCount][b * stride];
+        stackedGradQ = new double[criticCount][b * stride];
     }
 
     /** The configuration. */
@@ -270,22 +287,26 @@ public final class UpdateStep {
             }
         }
         drawAll();
-        double[] obs = batch.observations();
-        double[] nextObs = batch.nextObservations();
-        policy.forward(passCurrent, obs, batchSize);
-        policy.forward(passNext, nextObs, batchSize);
+        batchInFlight = batch;
+        try {
+            return updateOn(batch, reference);
+        } finally {
+            batchInFlight = null;
+        }
+    }
+
+    private UpdateResult updateOn(TransitionBatch batch, double[] reference) {
+        policy.forward(passCurrent, batch.observations(), batchSize);
+        policy.forward(passNext, batch.nextObservations(), batchSize);
 
         double alpha = alpha();
         double alphaLoss = temperatureLoss();
         boolean cloning = steps + 1 <= config.bcSteps();
-        double policyLoss = policyGradient(batch, alpha, cloning);
+        actorInFlight = !cloning;
+        sampleCriticActions(batch.actions());
+        backend.runIndependent(criticCount, forwardSection);
         double averageTargetQ = tdTargets(batch, alpha);
-
-        TanhGaussian.sample(passCurrent.mean(), passCurrent.logStd(), batchSize, samples, actionDim, currentNoise,
-                config.maxAction(), currentActions, sampleSquashed, penaltyInputs.logProbCurrent());
-        TanhGaussian.sample(passNext.mean(), passNext.logStd(), batchSize, samples, actionDim, nextNoise,
-                config.maxAction(), nextActions, sampleSquashed, penaltyInputs.logProbNext());
-        stackActions(batch.actions());
+        double policyLoss = policyLoss(batch, alpha, cloning);
 
         boolean lagrange = config.lagrange();
         double alphaPrime = lagrange ? Math.max(0.0, Math.min(ALPHA_PRIME_MAX, Math.exp(logAlphaPrime))) : 0.0;
@@ -298,8 +319,8 @@ public final class UpdateStep {
         double[] boundNext = new double[criticCount];
         double gapSum = 0.0;
         for (int k = 0; k < criticCount; k++) {
-            Network critic = critics[k];
-            critic.forward(stackedWorkspaces[k], obs, stackedActions, actionDim, batchSize, stride, stackedQ);
+            double[] stackedQ = this.stackedQ[k];
+            double[] stackedGradQ = this.stackedGradQ[k];
             gap[k] = regularizer.evaluate(penaltyInputs, stackedQ, stackedGradQ);
             conservative[k] = lagrange ? weight * (gap[k] - config.targetActionGap()) : weight * gap[k];
             gapSum += gap[k] - config.targetActionGap();
@@ -318,11 +339,11 @@ public final class UpdateStep {
             }
             td[k] = tdSum / batchSize;
             averageQ[k] = qSum / batchSize;
-            boundCurrent[k] = boundRate(2 * samples + 1, reference);
-            boundNext[k] = boundRate(samples + 1, reference);
-            criticGradients[k].zero();
-            critic.backward(stackedWorkspaces[k], stackedGradQ, criticGradients[k], null, null);
+            boundCurrent[k] = boundRate(stackedQ, 2 * samples + 1, reference);
+            boundNext[k] = boundRate(stackedQ, samples + 1, reference);
         }
+        backend.runIndependent(criticCount, backwardSection);
+        policyBackward(cloning);
         double alphaPrimeLoss = 0.0;
         logAlphaPrimeGradient = 0.0;
         if (lagrange) {
@@ -341,6 +362,37 @@ public final class UpdateStep {
         checkFinite(result);
         applyGradients();
         return result;
+    }
+
+    // ---- the per-critic sections; each touches only critic k's networks, workspaces and arrays ----
+
+    /** Target at (s', a'), actor at (s, ã) unless cloning, stacked at s. */
+    private void forwardCritic(int k) {
+        targets[k].forward(targetWorkspaces[k], batchInFlight.nextObservations(), targetActions, actionDim,
+                batchSize, targetSamples, targetQ[k]);
+        if (actorInFlight) {
+            critics[k].forward(actorWorkspaces[k], batchInFlight.observations(), newActions, actionDim, batchSize,
+                    1, actorQ[k]);
+        }
+        critics[k].forward(stackedWorkspaces[k], batchInFlight.observations(), stackedActions, actionDim, batchSize,
+                stride, stackedQ[k]);
+    }
+
+    /** Parameter gradients of the critic loss; the actor's action gradient unless cloning. */
+    private void backwardCritic(int k) {
+        if (actorInFlight) {
+            critics[k].backward(actorWorkspaces[k], actorGradQ[k], null, null, actorGradTail[k]);
+        }
+        criticGradients[k].zero();
+        critics[k].backward(stackedWorkspaces[k], stackedGradQ[k], criticGradients[k], null, null);
+    }
+
+    /** Adam step, then the soft target update when one is due. */
+    private void stepCritic(int k) {
+        criticOptimizers[k].step(criticGradients[k], config.qfLr());
+        if (softUpdateInFlight) {
+            targets[k].softUpdateFrom(critics[k], config.tau());
+        }
     }
 
     private void checkBatch(TransitionBatch batch) {
@@ -380,46 +432,50 @@ public final class UpdateStep {
         return -sumLoss / batchSize;
     }
 
-    /** Policy loss and its gradients (policy network and log-std scalars). */
-    private double policyGradient(TransitionBatch batch, double alpha, boolean cloning) {
+    /**
+     * The policy loss (from the actor's Q-values at (s, ã), or behaviour cloning) and its gradient with respect to
+     * log π and, via {@link #actorGradQ}, to each critic's Q.
+     */
+    private double policyLoss(TransitionBatch batch, double alpha, boolean cloning) {
         passCurrent.zeroGradients();
         double invB = 1.0 / batchSize;
         Arrays.fill(gradNewLogPi, 0, batchSize, alpha * invB);
         double loss = alpha * mean(newLogPi, batchSize);
-        double[] gradActions = null;
         if (cloning) {
             double logProbData = TanhGaussian.logProbOfActions(passCurrent.mean(), passCurrent.logStd(), batchSize,
                     actionDim, batch.actions(), config.maxAction(), -invB, passCurrent.gradMean(),
                     passCurrent.gradLogStd());
-            loss -= logProbData * invB;
-        } else {
+            return loss - logProbData * invB;
+        }
+        double qMinSum = 0.0;
+        for (int b = 0; b < batchSize; b++) {
+            double min = actorQ[0][b];
+            for (int k = 1; k < criticCount; k++) {
+                min = Math.min(min, actorQ[k][b]);
+            }
+            qMinSum += min;
+            int ties = 0;
             for (int k = 0; k < criticCount; k++) {
-                critics[k].forward(actorWorkspaces[k], batch.observations(), newActions, actionDim, batchSize, 1,
-                        actorQ[k]);
-            }
-            double qMinSum = 0.0;
-            for (int b = 0; b < batchSize; b++) {
-                double min = actorQ[0][b];
-                for (int k = 1; k < criticCount; k++) {
-                    min = Math.min(min, actorQ[k][b]);
-                }
-                qMinSum += min;
-                int ties = 0;
-                for (int k = 0; k < criticCount; k++) {
-                    if (actorQ[k][b] == min) {
-                        ties++;
-                    }
-                }
-                for (int k = 0; k < criticCount; k++) {
-                    actorGradQ[k][b] = actorQ[k][b] == min ? -invB / ties : 0.0;
+                if (actorQ[k][b] == min) {
+                    ties++;
                 }
             }
-            loss -= qMinSum * invB;
+            for (int k = 0; k < criticCount; k++) {
+                actorGradQ[k][b] = actorQ[k][b] == min ? -invB / ties : 0.0;
+            }
+        }
+        return loss - qMinSum * invB;
+    }
+
+    /** The policy's gradients (network and log-std scalars), once the critics' action gradients are in. */
+    private void policyBackward(boolean cloning) {
+        double[] gradActions = null;
+        if (!cloning) {
             Arrays.fill(gradNewActions, 0.0);
             for (int k = 0; k < criticCount; k++) {
-                critics[k].backward(actorWorkspaces[k], actorGradQ[k], null, null, actorGradTail);
+                double[] tail = actorGradTail[k];
                 for (int i = 0; i < gradNewActions.length; i++) {
-                    gradNewActions[i] += actorGradTail[i];
+                    gradNewActions[i] += tail[i];
                 }
             }
             gradActions = gradNewActions;
@@ -430,23 +486,16 @@ public final class UpdateStep {
         policyScalarGradients[0] = 0.0;
         policyScalarGradients[1] = 0.0;
         policy.backward(passCurrent, policyGradients, policyScalarGradients);
-        return loss;
     }
 
     /** Fills {@link #tdTarget}; returns the mean backed-up target value. */
     private double tdTargets(TransitionBatch batch, double alpha) {
         int rows = batchSize * targetSamples;
-        TanhGaussian.sample(passNext.mean(), passNext.logStd(), batchSize, targetSamples, actionDim, targetNoise,
-                config.maxAction(), targetActions, targetSquashed, targetLogPi);
-        for (int k = 0; k < criticCount; k++) {
-            targets[k].forward(targetWorkspaces[k], batch.nextObservations(), targetActions, actionDim, batchSize,
-                    targetSamples, targetQ);
-            if (k == 0) {
-                System.arraycopy(targetQ, 0, targetMinQ, 0, rows);
-            } else {
-                for (int i = 0; i < rows; i++) {
-                    targetMinQ[i] = Math.min(targetMinQ[i], targetQ[i]);
-                }
+        System.arraycopy(targetQ[0], 0, targetMinQ, 0, rows);
+        for (int k = 1; k < criticCount; k++) {
+            double[] q = targetQ[k];
+            for (int i = 0; i < rows; i++) {
+                targetMinQ[i] = Math.min(targetMinQ[i], q[i]);
             }
         }
         double[] rewards = batch.rewards();
@@ -472,6 +521,17 @@ public final class UpdateStep {
         return sum / batchSize;
     }
 
+    /** Samples a' at s' for the TD target and the penalty's N current- and next-policy actions at s. */
+    private void sampleCriticActions(double[] dataActions) {
+        TanhGaussian.sample(passNext.mean(), passNext.logStd(), batchSize, targetSamples, actionDim, targetNoise,
+                config.maxAction(), targetActions, targetSquashed, targetLogPi);
+        TanhGaussian.sample(passCurrent.mean(), passCurrent.logStd(), batchSize, samples, actionDim, currentNoise,
+                config.maxAction(), currentActions, sampleSquashed, penaltyInputs.logProbCurrent());
+        TanhGaussian.sample(passNext.mean(), passNext.logStd(), batchSize, samples, actionDim, nextNoise,
+                config.maxAction(), nextActions, sampleSquashed, penaltyInputs.logProbNext());
+        stackActions(dataActions);
+    }
+
     /** Lays out each state's 1 + 3N actions: data, random, next-policy, current-policy. */
     private void stackActions(double[] dataActions) {
         int a = actionDim;
@@ -486,7 +546,7 @@ public final class UpdateStep {
     }
 
     /** Fraction of the N entries starting at {@code offset} in each state's block strictly below V_ref. */
-    private double boundRate(int offset, double[] reference) {
+    private double boundRate(double[] stackedQ, int offset, double[] reference) {
         int below = 0;
         for (int b = 0; b < batchSize; b++) {
             int base = b * stride + offset;
@@ -522,9 +582,8 @@ public final class UpdateStep {
     }
 
     private void applyGradients() {
-        for (int k = 0; k < criticCount; k++) {
-            criticOptimizers[k].step(criticGradients[k], config.qfLr());
-        }
+        softUpdateInFlight = (steps + 1) % config.targetUpdatePeriod() == 0;
+        backend.runIndependent(criticCount, stepSection);
         policyOptimizer.step(policyGradients, config.policyLr());
         policy.setLogStdAffine(
                 multiplierAdam.step(policy.logStdMultiplier(), policyScalarGradients[0], config.policyLr()),
@@ -536,11 +595,6 @@ public final class UpdateStep {
             logAlphaPrime = alphaPrimeAdam.step(logAlphaPrime, logAlphaPrimeGradient, config.qfLr());
         }
         steps++;
-        if (steps % config.targetUpdatePeriod() == 0) {
-            for (int k = 0; k < criticCount; k++) {
-                targets[k].softUpdateFrom(critics[k], config.tau());
-            }
-        }
     }
 
     /** The gradients of the last update (at the parameters before its step); targets are {@code null}. */

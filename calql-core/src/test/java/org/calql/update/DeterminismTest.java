@@ -8,10 +8,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import org.calql.config.CalQlConfig;
 import org.calql.data.TransitionBatch;
 import org.calql.random.Rng;
 import org.calql.random.UpdateDraws;
+import org.calql.spi.Backend;
+import org.calql.spi.Network;
+import org.calql.spi.NetworkSpec;
 import org.junit.jupiter.api.Test;
 
 /** The same seed gives the same bits after many updates; another seed gives other bits. */
@@ -29,7 +33,12 @@ class DeterminismTest {
 
     private static ModelParameters train(CalQlConfig config, long drawSeed, List<TransitionBatch> batches,
                                          List<UpdateResult> results) {
-        UpdateStep step = new UpdateStep(config, UpdateFixtures.java(), UpdateDraws.from(new Rng(drawSeed)));
+        return train(config, UpdateFixtures.java(), drawSeed, batches, results);
+    }
+
+    private static ModelParameters train(CalQlConfig config, Backend backend, long drawSeed,
+                                         List<TransitionBatch> batches, List<UpdateResult> results) {
+        UpdateStep step = new UpdateStep(config, backend, UpdateDraws.from(new Rng(drawSeed)));
         for (TransitionBatch batch : batches) {
             results.add(step.update(batch));
         }
@@ -74,6 +83,46 @@ class DeterminismTest {
         assertFalse(Arrays.deepEquals(a.policy(), otherInit.policy()), "another init seed, other policy");
         assertFalse(Arrays.deepEquals(a.critics(), otherDraws.critics()), "other draws, other critics");
         assertFalse(Arrays.deepEquals(a.policy(), otherDraws.policy()), "other draws, other policy");
+    }
+
+    /** The Java backend's networks, with the per-critic sections run one by one in reverse critic order. */
+    private static Backend reverseOrder() {
+        Backend java = UpdateFixtures.java();
+        return new Backend() {
+            @Override
+            public String name() {
+                return "java-reversed";
+            }
+
+            @Override
+            public Network createNetwork(NetworkSpec spec) {
+                return java.createNetwork(spec);
+            }
+
+            @Override
+            public void runIndependent(int count, IntConsumer pass) {
+                for (int i = count - 1; i >= 0; i--) {
+                    pass.accept(i);
+                }
+            }
+        };
+    }
+
+    @Test
+    void criticSectionsGiveTheSameBitsWhateverTheirSchedule() {
+        // three critics: at once on the shared gang (Java backend) versus one by one in reverse order
+        CalQlConfig config = UpdateFixtures.smallConfig(5).batchSize(8).criticEnsembleSize(3).lagrange(true)
+                .maxTargetBackup(true).bcSteps(5).qfLr(1e-3).policyLr(1e-3).tau(0.05).build();
+        List<TransitionBatch> batches = batches(config);
+        List<UpdateResult> concurrent = new ArrayList<>();
+        List<UpdateResult> reversed = new ArrayList<>();
+        ModelParameters a = train(config, UpdateFixtures.java(), 5, batches, concurrent);
+        ModelParameters b = train(config, reverseOrder(), 5, batches, reversed);
+        assertBitwiseEqual(a, b);
+        for (int i = 0; i < UPDATES; i++) {
+            assertTrue(Arrays.equals(concurrent.get(i).conservativeLoss(), reversed.get(i).conservativeLoss()),
+                    "conservative losses of update " + i);
+        }
     }
 
     @Test

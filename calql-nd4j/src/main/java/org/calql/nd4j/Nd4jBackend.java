@@ -1,9 +1,12 @@
 package org.calql.nd4j;
 
 import java.util.Objects;
+import java.util.function.IntConsumer;
 import org.calql.spi.Backend;
 import org.calql.spi.Network;
 import org.calql.spi.NetworkSpec;
+import org.calql.spi.ParallelPasses;
+import org.nd4j.linalg.api.blas.Blas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -15,6 +18,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * fight BLAS for the cores (BLAS keeps all cores for matrix products). Set the system property
  * {@value #MASTER_THREADS_PROPERTY} to another positive number, or to {@code 0} to leave ND4J's
  * setting alone. This is a JVM-wide ND4J setting.
+ *
+ * <p>{@link #runIndependent} runs independent passes (the critics of an ensemble) at once on
+ * {@link ParallelPasses#shared()} with one BLAS thread per pass: the element-wise ops, which run on one
+ * thread, then overlap with the other passes' work instead of leaving cores idle (calql-bench/RESULTS.md
+ * has the measurements). BLAS gets its thread count back afterwards.
  */
 public final class Nd4jBackend implements Backend {
     /** System property that sets ND4J's master thread count; {@code 0} leaves ND4J's default. */
@@ -25,6 +33,11 @@ public final class Nd4jBackend implements Backend {
 
     private static final Object LOCK = new Object();
     private static volatile Nd4jBackend instance;
+
+    private final Runnable enterParallel = this::enterParallel;
+    private final Runnable exitParallel = this::exitParallel;
+    /** BLAS threads before the running parallel section (the shared gang runs one section at a time). */
+    private int blasThreadsBefore;
 
     private Nd4jBackend() {
     }
@@ -90,6 +103,25 @@ public final class Nd4jBackend implements Backend {
     @Override
     public Network createNetwork(NetworkSpec spec) {
         return new Nd4jNetwork(Objects.requireNonNull(spec, "spec"));
+    }
+
+    /**
+     * Runs the passes on {@link ParallelPasses#shared()}; while they run at once, BLAS uses one thread per
+     * call (OpenBLAS's thread count is process-wide, so it is set before and restored after).
+     */
+    @Override
+    public void runIndependent(int count, IntConsumer pass) {
+        ParallelPasses.shared().run(count, pass, enterParallel, exitParallel);
+    }
+
+    private void enterParallel() {
+        Blas blas = Nd4j.factory().blas();
+        blasThreadsBefore = blas.getMaxThreads();
+        blas.setMaxThreads(1);
+    }
+
+    private void exitParallel() {
+        Nd4j.factory().blas().setMaxThreads(blasThreadsBefore);
     }
 
     @Override

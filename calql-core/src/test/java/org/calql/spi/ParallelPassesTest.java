@@ -1,0 +1,133 @@
+package org.calql.spi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** The gang that runs independent passes: every index once, failures, nesting, and real concurrency. */
+class ParallelPassesTest {
+    private static final ParallelPasses TWO = new ParallelPasses(2);
+    private static final ParallelPasses FOUR = new ParallelPasses(4);
+
+    @Property(tries = 60)
+    void everyIndexRunsExactlyOnce(@ForAll @IntRange(min = 0, max = 40) int count,
+                                   @ForAll @IntRange(min = 1, max = 3) int gang) {
+        ParallelPasses passes = gang == 1 ? new ParallelPasses(1) : gang == 2 ? TWO : FOUR;
+        AtomicIntegerArray calls = new AtomicIntegerArray(count);
+        passes.run(count, calls::incrementAndGet);
+        for (int i = 0; i < count; i++) {
+            assertEquals(1, calls.get(i), "index " + i + " of " + count);
+        }
+    }
+
+    @Test
+    void twoPassesRunAtOnce() {
+        // each pass waits for the other: run one after another, the barrier would time out
+        CyclicBarrier meet = new CyclicBarrier(2);
+        List<String> threads = new ArrayList<>(List.of("", ""));
+        TWO.run(2, i -> {
+            threads.set(i, Thread.currentThread().getName());
+            try {
+                meet.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+                throw new IllegalStateException("passes did not overlap", e);
+            }
+        });
+        assertNotEquals(threads.get(0), threads.get(1));
+    }
+
+    @Test
+    void firstFailureIsRethrownAfterEveryPassFinished() {
+        AtomicInteger finished = new AtomicInteger();
+        IllegalStateException boom = new IllegalStateException("pass 3 failed");
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> FOUR.run(8, i -> {
+            if (i == 3) {
+                throw boom;
+            }
+            finished.incrementAndGet();
+        }));
+        assertSame(boom, thrown);
+        assertEquals(7, finished.get());
+        AtomicInteger after = new AtomicInteger();
+        FOUR.run(5, i -> after.incrementAndGet());
+        assertEquals(5, after.get(), "the gang works after a failure");
+    }
+
+    @Test
+    void enterAndExitFrameOnlyAParallelRun() {
+        List<String> log = new ArrayList<>();
+        TWO.run(2, i -> { }, () -> log.add("enter"), () -> log.add("exit"));
+        assertEquals(List.of("enter", "exit"), log);
+        log.clear();
+        TWO.run(1, i -> log.add("pass"), () -> log.add("enter"), () -> log.add("exit"));
+        assertEquals(List.of("pass"), log, "a single pass runs on the caller, unframed");
+        log.clear();
+        assertThrows(IllegalArgumentException.class, () -> TWO.run(2, i -> {
+            throw new IllegalArgumentException("bad");
+        }, () -> log.add("enter"), () -> log.add("exit")));
+        assertEquals(List.of("enter", "exit"), log, "exit runs after a failure too");
+    }
+
+    @Test
+    void nestedCallRunsOnTheCallerWithoutDeadlock() {
+        AtomicInteger inner = new AtomicInteger();
+        List<String> innerThreads = new ArrayList<>();
+        TWO.run(2, i -> {
+            String outer = Thread.currentThread().getName();
+            TWO.run(3, j -> {
+                inner.incrementAndGet();
+                synchronized (innerThreads) {
+                    innerThreads.add(outer.equals(Thread.currentThread().getName()) ? "same" : "other");
+                }
+            });
+        });
+        assertEquals(6, inner.get());
+        assertTrue(innerThreads.stream().allMatch("same"::equals), "nested passes stay on their caller's thread");
+    }
+
+    @Test
+    void badArgumentsAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TWO.run(-1, i -> { }));
+        assertTrue(e.getMessage().contains("count") && e.getMessage().contains("-1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ParallelPasses(0));
+        assertTrue(e.getMessage().contains("threads") && e.getMessage().contains("0"), e.getMessage());
+    }
+
+    @Test
+    void threadsPropertyIsValidated() {
+        String before = System.getProperty(ParallelPasses.THREADS_PROPERTY);
+        try {
+            System.setProperty(ParallelPasses.THREADS_PROPERTY, "3");
+            assertEquals(3, ParallelPasses.threadsFromProperty());
+            System.setProperty(ParallelPasses.THREADS_PROPERTY, "zero");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    ParallelPasses::threadsFromProperty);
+            assertTrue(e.getMessage().contains("calql.threads") && e.getMessage().contains("zero"), e.getMessage());
+            System.setProperty(ParallelPasses.THREADS_PROPERTY, "0");
+            assertThrows(IllegalArgumentException.class, ParallelPasses::threadsFromProperty);
+            System.clearProperty(ParallelPasses.THREADS_PROPERTY);
+            assertEquals(Runtime.getRuntime().availableProcessors(), ParallelPasses.threadsFromProperty());
+        } finally {
+            if (before == null) {
+                System.clearProperty(ParallelPasses.THREADS_PROPERTY);
+            } else {
+                System.setProperty(ParallelPasses.THREADS_PROPERTY, before);
+            }
+        }
+    }
+}
