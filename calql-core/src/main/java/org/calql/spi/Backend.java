@@ -13,8 +13,9 @@ public interface Backend {
     /**
      * Calls {@code pass.accept(i)} for every {@code i} in {@code [0, count)}, possibly at once on several threads,
      * and returns when all have finished (the update runs the critics of an ensemble this way). Pass {@code i}
-     * must use only its own networks, workspaces, gradients and arrays. The first failure is rethrown after all
-     * passes have finished. This default runs them in order on the calling thread; backends whose networks may
+     * must use only its own workspaces, gradients and arrays, and only its own networks, except that passes may
+     * run forward through one network with distinct workspaces (see {@link Network}). The first failure is
+     * rethrown after all passes have finished. This default runs them in order on the calling thread; backends whose networks may
      * run concurrently override it, usually with {@link ParallelPasses}.
      */
     default void runIndependent(int count, IntConsumer pass) {

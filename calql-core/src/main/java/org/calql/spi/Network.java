@@ -12,8 +12,10 @@ package org.calql.spi;
  * <p>All host arrays are row-major and may be longer than needed; only the leading
  * {@code rows × width} values are read or written.
  *
- * <p><b>Threads.</b> Forward passes through distinct workspaces may run concurrently while no
- * parameters change; everything else is single-threaded.
+ * <p><b>Threads.</b> Different networks are independent: their calls may run at once on different
+ * threads (see {@link Backend#runIndependent}). On one network, forward passes through distinct
+ * workspaces may run concurrently while no parameters change; every other call on one network is
+ * single-threaded.
  */
 public interface Network {
     /** The network's shape. */

@@ -40,9 +40,10 @@ import org.calql.spi.Workspace;
  *       {@code −mean(logAlpha·(log π + targetEntropy))}.</li>
  * </ul>
  *
- * <p>Each critic's work comes in three sections that go through {@link Backend#runIndependent}, so a backend
- * may run the critics of the ensemble at once: every forward pass (target at s', actor at (s, ã), stacked
- * at s), every backward pass, and the Adam step with the soft target update. Everything that combines
+ * <p>The network work comes in sections that go through {@link Backend#runIndependent}, so a backend may
+ * run their passes at once: the policy at s and at s'; each critic's forward passes (target at s', actor at
+ * (s, ã), stacked at s); each critic's backward passes; and the Adam steps (each critic's with its soft
+ * target update, and the policy network's). Everything that combines
  * critics (minima, sums, the regularizer, the Lagrange gradient) runs on the calling thread in critic order
  * between the sections, so results do not depend on how the sections were scheduled.
  *
@@ -121,10 +122,11 @@ public final class UpdateStep {
     private final double[][] stackedQ;
     private final double[][] stackedGradQ;
 
-    // the three sections that may run critics at once (see Backend.runIndependent), and what they read
+    // the sections whose passes may run at once (see Backend.runIndependent), and what they read
+    private final IntConsumer policySection = this::forwardPolicy;
     private final IntConsumer forwardSection = this::forwardCritic;
     private final IntConsumer backwardSection = this::backwardCritic;
-    private final IntConsumer stepSection = this::stepCritic;
+    private final IntConsumer stepSection = this::stepNetwork;
     private TransitionBatch batchInFlight;
     private boolean actorInFlight;
     private boolean softUpdateInFlight;
@@ -296,8 +298,7 @@ public final class UpdateStep {
     }
 
     private UpdateResult updateOn(TransitionBatch batch, double[] reference) {
-        policy.forward(passCurrent, batch.observations(), batchSize);
-        policy.forward(passNext, batch.nextObservations(), batchSize);
+        backend.runIndependent(2, policySection);
 
         double alpha = alpha();
         double alphaLoss = temperatureLoss();
@@ -366,6 +367,15 @@ public final class UpdateStep {
 
     // ---- the per-critic sections; each touches only critic k's networks, workspaces and arrays ----
 
+    /** Pass 0: the policy at s; pass 1: at s' (two workspaces of one network, as {@link Network} allows). */
+    private void forwardPolicy(int pass) {
+        if (pass == 0) {
+            policy.forward(passCurrent, batchInFlight.observations(), batchSize);
+        } else {
+            policy.forward(passNext, batchInFlight.nextObservations(), batchSize);
+        }
+    }
+
     /** Target at (s', a'), actor at (s, ã) unless cloning, stacked at s. */
     private void forwardCritic(int k) {
         targets[k].forward(targetWorkspaces[k], batchInFlight.nextObservations(), targetActions, actionDim,
@@ -387,8 +397,13 @@ public final class UpdateStep {
         critics[k].backward(stackedWorkspaces[k], stackedGradQ[k], criticGradients[k], null, null);
     }
 
-    /** Adam step, then the soft target update when one is due. */
-    private void stepCritic(int k) {
+    /** Pass 0: the policy network's Adam step. Pass k + 1: critic k's Adam step, then its soft target update when due. */
+    private void stepNetwork(int pass) {
+        if (pass == 0) {
+            policyOptimizer.step(policyGradients, config.policyLr());
+            return;
+        }
+        int k = pass - 1;
         criticOptimizers[k].step(criticGradients[k], config.qfLr());
         if (softUpdateInFlight) {
             targets[k].softUpdateFrom(critics[k], config.tau());
@@ -583,8 +598,7 @@ public final class UpdateStep {
 
     private void applyGradients() {
         softUpdateInFlight = (steps + 1) % config.targetUpdatePeriod() == 0;
-        backend.runIndependent(criticCount, stepSection);
-        policyOptimizer.step(policyGradients, config.policyLr());
+        backend.runIndependent(criticCount + 1, stepSection);
         policy.setLogStdAffine(
                 multiplierAdam.step(policy.logStdMultiplier(), policyScalarGradients[0], config.policyLr()),
                 offsetAdam.step(policy.logStdOffset(), policyScalarGradients[1], config.policyLr()));

@@ -1,0 +1,236 @@
+package org.calql.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import org.calql.spi.AdamState;
+import org.calql.spi.Backend;
+import org.calql.spi.Network;
+import org.calql.spi.NetworkSpec;
+import org.calql.spi.Optimizer;
+import org.calql.spi.ParameterGradients;
+import org.calql.spi.Workspace;
+
+/**
+ * A backend that times what the update asks of another: the wall time of each {@link #runIndependent} section,
+ * and the time of every network call (forward, backward, Adam), labelled by network role (policy, critic, target)
+ * and rows. Calls inside a section are timed on the thread that makes them, so with critics running at once
+ * their times add up to more than the section's wall time. Everything else is delegated unchanged, so the update
+ * computes exactly what it computes on the wrapped backend.
+ */
+final class TimedBackend implements Backend {
+    /** Accumulated time of one kind of call. */
+    static final class Tally {
+        long nanos;
+        long calls;
+        /** Essential FLOPs of the calls (see {@link EssentialFlops}). */
+        double flops;
+    }
+
+    /** The key of {@link #callsBySection()} for calls made outside any section. */
+    static final String CALLING_THREAD = "calling thread";
+
+    private final Backend inner;
+    private final Map<IntConsumer, String> sectionNames = new IdentityHashMap<>();
+    private final Map<String, Tally> sections = new LinkedHashMap<>();
+    private final Map<String, Tally> calls = new LinkedHashMap<>();
+    private final Map<String, Map<String, Tally>> callsBySection = new LinkedHashMap<>();
+    private final List<TimedNetwork> networks = new ArrayList<>();
+    /** The section running now, or {@link #CALLING_THREAD}. */
+    private volatile String current = CALLING_THREAD;
+
+    TimedBackend(Backend inner) {
+        this.inner = inner;
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public Network createNetwork(NetworkSpec spec) {
+        TimedNetwork n = new TimedNetwork(inner.createNetwork(spec), spec.outputDim() == 1 ? "critic" : "policy");
+        networks.add(n);
+        return n;
+    }
+
+    @Override
+    public void runIndependent(int count, IntConsumer pass) {
+        String name = sectionNames.computeIfAbsent(pass, p -> "section " + (sectionNames.size() + 1));
+        long start = System.nanoTime();
+        current = name;
+        try {
+            inner.runIndependent(count, pass);
+        } finally {
+            current = CALLING_THREAD;
+        }
+        add(sections, name, System.nanoTime() - start, 0.0);
+    }
+
+    /** Forgets every time taken so far (after a warm-up). */
+    synchronized void reset() {
+        sections.clear();
+        calls.clear();
+        callsBySection.clear();
+    }
+
+    /** Section wall times, in the order the update first ran them. */
+    synchronized Map<String, Tally> sections() {
+        return new LinkedHashMap<>(sections);
+    }
+
+    /** Network call times by section (or {@link #CALLING_THREAD}), then by label. */
+    synchronized Map<String, Map<String, Tally>> callsBySection() {
+        Map<String, Map<String, Tally>> copy = new LinkedHashMap<>();
+        callsBySection.forEach((section, byLabel) -> copy.put(section, new LinkedHashMap<>(byLabel)));
+        return copy;
+    }
+
+    /** Network call times by label, in first-seen order. */
+    synchronized Map<String, Tally> calls() {
+        return new LinkedHashMap<>(calls);
+    }
+
+    private synchronized void add(Map<String, Tally> into, String label, long nanos, double flops) {
+        Tally t = into.computeIfAbsent(label, l -> new Tally());
+        t.nanos += nanos;
+        t.calls++;
+        t.flops += flops;
+    }
+
+    private void call(String label, long start, double flops) {
+        long nanos = System.nanoTime() - start;
+        String section = current;
+        synchronized (this) {
+            add(calls, label, nanos, flops);
+            add(callsBySection.computeIfAbsent(section, s -> new LinkedHashMap<>()), label, nanos, flops);
+        }
+    }
+
+    private static Network unwrap(Network n) {
+        return n instanceof TimedNetwork t ? t.inner : n;
+    }
+
+    /**
+     * A network whose calls are timed and counted in essential FLOPs; a network that copies a critic's parameters
+     * is that critic's target.
+     */
+    private final class TimedNetwork implements Network {
+        private final Network inner;
+        private final int[] widths;
+        /** {groups, rows, head width, tail width} of the last forward through each workspace. */
+        private final Map<Workspace, int[]> lastForward = Collections.synchronizedMap(new IdentityHashMap<>());
+        private String role;
+
+        TimedNetwork(Network inner, String role) {
+            this.inner = inner;
+            this.role = role;
+            NetworkSpec spec = inner.spec();
+            this.widths = EssentialFlops.widths(spec.inputDim(), spec.hidden(), spec.outputDim());
+        }
+
+        /** First layer with the head once per group, then every other layer on all rows. */
+        private double forwardFlops(int[] shape) {
+            return 2.0 * ((double) shape[0] * shape[2] + (double) shape[1] * shape[3]) * widths[1]
+                    + EssentialFlops.mlpInputGradient(shape[1], widths);
+        }
+
+        @Override
+        public NetworkSpec spec() {
+            return inner.spec();
+        }
+
+        @Override
+        public Workspace newWorkspace(int maxRows) {
+            return inner.newWorkspace(maxRows);
+        }
+
+        @Override
+        public void forward(Workspace workspace, double[] head, double[] tail, int tailDim, int groups,
+                            int groupSize, double[] out) {
+            long start = System.nanoTime();
+            inner.forward(workspace, head, tail, tailDim, groups, groupSize, out);
+            int[] shape = {groups, groups * groupSize, widths[0] - tailDim, tailDim};
+            lastForward.put(workspace, shape);
+            call(role + " forward, " + shape[1] + " rows", start, forwardFlops(shape));
+        }
+
+        @Override
+        public void backward(Workspace workspace, double[] gradOutput, ParameterGradients gradients,
+                             double[] gradHead, double[] gradTail) {
+            long start = System.nanoTime();
+            inner.backward(workspace, gradOutput, gradients, gradHead, gradTail);
+            int[] shape = lastForward.get(workspace);
+            double flops = EssentialFlops.mlpInputGradient(shape[1], widths);
+            if (gradients != null) {
+                flops += forwardFlops(shape);
+            }
+            if (gradTail != null) {
+                flops += 2.0 * shape[1] * shape[3] * widths[1];
+            }
+            if (gradHead != null) {
+                flops += 2.0 * shape[0] * shape[2] * widths[1];
+            }
+            call(role + " backward, " + shape[1] + " rows, " + (gradients != null ? "parameter" : "input")
+                    + " gradients", start, flops);
+        }
+
+        @Override
+        public ParameterGradients newGradients() {
+            return inner.newGradients();
+        }
+
+        @Override
+        public Optimizer newAdam() {
+            Optimizer adam = inner.newAdam();
+            return new Optimizer() {
+                @Override
+                public void step(ParameterGradients gradients, double learningRate) {
+                    long start = System.nanoTime();
+                    adam.step(gradients, learningRate);
+                    call(role + " Adam step", start, 0.0);
+                }
+
+                @Override
+                public AdamState exportState() {
+                    return adam.exportState();
+                }
+
+                @Override
+                public void importState(AdamState state) {
+                    adam.importState(state);
+                }
+            };
+        }
+
+        @Override
+        public void copyParametersFrom(Network source) {
+            if (source instanceof TimedNetwork t && "critic".equals(t.role)) {
+                role = "target";
+            }
+            inner.copyParametersFrom(unwrap(source));
+        }
+
+        @Override
+        public void softUpdateFrom(Network source, double tau) {
+            long start = System.nanoTime();
+            inner.softUpdateFrom(unwrap(source), tau);
+            call(role + " soft update", start, 0.0);
+        }
+
+        @Override
+        public double[][] exportParameters() {
+            return inner.exportParameters();
+        }
+
+        @Override
+        public void importParameters(double[][] parameters) {
+            inner.importParameters(parameters);
+        }
+    }
+}
