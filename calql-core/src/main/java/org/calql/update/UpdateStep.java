@@ -19,6 +19,7 @@ import org.calql.spi.Backend;
 import org.calql.spi.Network;
 import org.calql.spi.NetworkSpec;
 import org.calql.spi.Optimizer;
+import org.calql.spi.ParallelPasses;
 import org.calql.spi.ParameterGradients;
 import org.calql.spi.Workspace;
 
@@ -118,11 +119,13 @@ public final class UpdateStep {
     private final double[] currentActions;
     private final double[] nextActions;
     private final double[] sampleSquashed;
+    private final double[] sampleSquashedNext;
     private final double[] stackedActions;
     private final double[][] stackedQ;
     private final double[][] stackedGradQ;
 
     // the sections whose passes may run at once (see Backend.runIndependent), and what they read
+    private final IntConsumer samplingSection = this::sampleCriticActions;
     private final IntConsumer policySection = this::forwardPolicy;
     private final IntConsumer forwardSection = this::forwardCritic;
     private final IntConsumer backwardSection = this::backwardCritic;
@@ -211,6 +214,7 @@ public final class UpdateStep {
         currentActions = new double[b * n * a];
         nextActions = new double[b * n * a];
         sampleSquashed = new double[b * n * a];
+        sampleSquashedNext = new double[b * n * a];
         stackedActions = new double[b * stride * a];
         stackedQ = new double[criticCount][b * stride];
         stackedGradQ = new double[criticCount][b * stride];
@@ -304,7 +308,8 @@ public final class UpdateStep {
         double alphaLoss = temperatureLoss();
         boolean cloning = steps + 1 <= config.bcSteps();
         actorInFlight = !cloning;
-        sampleCriticActions(batch.actions());
+        ParallelPasses.shared().run(3, samplingSection);
+        stackActions(batch.actions());
         backend.runIndependent(criticCount, forwardSection);
         double averageTargetQ = tdTargets(batch, alpha);
         double policyLoss = policyLoss(batch, alpha, cloning);
@@ -536,15 +541,21 @@ public final class UpdateStep {
         return sum / batchSize;
     }
 
-    /** Samples a' at s' for the TD target and the penalty's N current- and next-policy actions at s. */
-    private void sampleCriticActions(double[] dataActions) {
-        TanhGaussian.sample(passNext.mean(), passNext.logStd(), batchSize, targetSamples, actionDim, targetNoise,
-                config.maxAction(), targetActions, targetSquashed, targetLogPi);
-        TanhGaussian.sample(passCurrent.mean(), passCurrent.logStd(), batchSize, samples, actionDim, currentNoise,
-                config.maxAction(), currentActions, sampleSquashed, penaltyInputs.logProbCurrent());
-        TanhGaussian.sample(passNext.mean(), passNext.logStd(), batchSize, samples, actionDim, nextNoise,
-                config.maxAction(), nextActions, sampleSquashed, penaltyInputs.logProbNext());
-        stackActions(dataActions);
+    /**
+     * Samples a' at s' for the TD target (part 0) and the penalty's N current- (part 1) and next-policy (part 2)
+     * actions at s; host math on disjoint arrays, so the parts run at once on the shared gang.
+     */
+    private void sampleCriticActions(int part) {
+        if (part == 0) {
+            TanhGaussian.sample(passNext.mean(), passNext.logStd(), batchSize, targetSamples, actionDim, targetNoise,
+                    config.maxAction(), targetActions, targetSquashed, targetLogPi);
+        } else if (part == 1) {
+            TanhGaussian.sample(passCurrent.mean(), passCurrent.logStd(), batchSize, samples, actionDim,
+                    currentNoise, config.maxAction(), currentActions, sampleSquashed, penaltyInputs.logProbCurrent());
+        } else {
+            TanhGaussian.sample(passNext.mean(), passNext.logStd(), batchSize, samples, actionDim, nextNoise,
+                    config.maxAction(), nextActions, sampleSquashedNext, penaltyInputs.logProbNext());
+        }
     }
 
     /** Lays out each state's 1 + 3N actions: data, random, next-policy, current-policy. */
