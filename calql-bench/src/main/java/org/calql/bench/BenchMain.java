@@ -150,7 +150,7 @@ public final class BenchMain {
                 rows.add(new Row("update", p.getParam("backend"), config, ms, err, best,
                         EssentialFlops.update(BenchConfigs.named(config))));
             } else if (bench.contains("CriticBenchmark")) {
-                rows.add(new Row("critic fwd+bwd", p.getParam("backend"), "antmaze 256×31", ms, err, best,
+                rows.add(new Row("critic fwd+bwd", p.getParam("backend"), "antmaze 2 × 256×31", ms, err, best,
                         CriticBenchmark.flops()));
             } else if (bench.contains("RegularizerBenchmark")) {
                 rows.add(new Row("regularizer", "core", p.getParam("regularizer") + " B256 N10", ms, err, best, 0));

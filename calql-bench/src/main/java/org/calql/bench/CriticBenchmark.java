@@ -2,12 +2,14 @@ package org.calql.bench;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.calql.config.CalQlConfig;
 import org.calql.nn.ParameterInitializer;
 import org.calql.spi.Network;
 import org.calql.spi.NetworkSpec;
 import org.calql.spi.ParameterGradients;
 import org.calql.spi.Workspace;
+import org.calql.spi.Backend;
 import org.calql.spi.Backends;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,9 +21,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * One critic's stacked pass alone, as the update runs it: the antmaze critic (29 + 8 → 5 × 256 → 1) forward on
- * 256 states × 31 actions (state columns of the first layer once per state), then backward with parameter
- * gradients from a random upstream gradient (no input gradients).
+ * The critics' stacked passes alone, as the update runs them: for each of the ensemble's critics (2 in antmaze)
+ * the antmaze critic (29 + 8 → 5 × 256 → 1) forward on 256 states × 31 actions (state columns of the first
+ * layer once per state), then backward with parameter gradients from a random upstream gradient (no input
+ * gradients); the critics go through {@link Backend#runIndependent}, so a backend may run them at once.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,34 +34,43 @@ public class CriticBenchmark {
     @Param({"nd4j", "java"})
     public String backend;
 
-    private Network critic;
-    private Workspace workspace;
-    private ParameterGradients gradients;
+    private Backend networks;
+    private Network[] critics;
+    private Workspace[] workspaces;
+    private ParameterGradients[] gradients;
     private double[] states;
     private double[] actions;
-    private double[] q;
+    private double[][] q;
     private double[] gradQ;
     private int groups;
     private int groupSize;
     private int actionDim;
+    private final IntConsumer pass = this::forwardBackward;
 
-    /** The antmaze critic, initialised as the update initialises it, and random inputs. */
+    /** The antmaze critics, initialised as the update initialises them, and random inputs. */
     @Setup
     public void setup() {
         CalQlConfig c = BenchConfigs.named("antmaze");
         groups = c.batchSize();
         groupSize = 1 + 3 * c.cqlNActions();
         actionDim = c.actionDim();
+        int k = c.criticEnsembleSize();
         NetworkSpec spec = NetworkSpec.of(c.observationDim() + actionDim, c.qHidden(), 1);
-        critic = Backends.named(backend).createNetwork(spec);
+        networks = Backends.named(backend);
         SplittableRandom rng = new SplittableRandom(5);
-        critic.importParameters(ParameterInitializer.initialize(spec, c.initialization(), rng));
         int rows = groups * groupSize;
-        workspace = critic.newWorkspace(rows);
-        gradients = critic.newGradients();
+        critics = new Network[k];
+        workspaces = new Workspace[k];
+        gradients = new ParameterGradients[k];
+        q = new double[k][rows];
+        for (int i = 0; i < k; i++) {
+            critics[i] = networks.createNetwork(spec);
+            critics[i].importParameters(ParameterInitializer.initialize(spec, c.initialization(), rng));
+            workspaces[i] = critics[i].newWorkspace(rows);
+            gradients[i] = critics[i].newGradients();
+        }
         states = new double[groups * c.observationDim()];
         actions = new double[rows * actionDim];
-        q = new double[rows];
         gradQ = new double[rows];
         BenchConfigs.fillGaussian(rng, states);
         BenchConfigs.fillGaussian(rng, actions);
@@ -68,19 +80,23 @@ public class CriticBenchmark {
         }
     }
 
-    /** Forward, then backward with parameter gradients. */
+    private void forwardBackward(int i) {
+        critics[i].forward(workspaces[i], states, actions, actionDim, groups, groupSize, q[i]);
+        gradients[i].zero();
+        critics[i].backward(workspaces[i], gradQ, gradients[i], null, null);
+    }
+
+    /** Every critic's forward, then backward with parameter gradients. */
     @Benchmark
-    public ParameterGradients forwardBackward() {
-        critic.forward(workspace, states, actions, actionDim, groups, groupSize, q);
-        gradients.zero();
-        critic.backward(workspace, gradQ, gradients, null, null);
+    public ParameterGradients[] forwardBackward() {
+        networks.runIndependent(critics.length, pass);
         return gradients;
     }
 
     /** Essential FLOPs of one {@link #forwardBackward()} (see {@link EssentialFlops}). */
     public static double flops() {
         CalQlConfig c = BenchConfigs.named("antmaze");
-        return EssentialFlops.criticForwardBackward(c.batchSize(), (long) c.batchSize() * (1 + 3 * c.cqlNActions()),
-                c.observationDim(), c.actionDim(), c.qHidden());
+        return c.criticEnsembleSize() * EssentialFlops.criticForwardBackward(c.batchSize(),
+                (long) c.batchSize() * (1 + 3 * c.cqlNActions()), c.observationDim(), c.actionDim(), c.qHidden());
     }
 }

@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The machine's float matrix-multiply throughput, {@code C = op(A)·op(B)} with {@code Nd4j.gemm} into a
  * preallocated f-order output, for the shapes one antmaze update uses. ND4J is initialised through the ND4J
- * backend, so its thread settings are the ones the update runs with (one "master" thread for element-wise
- * ops; BLAS keeps every core).
+ * backend (one "master" thread for element-wise ops, as the update runs), then BLAS is given every core
+ * ({@link #useEveryCore()}): the bound is what the machine's cores multiply together, whether as one
+ * multi-threaded product or, as the update does, as several single-threaded products at once.
  *
  * <p>A shape reads {@code MxKxN.ab}: {@code C [M×N] = op(A) [M×K] · op(B) [K×N]}, with {@code a}, {@code b}
  * {@code n} (as stored) or {@code t} (transposed), as the backend calls gemm:
@@ -58,6 +59,7 @@ public class SgemmBenchmark {
     @Setup
     public void setup() {
         Backends.named("nd4j"); // initialises ND4J exactly as the update's backend does
+        useEveryCore();
         Shape s = Shape.parse(shape);
         transposeA = s.transposeA;
         transposeB = s.transposeB;
@@ -65,6 +67,11 @@ public class SgemmBenchmark {
         a = (transposeA ? Nd4j.rand(DataType.FLOAT, s.k, s.m) : Nd4j.rand(DataType.FLOAT, s.m, s.k)).dup('f');
         b = (transposeB ? Nd4j.rand(DataType.FLOAT, s.n, s.k) : Nd4j.rand(DataType.FLOAT, s.k, s.n)).dup('f');
         c = Nd4j.create(DataType.FLOAT, new long[] {s.m, s.n}, 'f');
+    }
+
+    /** Sets OpenBLAS to one thread per available processor (the backend may have lowered it). */
+    public static void useEveryCore() {
+        Nd4j.factory().blas().setMaxThreads(Runtime.getRuntime().availableProcessors());
     }
 
     /** One product. */

@@ -13,16 +13,18 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Runs calql networks on ND4J in float32 (CPU natives by default).
  *
- * <p>Creating the backend initialises ND4J once per JVM and limits ND4J's per-op ("master") thread
- * pool to {@value #DEFAULT_MASTER_THREADS} thread, so that chains of small element-wise ops do not
- * fight BLAS for the cores (BLAS keeps all cores for matrix products). Set the system property
- * {@value #MASTER_THREADS_PROPERTY} to another positive number, or to {@code 0} to leave ND4J's
- * setting alone. This is a JVM-wide ND4J setting.
- *
- * <p>{@link #runIndependent} runs independent passes (the critics of an ensemble) at once on
- * {@link ParallelPasses#shared()} with one BLAS thread per pass: the element-wise ops, which run on one
- * thread, then overlap with the other passes' work instead of leaving cores idle (calql-bench/RESULTS.md
- * has the measurements). BLAS gets its thread count back afterwards.
+ * <p>Creating the backend initialises ND4J once per JVM and sets two JVM-wide thread counts:
+ * <ul>
+ *   <li>ND4J's per-op ("master") thread pool: {@value #DEFAULT_MASTER_THREADS} thread, so that chains of small
+ *       element-wise ops do not fight BLAS for the cores ({@value #MASTER_THREADS_PROPERTY}; {@code 0} leaves
+ *       ND4J's setting alone);</li>
+ *   <li>OpenBLAS: 1 thread when calql runs independent passes at once ({@link ParallelPasses#threads()} &gt; 1),
+ *       because the cores are then used by running the critics' passes side by side, each with
+ *       single-threaded products (on 2 cores two single-threaded products run as fast as one two-threaded one,
+ *       and one critic's element-wise ops overlap with the other's products instead of leaving a core idle).
+ *       {@value #BLAS_THREADS_PROPERTY} sets another count, {@code 0} leaves OpenBLAS's setting alone; a section
+ *       of passes at once then runs with 1 BLAS thread and restores the count afterwards.</li>
+ * </ul>
  */
 public final class Nd4jBackend implements Backend {
     /** System property that sets ND4J's master thread count; {@code 0} leaves ND4J's default. */
@@ -30,6 +32,9 @@ public final class Nd4jBackend implements Backend {
 
     /** The master thread count used when {@link #MASTER_THREADS_PROPERTY} is not set. */
     public static final int DEFAULT_MASTER_THREADS = 1;
+
+    /** System property that sets OpenBLAS's thread count; {@code 0} leaves OpenBLAS's default. */
+    public static final String BLAS_THREADS_PROPERTY = "calql.nd4j.blasThreads";
 
     private static final Object LOCK = new Object();
     private static volatile Nd4jBackend instance;
@@ -62,12 +67,16 @@ public final class Nd4jBackend implements Backend {
     }
 
     private static void initialiseNd4j() {
-        int masterThreads = masterThreads();
+        int masterThreads = threadsProperty(MASTER_THREADS_PROPERTY, DEFAULT_MASTER_THREADS);
+        int blasThreads = threadsProperty(BLAS_THREADS_PROPERTY, ParallelPasses.shared().threads() > 1 ? 1 : 0);
         try {
             // Touching the factory loads the native backend; a 1-element array checks that ops run.
             Nd4j.create(DataType.FLOAT, 1);
             if (masterThreads > 0) {
                 Nd4j.getEnvironment().setMaxMasterThreads(masterThreads);
+            }
+            if (blasThreads > 0) {
+                Nd4j.factory().blas().setMaxThreads(blasThreads);
             }
         } catch (RuntimeException | LinkageError e) {
             throw new IllegalStateException("ND4J could not be loaded (" + e + "); calql-nd4j ships CPU natives for "
@@ -76,10 +85,10 @@ public final class Nd4jBackend implements Backend {
         }
     }
 
-    private static int masterThreads() {
-        String value = System.getProperty(MASTER_THREADS_PROPERTY);
+    private static int threadsProperty(String name, int fallback) {
+        String value = System.getProperty(name);
         if (value == null || value.isBlank()) {
-            return DEFAULT_MASTER_THREADS;
+            return fallback;
         }
         try {
             int n = Integer.parseInt(value.trim());
@@ -88,8 +97,7 @@ public final class Nd4jBackend implements Backend {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(MASTER_THREADS_PROPERTY + " must be a non-negative integer, found '"
-                    + value + "'", e);
+            throw new IllegalArgumentException(name + " must be a non-negative integer, found '" + value + "'", e);
         }
     }
 
@@ -107,7 +115,8 @@ public final class Nd4jBackend implements Backend {
 
     /**
      * Runs the passes on {@link ParallelPasses#shared()}; while they run at once, BLAS uses one thread per
-     * call (OpenBLAS's thread count is process-wide, so it is set before and restored after).
+     * call (already so by default; otherwise OpenBLAS's process-wide count is set before and restored after,
+     * which costs about 0.2–0.5 ms).
      */
     @Override
     public void runIndependent(int count, IntConsumer pass) {
@@ -117,11 +126,15 @@ public final class Nd4jBackend implements Backend {
     private void enterParallel() {
         Blas blas = Nd4j.factory().blas();
         blasThreadsBefore = blas.getMaxThreads();
-        blas.setMaxThreads(1);
+        if (blasThreadsBefore != 1) {
+            blas.setMaxThreads(1);
+        }
     }
 
     private void exitParallel() {
-        Nd4j.factory().blas().setMaxThreads(blasThreadsBefore);
+        if (blasThreadsBefore != 1) {
+            Nd4j.factory().blas().setMaxThreads(blasThreadsBefore);
+        }
     }
 
     @Override

@@ -10,7 +10,7 @@ import org.calql.spi.ParallelPasses;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Independent passes on ND4J: one BLAS thread each while they run at once, BLAS's setting restored after. */
+/** Independent passes on ND4J: one BLAS thread each while they run at once, a user's BLAS setting restored after. */
 class Nd4jParallelPassesTest {
     private final Nd4jBackend backend = Nd4jBackend.create();
 
@@ -25,6 +25,32 @@ class Nd4jParallelPassesTest {
             assertEquals(1, inside.get(1));
         } else {
             assertEquals(before, inside.get(0), "one thread: passes run in turn and BLAS is left alone");
+        }
+    }
+
+    @Test
+    void backendStartsWithSingleThreadedBlasWhenPassesRunAtOnce() {
+        // the surefire JVM sets no calql.nd4j.blasThreads, so the default applies
+        if (System.getProperty(Nd4jBackend.BLAS_THREADS_PROPERTY) == null && ParallelPasses.shared().threads() > 1) {
+            assertEquals(1, Nd4j.factory().blas().getMaxThreads());
+        }
+    }
+
+    @Test
+    void aUsersBlasThreadCountIsLoweredInsideAndRestoredAfter() {
+        var blas = Nd4j.factory().blas();
+        int original = blas.getMaxThreads();
+        try {
+            blas.setMaxThreads(2);
+            AtomicIntegerArray inside = new AtomicIntegerArray(2);
+            backend.runIndependent(2, i -> inside.set(i, blas.getMaxThreads()));
+            assertEquals(2, blas.getMaxThreads());
+            if (ParallelPasses.shared().threads() > 1) {
+                assertEquals(1, inside.get(0));
+                assertEquals(1, inside.get(1));
+            }
+        } finally {
+            blas.setMaxThreads(original);
         }
     }
 
