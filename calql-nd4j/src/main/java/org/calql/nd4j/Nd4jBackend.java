@@ -116,7 +116,7 @@ public final class Nd4jBackend implements Backend {
     /**
      * Runs the passes on {@link ParallelPasses#shared()}; while they run at once, BLAS uses one thread per
      * call (already so by default; otherwise OpenBLAS's process-wide count is set before and restored after,
-     * which costs about 0.2–0.5 ms).
+     * which costs about 0.3–0.75 ms).
      */
     @Override
     public void runIndependent(int count, IntConsumer pass) {
