@@ -71,8 +71,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--speed", description = "Cells moved per step at full action (default: ${DEFAULT-VALUE}).")
     double speed = 0.2;
 
-    @Option(names = "--threads", description = "Runs in parallel (default: 1 with nd4j, which uses every core for "
-            + "its matrix products; the core count with java).")
+    @Option(names = "--threads", description = "Runs in parallel (default: 1 with nd4j, whose update runs its "
+            + "critics side by side on every core; the core count with java).")
     Integer threads;
 
     @Option(names = "--reward-scale", description = "Reward scale (default: ${DEFAULT-VALUE}, as for AntMaze).")
