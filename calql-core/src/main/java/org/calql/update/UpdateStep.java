@@ -44,9 +44,10 @@ import org.calql.spi.Workspace;
  * <p>The network work comes in sections that go through {@link Backend#runIndependent}, so a backend may
  * run their passes at once: the policy at s and at s'; each critic's forward passes (target at s', actor at
  * (s, ã), stacked at s); each critic's backward passes; and the Adam steps (each critic's with its soft
- * target update, and the policy network's). Everything that combines
- * critics (minima, sums, the regularizer, the Lagrange gradient) runs on the calling thread in critic order
- * between the sections, so results do not depend on how the sections were scheduled.
+ * target update, and the policy network's). The three action samplings at s and s' run at once on
+ * {@link ParallelPasses#shared()}. Everything that combines critics (minima, sums, the regularizer, the
+ * Lagrange gradient) runs on the calling thread in critic order between the sections, so results do not
+ * depend on how the passes were scheduled.
  *
  * <p>All buffers are allocated in the constructor; an update allocates only its small {@link UpdateResult}.
  * A batch that does not fit or holds NaN/Inf, and an update whose losses would be non-finite, are rejected
@@ -370,7 +371,7 @@ public final class UpdateStep {
         return result;
     }
 
-    // ---- the per-critic sections; each touches only critic k's networks, workspaces and arrays ----
+    // ---- the passes of the sections; each touches only its own networks, workspaces and arrays ----
 
     /** Pass 0: the policy at s; pass 1: at s' (two workspaces of one network, as {@link Network} allows). */
     private void forwardPolicy(int pass) {
