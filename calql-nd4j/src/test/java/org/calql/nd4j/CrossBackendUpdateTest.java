@@ -71,7 +71,7 @@ class CrossBackendUpdateTest {
         return m;
     }
 
-    private static void fill(TransitionBatch batch, SplittableRandom r) {
+    static void fill(TransitionBatch batch, SplittableRandom r) {
         fill(batch.observations(), r, 1.0);
         fill(batch.nextObservations(), r, 1.0);
         fill(batch.actions(), r, 0.9);
