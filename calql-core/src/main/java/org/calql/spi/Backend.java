@@ -19,11 +19,6 @@ public interface Backend {
      * run concurrently override it, usually with {@link ParallelPasses}.
      */
     default void runIndependent(int count, IntConsumer pass) {
-        if (count < 0) {
-            throw new IllegalArgumentException("count must be non-negative, found " + count);
-        }
-        for (int i = 0; i < count; i++) {
-            pass.accept(i);
-        }
+        ParallelPasses.runInTurn(count, pass);
     }
 }

@@ -89,9 +89,7 @@ public final class ParallelPasses {
             throw new IllegalArgumentException("count must be non-negative, found " + count);
         }
         if (count < 2 || threads < 2 || !busy.compareAndSet(false, true)) {
-            for (int i = 0; i < count; i++) {
-                pass.accept(i);
-            }
+            runInTurn(count, pass);
             return;
         }
         try {
@@ -107,6 +105,37 @@ public final class ParallelPasses {
             }
         } finally {
             busy.set(false);
+        }
+    }
+
+    /**
+     * Calls {@code pass.accept(i)} for every {@code i} in {@code [0, count)} in order on the calling thread; as on
+     * the gang, a failure does not stop the other passes, and the first one is rethrown at the end.
+     */
+    public static void runInTurn(int count, IntConsumer pass) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be non-negative, found " + count);
+        }
+        RuntimeException firstRuntime = null;
+        Error firstError = null;
+        for (int i = 0; i < count; i++) {
+            try {
+                pass.accept(i);
+            } catch (RuntimeException e) {
+                if (firstRuntime == null && firstError == null) {
+                    firstRuntime = e;
+                }
+            } catch (Error e) {
+                if (firstRuntime == null && firstError == null) {
+                    firstError = e;
+                }
+            }
+        }
+        if (firstError != null) {
+            throw firstError;
+        }
+        if (firstRuntime != null) {
+            throw firstRuntime;
         }
     }
 

@@ -69,6 +69,43 @@ class ParallelPassesTest {
     }
 
     @Test
+    void inTurnAFailureAlsoLetsTheOtherPassesRun() {
+        AtomicInteger finished = new AtomicInteger();
+        IllegalStateException first = new IllegalStateException("pass 1 failed");
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> new ParallelPasses(1).run(4,
+                i -> {
+                    if (i == 1) {
+                        throw first;
+                    }
+                    if (i == 2) {
+                        throw new IllegalStateException("pass 2 failed");
+                    }
+                    finished.incrementAndGet();
+                }));
+        assertSame(first, thrown);
+        assertEquals(2, finished.get());
+        Backend sequential = new Backend() {
+            @Override
+            public String name() {
+                return "in-turn";
+            }
+
+            @Override
+            public Network createNetwork(NetworkSpec spec) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        finished.set(0);
+        assertSame(first, assertThrows(IllegalStateException.class, () -> sequential.runIndependent(3, i -> {
+            if (i == 1) {
+                throw first;
+            }
+            finished.incrementAndGet();
+        })));
+        assertEquals(2, finished.get(), "the default runIndependent behaves the same");
+    }
+
+    @Test
     void enterAndExitFrameOnlyAParallelRun() {
         List<String> log = new ArrayList<>();
         TWO.run(2, i -> { }, () -> log.add("enter"), () -> log.add("exit"));
