@@ -20,9 +20,7 @@ public final class ParallelPasses {
     /** System property: how many threads run independent passes (at least 1). */
     public static final String THREADS_PROPERTY = "calql.threads";
 
-    private static final class Holder {
-        static final ParallelPasses SHARED = new ParallelPasses(threadsFromProperty());
-    }
+    private static volatile ParallelPasses shared;
 
     private final int threads;
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -46,9 +44,23 @@ public final class ParallelPasses {
         }
     }
 
-    /** The JVM-wide gang, sized by {@value #THREADS_PROPERTY} when first used. */
+    /**
+     * The JVM-wide gang, sized by {@value #THREADS_PROPERTY} when first used.
+     *
+     * @throws IllegalArgumentException if {@value #THREADS_PROPERTY} is not a positive integer (on every call
+     *                                  until it is)
+     */
     public static ParallelPasses shared() {
-        return Holder.SHARED;
+        ParallelPasses p = shared;
+        if (p == null) {
+            synchronized (ParallelPasses.class) {
+                if (shared == null) {
+                    shared = new ParallelPasses(threadsFromProperty());
+                }
+                p = shared;
+            }
+        }
+        return p;
     }
 
     /** Threads that run passes, the caller included. */
