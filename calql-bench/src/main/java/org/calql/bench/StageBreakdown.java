@@ -70,7 +70,6 @@ public final class StageBreakdown {
         double full = total / 1e6 / reps;
 
         List<Stage> stages = new ArrayList<>();
-        Map<String, TimedBackend.Tally> calls = timed.calls();
         Map<String, Map<String, TimedBackend.Tally>> inside = timed.callsBySection();
         double accounted = 0;
         double counted = 0;
@@ -94,7 +93,7 @@ public final class StageBreakdown {
         stages.add(new Stage("host math in calql-core (draws, sampling, regularizer, TD target, checks)",
                 full - accounted, 0.0, false));
         stages.add(new Stage("full update", full, essential, false));
-        if (calls.isEmpty() || Math.abs(counted - essential) > 1e-9 * essential) {
+        if (inside.isEmpty() || Math.abs(counted - essential) > 1e-9 * essential) {
             throw new IllegalStateException(String.format(Locale.ROOT, "the timed calls add up to %.6f GFLOP, but "
                     + "EssentialFlops counts %.6f GFLOP for this config", counted / 1e9, essential / 1e9));
         }

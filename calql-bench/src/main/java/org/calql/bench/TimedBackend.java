@@ -1,10 +1,8 @@
 package org.calql.bench;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 import org.calql.spi.AdamState;
@@ -26,7 +24,6 @@ final class TimedBackend implements Backend {
     /** Accumulated time of one kind of call. */
     static final class Tally {
         long nanos;
-        long calls;
         /** Essential FLOPs of the calls (see {@link EssentialFlops}). */
         double flops;
     }
@@ -37,9 +34,7 @@ final class TimedBackend implements Backend {
     private final Backend inner;
     private final Map<IntConsumer, String> sectionNames = new IdentityHashMap<>();
     private final Map<String, Tally> sections = new LinkedHashMap<>();
-    private final Map<String, Tally> calls = new LinkedHashMap<>();
     private final Map<String, Map<String, Tally>> callsBySection = new LinkedHashMap<>();
-    private final List<TimedNetwork> networks = new ArrayList<>();
     /** The section running now, or {@link #CALLING_THREAD}. */
     private volatile String current = CALLING_THREAD;
 
@@ -54,9 +49,7 @@ final class TimedBackend implements Backend {
 
     @Override
     public Network createNetwork(NetworkSpec spec) {
-        TimedNetwork n = new TimedNetwork(inner.createNetwork(spec), spec.outputDim() == 1 ? "critic" : "policy");
-        networks.add(n);
-        return n;
+        return new TimedNetwork(inner.createNetwork(spec), spec.outputDim() == 1 ? "critic" : "policy");
     }
 
     @Override
@@ -75,7 +68,6 @@ final class TimedBackend implements Backend {
     /** Forgets every time taken so far (after a warm-up). */
     synchronized void reset() {
         sections.clear();
-        calls.clear();
         callsBySection.clear();
     }
 
@@ -91,15 +83,9 @@ final class TimedBackend implements Backend {
         return copy;
     }
 
-    /** Network call times by label, in first-seen order. */
-    synchronized Map<String, Tally> calls() {
-        return new LinkedHashMap<>(calls);
-    }
-
     private synchronized void add(Map<String, Tally> into, String label, long nanos, double flops) {
         Tally t = into.computeIfAbsent(label, l -> new Tally());
         t.nanos += nanos;
-        t.calls++;
         t.flops += flops;
     }
 
@@ -107,7 +93,6 @@ final class TimedBackend implements Backend {
         long nanos = System.nanoTime() - start;
         String section = current;
         synchronized (this) {
-            add(calls, label, nanos, flops);
             add(callsBySection.computeIfAbsent(section, s -> new LinkedHashMap<>()), label, nanos, flops);
         }
     }
