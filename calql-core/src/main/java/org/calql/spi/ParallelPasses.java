@@ -69,19 +69,31 @@ public final class ParallelPasses {
     }
 
     static int threadsFromProperty() {
-        String value = System.getProperty(THREADS_PROPERTY);
+        return threadCount(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors(), 1);
+    }
+
+    /**
+     * A thread count read from system property {@code name} ({@code fallback} when unset or blank), for this gang
+     * and for backends' own thread settings.
+     *
+     * @throws IllegalArgumentException naming the property and its value if it is not an integer of at least
+     *                                  {@code minimum}
+     */
+    public static int threadCount(String name, int fallback, int minimum) {
+        String value = System.getProperty(name);
         if (value == null || value.isBlank()) {
-            return Runtime.getRuntime().availableProcessors();
+            return fallback;
         }
         try {
             int n = Integer.parseInt(value.trim());
-            if (n < 1) {
+            if (n < minimum) {
                 throw new NumberFormatException();
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(THREADS_PROPERTY + " must be a positive integer, found '" + value
-                    + "'", e);
+            String rule = minimum == 0 ? "a non-negative integer" : minimum == 1 ? "a positive integer"
+                    : "an integer of at least " + minimum;
+            throw new IllegalArgumentException(name + " must be " + rule + ", found '" + value + "'", e);
         }
     }
 

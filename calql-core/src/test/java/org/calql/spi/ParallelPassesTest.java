@@ -146,6 +146,23 @@ class ParallelPassesTest {
     }
 
     @Test
+    void threadCountAllowsZeroWhenTheMinimumIsZero() {
+        String name = "calql.test.threadCount";
+        try {
+            assertEquals(5, ParallelPasses.threadCount(name, 5, 0), "unset: the fallback");
+            System.setProperty(name, " 0 ");
+            assertEquals(0, ParallelPasses.threadCount(name, 5, 0));
+            System.setProperty(name, "-1");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ParallelPasses.threadCount(name, 5, 0));
+            assertTrue(e.getMessage().contains(name) && e.getMessage().contains("non-negative")
+                    && e.getMessage().contains("-1"), e.getMessage());
+        } finally {
+            System.clearProperty(name);
+        }
+    }
+
+    @Test
     void threadsPropertyIsValidated() {
         String before = System.getProperty(ParallelPasses.THREADS_PROPERTY);
         try {

@@ -67,8 +67,9 @@ public final class Nd4jBackend implements Backend {
     }
 
     private static void initialiseNd4j() {
-        int masterThreads = threadsProperty(MASTER_THREADS_PROPERTY, DEFAULT_MASTER_THREADS);
-        int blasThreads = threadsProperty(BLAS_THREADS_PROPERTY, ParallelPasses.shared().threads() > 1 ? 1 : 0);
+        int masterThreads = ParallelPasses.threadCount(MASTER_THREADS_PROPERTY, DEFAULT_MASTER_THREADS, 0);
+        int blasThreads = ParallelPasses.threadCount(BLAS_THREADS_PROPERTY,
+                ParallelPasses.shared().threads() > 1 ? 1 : 0, 0);
         try {
             // Touching the factory loads the native backend; a 1-element array checks that ops run.
             Nd4j.create(DataType.FLOAT, 1);
@@ -82,22 +83,6 @@ public final class Nd4jBackend implements Backend {
             throw new IllegalStateException("ND4J could not be loaded (" + e + "); calql-nd4j ships CPU natives for "
                     + "linux-x86_64 only: add nd4j-native with your platform's classifier (see calql-nd4j/README.md) "
                     + "or run with -Dcalql.backend=java", e);
-        }
-    }
-
-    private static int threadsProperty(String name, int fallback) {
-        String value = System.getProperty(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n < 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a non-negative integer, found '" + value + "'", e);
         }
     }
 
