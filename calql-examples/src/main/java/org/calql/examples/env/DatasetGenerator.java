@@ -1,6 +1,5 @@
 package org.calql.examples.env;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.calql.data.OfflineDataset;
 import org.calql.env.BoxSpace;
@@ -38,7 +37,7 @@ public final class DatasetGenerator {
         int actDim = box.dim();
         int limit = env.maxEpisodeSteps();
         int expected = limit == Integer.MAX_VALUE ? 1024 : (int) Math.min(1L << 24, (long) limit * episodes);
-        Buffer buf = new Buffer(obsDim, actDim, Math.max(16, expected));
+        OfflineDataset.Builder transitions = OfflineDataset.builder(obsDim, actDim, Math.max(16, expected));
         double[] returns = new double[episodes];
         int[] lengths = new int[episodes];
         boolean[] successes = new boolean[episodes];
@@ -55,7 +54,7 @@ public final class DatasetGenerator {
                 steps++;
                 boolean end = r.done() || steps >= limit;
                 double[] next = r.observation();
-                buf.add(obs, action, r.reward(), next, r.terminated(), end);
+                transitions.step(obs, action, r.reward(), next, r.terminated(), end);
                 returns[e] += r.reward();
                 successes[e] |= r.success();
                 obs = next;
@@ -65,7 +64,7 @@ public final class DatasetGenerator {
             }
             lengths[e] = steps;
         }
-        return buf.finish(box, returns, lengths, successes);
+        return new Rollouts(transitions.build(), box, returns, lengths, successes);
     }
 
     /**
@@ -82,63 +81,5 @@ public final class DatasetGenerator {
      */
     public static OfflineDataset pendulum(int episodes, long seed) {
         return rollout(new Pendulum(), new PendulumBehaviour(), episodes, seed).toDataset();
-    }
-
-    /** Growable primitive arrays for the transitions. */
-    private static final class Buffer {
-        private final int obsDim;
-        private final int actDim;
-        private int size;
-        private float[] observations;
-        private float[] actions;
-        private float[] rewards;
-        private float[] nextObservations;
-        private boolean[] terminals;
-        private boolean[] episodeEnds;
-
-        Buffer(int obsDim, int actDim, int capacity) {
-            this.obsDim = obsDim;
-            this.actDim = actDim;
-            observations = new float[capacity * obsDim];
-            actions = new float[capacity * actDim];
-            rewards = new float[capacity];
-            nextObservations = new float[capacity * obsDim];
-            terminals = new boolean[capacity];
-            episodeEnds = new boolean[capacity];
-        }
-
-        void add(double[] obs, double[] action, double reward, double[] next, boolean terminal, boolean end) {
-            if (size == rewards.length) {
-                int cap = Math.addExact(size, Math.max(16, size / 2));
-                observations = Arrays.copyOf(observations, cap * obsDim);
-                actions = Arrays.copyOf(actions, cap * actDim);
-                rewards = Arrays.copyOf(rewards, cap);
-                nextObservations = Arrays.copyOf(nextObservations, cap * obsDim);
-                terminals = Arrays.copyOf(terminals, cap);
-                episodeEnds = Arrays.copyOf(episodeEnds, cap);
-            }
-            for (int j = 0; j < obsDim; j++) {
-                observations[size * obsDim + j] = (float) obs[j];
-                nextObservations[size * obsDim + j] = (float) next[j];
-            }
-            for (int j = 0; j < actDim; j++) {
-                actions[size * actDim + j] = (float) action[j];
-            }
-            rewards[size] = (float) reward;
-            terminals[size] = terminal;
-            episodeEnds[size] = end;
-            size++;
-        }
-
-        Rollouts finish(BoxSpace box, double[] returns, int[] lengths, boolean[] successes) {
-            return new Rollouts(obsDim, box,
-                    Arrays.copyOf(observations, size * obsDim),
-                    Arrays.copyOf(actions, size * actDim),
-                    Arrays.copyOf(rewards, size),
-                    Arrays.copyOf(nextObservations, size * obsDim),
-                    Arrays.copyOf(terminals, size),
-                    Arrays.copyOf(episodeEnds, size),
-                    returns, lengths, successes);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package org.calql.examples.env;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.calql.data.OfflineDataset;
 import org.calql.env.ActionScaling;
@@ -12,29 +13,17 @@ import org.calql.env.BoxSpace;
  * {@link OfflineDataset} with actions mapped into the policy's range. Immutable.
  */
 public final class Rollouts {
-    private final int observationDim;
+    /** The transitions with actions in the environment's units. */
+    private final OfflineDataset transitions;
     private final BoxSpace actionSpace;
-    private final float[] observations;
-    private final float[] actions;
-    private final float[] rewards;
-    private final float[] nextObservations;
-    private final boolean[] terminals;
-    private final boolean[] episodeEnds;
     private final double[] episodeReturns;
     private final int[] episodeLengths;
     private final boolean[] episodeSuccesses;
 
-    Rollouts(int observationDim, BoxSpace actionSpace, float[] observations, float[] actions, float[] rewards,
-            float[] nextObservations, boolean[] terminals, boolean[] episodeEnds, double[] episodeReturns,
-            int[] episodeLengths, boolean[] episodeSuccesses) {
-        this.observationDim = observationDim;
+    Rollouts(OfflineDataset transitions, BoxSpace actionSpace, double[] episodeReturns, int[] episodeLengths,
+            boolean[] episodeSuccesses) {
+        this.transitions = transitions;
         this.actionSpace = actionSpace;
-        this.observations = observations;
-        this.actions = actions;
-        this.rewards = rewards;
-        this.nextObservations = nextObservations;
-        this.terminals = terminals;
-        this.episodeEnds = episodeEnds;
         this.episodeReturns = episodeReturns;
         this.episodeLengths = episodeLengths;
         this.episodeSuccesses = episodeSuccesses;
@@ -42,7 +31,7 @@ public final class Rollouts {
 
     /** Width of an observation. */
     public int observationDim() {
-        return observationDim;
+        return transitions.observationDim();
     }
 
     /** Width of an action. */
@@ -57,7 +46,7 @@ public final class Rollouts {
 
     /** Number of transitions. */
     public int size() {
-        return rewards.length;
+        return transitions.size();
     }
 
     /** Number of episodes. */
@@ -98,32 +87,32 @@ public final class Rollouts {
 
     /** Observations {@code [size · observationDim]} (a copy). */
     public float[] observations() {
-        return observations.clone();
+        return copy(transitions.observationsView());
     }
 
     /** Executed actions in the environment's units {@code [size · actionDim]} (a copy). */
     public float[] actions() {
-        return actions.clone();
+        return copy(transitions.actionsView());
     }
 
     /** Rewards {@code [size]} (a copy). */
     public float[] rewards() {
-        return rewards.clone();
+        return copy(transitions.rewardsView());
     }
 
     /** Next observations {@code [size · observationDim]} (a copy). */
     public float[] nextObservations() {
-        return nextObservations.clone();
+        return copy(transitions.nextObservationsView());
     }
 
     /** Terminal flags {@code [size]} (a copy). */
     public boolean[] terminals() {
-        return terminals.clone();
+        return transitions.terminals();
     }
 
     /** Episode-end flags {@code [size]}: terminated or truncated (a copy). */
     public boolean[] episodeEnds() {
-        return episodeEnds.clone();
+        return transitions.episodeEnds();
     }
 
     /**
@@ -146,20 +135,25 @@ public final class Rollouts {
                     + ", found " + (scaling == null ? "null" : scaling.box()));
         }
         int actionDim = actionSpace.dim();
-        float[] scaled = new float[actions.length];
+        int size = transitions.size();
+        float[] scaled = new float[size * actionDim];
         double[] row = new double[actionDim];
         double[] out = new double[actionDim];
-        for (int t = 0; t < rewards.length; t++) {
-            for (int j = 0; j < actionDim; j++) {
-                row[j] = actions[t * actionDim + j];
-            }
+        for (int t = 0; t < size; t++) {
+            transitions.copyAction(t, row, 0);
             scaling.toPolicy(row, out);
             for (int j = 0; j < actionDim; j++) {
                 scaled[t * actionDim + j] = (float) out[j];
             }
         }
-        return OfflineDataset.fromArrays(observationDim, actionDim, observations.clone(), scaled, rewards.clone(),
-                nextObservations.clone(), terminals.clone(), episodeEnds.clone());
+        return OfflineDataset.fromArrays(observationDim(), actionDim, observations(), scaled, rewards(),
+                nextObservations(), terminals(), episodeEnds());
+    }
+
+    private static float[] copy(FloatBuffer view) {
+        float[] out = new float[view.remaining()];
+        view.duplicate().get(out);
+        return out;
     }
 
     @Override
