@@ -4,36 +4,32 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.OptionalDouble;
 import org.calql.config.CalQlConfig;
-import org.calql.data.MixedSampler;
 import org.calql.data.ObservationNormalizer;
 import org.calql.data.OfflineDataset;
-import org.calql.data.OfflineSampler;
 import org.calql.data.PreparedDataset;
 import org.calql.data.ReplayBuffer;
-import org.calql.data.ReplaySampler;
 import org.calql.data.RewardTransform;
 import org.calql.data.TransitionBatch;
-import org.calql.data.TransitionSampler;
-import org.calql.env.ActionScaling;
 import org.calql.env.Environment;
-import org.calql.env.StepResult;
-import org.calql.policy.PolicyPass;
-import org.calql.policy.TanhGaussian;
+import org.calql.policy.Policy;
 import org.calql.random.Rng;
 import org.calql.random.UpdateDraws;
 import org.calql.regularizer.Calibration;
 import org.calql.regularizer.CqlRegularizer;
 import org.calql.spi.Backend;
-import org.calql.train.EpisodeResult;
 import org.calql.train.EvaluationResult;
 import org.calql.train.Phase;
+import org.calql.train.Trainer;
 import org.calql.train.TrainingConfig;
 import org.calql.train.TrainingListener;
+import org.calql.train.TrainingState;
 import org.calql.update.UpdateResult;
 import org.calql.update.UpdateStep;
 
 /**
- * A Cal-QL / CQL agent: offline pre-training, online fine-tuning, acting and checkpoints.
+ * A Cal-QL / CQL agent: the model state (policy, critics, temperatures, normaliser, where training stands),
+ * acting, and checkpoints. The loops that train it are the {@link Trainer}'s; {@link #pretrain} and
+ * {@link #finetune} are shortcuts to one.
  *
  * <pre>{@code
  * Agent agent = Agent.create(config, Backends.best());
@@ -58,46 +54,25 @@ public final class Agent {
     private final TrainingConfig training;
     private final UpdateStep step;
     private final Rng drawRng;
-    private final Rng sampleRng;
-    private final Rng environmentRng;
-    private final TransitionBatch batch;
+    private final TrainingState state;
     private final InferencePolicy inference;
     private final Evaluator evaluator;
     private ObservationNormalizer normalizer;
-    private ReplayBuffer replay;
     private OfflineDataset offlineData;
     private PreparedDataset prepared;
-    private boolean onlinePhase;
-    private long pretrainUpdates;
-    private long finetuneUpdates;
-    private long finetuneSteps;
-    private long finetuneEpisodes;
-    private long finetuneFailures;
-
-    private final PolicyPass actPass;
-    private final double[] actObservation;
-    private final double[] actNoise;
-    private final double[] actAction;
-    private final double[] actSquashed;
-    private final double[] actLogProb = new double[1];
 
     private Agent(CalQlConfig config, TrainingConfig training, Backend backend) {
         this.config = config;
         this.training = training;
         Rng root = new Rng(config.seed());
         this.drawRng = root.split();
-        this.sampleRng = root.split();
-        this.environmentRng = root.split();
+        Rng sampleRng = root.split();
+        Rng environmentRng = root.split();
+        this.state = new TrainingState(sampleRng, environmentRng);
         this.step = new UpdateStep(config, backend, UpdateDraws.from(drawRng));
-        this.batch = new TransitionBatch(config.batchSize(), config.observationDim(), config.actionDim());
         this.normalizer = ObservationNormalizer.identity(config.observationDim());
         this.inference = new InferencePolicy(step.policy(), normalizer);
         this.evaluator = new Evaluator(step, config, training);
-        this.actPass = step.policy().newPass(1);
-        this.actObservation = new double[config.observationDim()];
-        this.actNoise = new double[config.actionDim()];
-        this.actAction = new double[config.actionDim()];
-        this.actSquashed = new double[config.actionDim()];
     }
 
     /** An agent with default training settings. */
@@ -117,15 +92,18 @@ public final class Agent {
      * Loads an agent saved with {@link #save(Path)}; its networks run on {@code backend}.
      *
      * @throws IOException if the file is missing, truncated, corrupt, of another format version, or needs a
-     *                     config (a custom regularizer or reference) — nothing is half-loaded
+     *                     config (a custom regularizer, reference or policy) — nothing is half-loaded
      */
     public static Agent load(Path directory, Backend backend) throws IOException {
         return Checkpoints.load(directory, backend, null);
     }
 
     /**
-     * Loads an agent saved with {@link #save(Path)}, using {@code config} (which must have the saved one's
-     * dimensions and network shapes) — needed when the agent used a custom regularizer or reference values.
+     * Loads an agent saved with {@link #save(Path)}, using {@code config}: needed when the agent used a custom
+     * regularizer, reference values or policy. Its {@link CalQlConfig#structure()} must equal the saved one's
+     * (else the load fails naming the first field that differs); every other hyperparameter (learning rates, CQL
+     * α, temperatures' settings, the regularizer, the reference) is taken from {@code config}, not from the file,
+     * so a loaded agent can continue with new settings. The learned values and counters always come from the file.
      *
      * @throws IOException if the file cannot be read or does not fit {@code config}; nothing is half-loaded
      */
@@ -157,6 +135,11 @@ public final class Agent {
         return inference;
     }
 
+    /** The policy being trained (its parameters change with every update; not for acting on other threads). */
+    public Policy trainedPolicy() {
+        return step.policy();
+    }
+
     /** The deterministic action for a raw observation (see {@link InferencePolicy#act(double[])}). */
     public double[] act(double[] observation) {
         return inference.act(observation);
@@ -167,19 +150,24 @@ public final class Agent {
         return normalizer;
     }
 
+    /** Where training stands: counters, generators, replay. */
+    public TrainingState trainingState() {
+        return state;
+    }
+
     /** Pre-training updates so far. */
     public long pretrainUpdates() {
-        return pretrainUpdates;
+        return state.pretrainUpdates();
     }
 
     /** Fine-tuning environment steps so far. */
     public long finetuneSteps() {
-        return finetuneSteps;
+        return state.finetuneSteps();
     }
 
     /** Mean of {@code 1 − success} over fine-tuning episodes so far (NaN before the first). */
     public double cumulativeRegret() {
-        return finetuneEpisodes == 0 ? Double.NaN : (double) finetuneFailures / finetuneEpisodes;
+        return state.cumulativeRegret();
     }
 
     /**
@@ -191,150 +179,41 @@ public final class Agent {
         return step.update(batch);
     }
 
-    /** Pre-trains on {@code dataset} for {@code steps} updates without evaluations. */
+    /** Pre-trains on {@code dataset} for {@code steps} updates without evaluations (see {@link Trainer#pretrain}). */
     public void pretrain(OfflineDataset dataset, long steps, TrainingListener listener) {
         pretrain(dataset, steps, null, listener);
     }
 
     /**
      * Pre-trains on {@code dataset} for {@code steps} updates, evaluating on {@code evaluationEnvironment} (may
-     * be null) every {@link TrainingConfig#pretrainEvaluationInterval()} updates.
+     * be null) every {@link TrainingConfig#pretrainEvaluationInterval()} updates (see {@link Trainer#pretrain}).
      *
      * @throws IllegalArgumentException if the dataset's or environment's dimensions do not match the config
      */
     public void pretrain(OfflineDataset dataset, long steps, Environment evaluationEnvironment,
                          TrainingListener listener) {
-        if (steps < 0) {
-            throw new IllegalArgumentException("steps must not be negative, found " + steps);
-        }
-        useOfflineData(dataset);
-        if (evaluationEnvironment != null) {
-            checkEnvironment(evaluationEnvironment);
-        }
-        TrainingListener l = listener == null ? TrainingListener.none() : listener;
-        OfflineSampler sampler = new OfflineSampler(prepared, normalizer);
-        int interval = training.pretrainEvaluationInterval();
-        for (long i = 0; i < steps; i++) {
-            sampler.sample(batch, sampleRng);
-            UpdateResult r = step.update(batch);
-            pretrainUpdates++;
-            l.onUpdate(Phase.PRETRAIN, pretrainUpdates, r);
-            if (evaluationEnvironment != null && interval > 0 && pretrainUpdates % interval == 0) {
-                l.onEvaluation(evaluate(evaluationEnvironment, Phase.PRETRAIN, pretrainUpdates));
-            }
-        }
+        Trainer.builder(this).listener(listener).evaluationEnvironment(evaluationEnvironment).build()
+                .pretrain(dataset, steps);
     }
 
     /**
      * Fine-tunes on {@code environment} with the offline data of the last {@code pretrain} call (if any), without
-     * evaluations.
+     * evaluations (see {@link Trainer#finetune}).
      */
     public void finetune(Environment environment, long steps, TrainingListener listener) {
-        finetune(offlineData, environment, steps, listener);
+        finetune(null, environment, null, steps, listener);
     }
 
-    /**
-     * Fine-tunes online for {@code steps} environment steps: acts with the stochastic policy (uniformly at
-     * random for the first {@link TrainingConfig#randomExplorationSteps()}), stores transitions in the replay
-     * (their Monte-Carlo returns are written when each episode ends), and after each step makes
-     * {@link TrainingConfig#updatesPerEnvironmentStep()} updates on batches that mix offline data (when
-     * {@code dataset} is not null) and replay by {@link TrainingConfig#mixingRatio()}. No evaluations: see the
-     * overload with an evaluation environment.
-     *
-     * @throws IllegalArgumentException if the dataset's or environment's dimensions do not match the config
-     */
+    /** As {@link Trainer#finetune}, without evaluations. */
     public void finetune(OfflineDataset dataset, Environment environment, long steps, TrainingListener listener) {
         finetune(dataset, environment, null, steps, listener);
     }
 
-    /**
-     * As {@link #finetune(OfflineDataset, Environment, long, TrainingListener)}, evaluating every
-     * {@link TrainingConfig#finetuneEvaluationInterval()} steps on {@code evaluationEnvironment} — a separate
-     * instance, since evaluation runs whole episodes while training is in the middle of one (null: no
-     * evaluations).
-     *
-     * @throws IllegalArgumentException if a dimension does not match the config, or the evaluation
-     *                                  environment is the training environment itself
-     */
+    /** As {@link Trainer#finetune}, evaluating on {@code evaluationEnvironment} (null: no evaluations). */
     public void finetune(OfflineDataset dataset, Environment environment, Environment evaluationEnvironment,
                          long steps, TrainingListener listener) {
-        if (steps < 0) {
-            throw new IllegalArgumentException("steps must not be negative, found " + steps);
-        }
-        if (environment == null) {
-            throw new IllegalArgumentException("environment must not be null");
-        }
-        checkEnvironment(environment);
-        if (evaluationEnvironment != null) {
-            if (evaluationEnvironment == environment) {
-                throw new IllegalArgumentException("evaluationEnvironment must be a separate instance from the"
-                        + " training environment: evaluating would interrupt the training episode");
-            }
-            checkEnvironment(evaluationEnvironment);
-        }
-        if (dataset != null) {
-            useOfflineData(dataset);
-        }
-        enterOnlinePhase();
-        if (replay == null) {
-            replay = new ReplayBuffer(training.replayCapacity(), config.observationDim(), config.actionDim(),
-                    rewardTransform(), config.discount(), sparseFailureReward());
-        }
-        TrainingListener l = listener == null ? TrainingListener.none() : listener;
-        ActionScaling scaling = new ActionScaling(environment.actionSpace(), config.maxAction());
-        ReplaySampler online = new ReplaySampler(replay, normalizer);
-        TransitionSampler offline = prepared == null ? null : new OfflineSampler(prepared, normalizer);
-        TransitionSampler mixed = offline == null ? online
-                : Double.isNaN(training.mixingRatio()) ? MixedSampler.proportional(offline, online)
-                : MixedSampler.fixedRatio(offline, online, training.mixingRatio());
-        double[] environmentAction = new double[config.actionDim()];
-        double[] observation = null;
-        double episodeReturn = 0.0;
-        int episodeLength = 0;
-        boolean episodeSuccess = false;
-        int interval = training.finetuneEvaluationInterval();
-        for (long i = 0; i < steps; i++) {
-            if (observation == null) {
-                observation = environment.reset(environmentRng.nextLong());
-                episodeReturn = 0.0;
-                episodeLength = 0;
-                episodeSuccess = false;
-            }
-            double[] action = chooseAction(observation);
-            scaling.toEnvironment(action, environmentAction);
-            StepResult r = environment.step(environmentAction);
-            replay.add(observation, action, r.reward(), r.observation(), r.terminated(), r.truncated());
-            finetuneSteps++;
-            episodeReturn += r.reward();
-            episodeLength++;
-            episodeSuccess |= r.success();
-            if (r.terminated() || r.truncated()) {
-                finetuneEpisodes++;
-                if (!episodeSuccess) {
-                    finetuneFailures++;
-                }
-                l.onEpisode(new EpisodeResult(finetuneSteps, episodeLength, episodeReturn, episodeSuccess,
-                        cumulativeRegret()));
-                observation = null;
-            } else {
-                observation = r.observation();
-            }
-            TransitionSampler sampler = replay.size() == 0 ? offline : mixed;
-            if (sampler != null) {
-                for (int u = 0; u < training.updatesPerEnvironmentStep(); u++) {
-                    sampler.sample(batch, sampleRng);
-                    UpdateResult result = step.update(batch);
-                    finetuneUpdates++;
-                    l.onUpdate(Phase.FINETUNE, finetuneUpdates, result);
-                }
-            }
-            if (evaluationEnvironment != null && interval > 0 && finetuneSteps % interval == 0) {
-                l.onEvaluation(evaluate(evaluationEnvironment, Phase.FINETUNE, finetuneSteps));
-            }
-        }
-        if (replay.pendingSize() > 0) {
-            replay.endEpisode();
-        }
+        Trainer.builder(this).listener(listener).evaluationEnvironment(evaluationEnvironment).build()
+                .finetune(dataset, environment, steps);
     }
 
     /**
@@ -356,27 +235,14 @@ public final class Agent {
         return evaluator.datasetStartValues(p, inference, normalizer);
     }
 
-    /** The action to take, in the reused buffer {@code actAction} (the replay copies what it stores). */
-    private double[] chooseAction(double[] observation) {
-        double max = config.maxAction();
-        if (finetuneSteps < training.randomExplorationSteps()) {
-            for (int j = 0; j < actAction.length; j++) {
-                actAction[j] = max * (2.0 * environmentRng.nextDouble() - 1.0);
-            }
-            return actAction;
-        }
-        System.arraycopy(observation, 0, actObservation, 0, actObservation.length);
-        normalizer.normalizeInPlace(actObservation);
-        step.policy().forward(actPass, actObservation, 1);
-        for (int j = 0; j < actNoise.length; j++) {
-            actNoise[j] = environmentRng.nextGaussian();
-        }
-        TanhGaussian.sample(actPass.mean(), actPass.logStd(), 1, 1, config.actionDim(), actNoise, max, actAction,
-                actSquashed, actLogProb);
-        return actAction;
-    }
-
-    private void useOfflineData(OfflineDataset dataset) {
+    /**
+     * Makes {@code dataset} the agent's offline data: checks its dimensions, prepares it (reward transform,
+     * returns-to-go, both by the training config) once, and fits the observation normaliser to it if this is the
+     * first data the agent sees and {@link TrainingConfig#normalizeObservations()} is on.
+     *
+     * @throws IllegalArgumentException if the dataset is null or its dimensions do not match the config
+     */
+    public PreparedDataset useOfflineData(OfflineDataset dataset) {
         if (dataset == null) {
             throw new IllegalArgumentException("dataset must not be null");
         }
@@ -389,10 +255,22 @@ public final class Agent {
             prepared = prepare(dataset);
             offlineData = dataset;
         }
-        if (normalizer.isIdentity() && training.normalizeObservations() && pretrainUpdates == 0
-                && finetuneSteps == 0) {
+        if (normalizer.isIdentity() && training.normalizeObservations() && state.pretrainUpdates() == 0
+                && state.finetuneSteps() == 0) {
             setNormalizer(ObservationNormalizer.fit(dataset));
         }
+        return prepared;
+    }
+
+    /** The prepared offline data of the last {@link #useOfflineData} call, or null (not saved in checkpoints). */
+    public PreparedDataset lastOfflineData() {
+        return prepared;
+    }
+
+    /** An empty replay of the training config's capacity, reward transform and sparse rule. */
+    public ReplayBuffer newReplayBuffer() {
+        return new ReplayBuffer(training.replayCapacity(), config.observationDim(), config.actionDim(),
+                rewardTransform(), config.discount(), sparseFailureReward());
     }
 
     private PreparedDataset prepare(OfflineDataset dataset) {
@@ -408,7 +286,12 @@ public final class Agent {
                 : OptionalDouble.of(training.sparseFailureReward());
     }
 
-    private void checkEnvironment(Environment environment) {
+    /**
+     * Checks an environment's dimensions against the config.
+     *
+     * @throws IllegalArgumentException naming both sides when they differ
+     */
+    public void checkEnvironment(Environment environment) {
         if (environment.observationDim() != config.observationDim()
                 || environment.actionSpace().dim() != config.actionDim()) {
             throw new IllegalArgumentException("environment has observationDim " + environment.observationDim()
@@ -418,11 +301,12 @@ public final class Agent {
         }
     }
 
-    /** Switches the update step to the fine-tuning settings (once). */
-    void enterOnlinePhase() {
-        if (onlinePhase) {
-            return;
-        }
+    /**
+     * Switches the update to the fine-tuning settings of the training config: {@link
+     * TrainingConfig#onlineCqlAlpha()} if set, and calibration off unless {@link TrainingConfig#calibrateOnline()}.
+     * The trainer calls it once when fine-tuning starts; a checkpoint load calls it for an agent saved online.
+     */
+    public void applyOnlineSettings() {
         CalQlConfig.Builder online = config.toBuilder();
         if (!Double.isNaN(training.onlineCqlAlpha())) {
             online.cqlAlpha(training.onlineCqlAlpha());
@@ -431,7 +315,6 @@ public final class Agent {
             online.regularizer(cql.toBuilder().calibration(Calibration.none()).build());
         }
         step.reconfigure(online.build());
-        onlinePhase = true;
     }
 
     void setNormalizer(ObservationNormalizer n) {
@@ -446,30 +329,6 @@ public final class Agent {
     }
 
     Rng[] generators() {
-        return new Rng[] {drawRng, sampleRng, environmentRng};
-    }
-
-    ReplayBuffer replay() {
-        return replay;
-    }
-
-    void restoreReplay(ReplayBuffer buffer) {
-        this.replay = buffer;
-    }
-
-    boolean onlinePhase() {
-        return onlinePhase;
-    }
-
-    long[] counters() {
-        return new long[] {pretrainUpdates, finetuneUpdates, finetuneSteps, finetuneEpisodes, finetuneFailures};
-    }
-
-    void restoreCounters(long[] c) {
-        pretrainUpdates = c[0];
-        finetuneUpdates = c[1];
-        finetuneSteps = c[2];
-        finetuneEpisodes = c[3];
-        finetuneFailures = c[4];
+        return new Rng[] {drawRng, state.sampleRng(), state.environmentRng()};
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.zip.CRC32;
@@ -27,7 +28,9 @@ import org.calql.random.Rng;
 import org.calql.spi.AdamState;
 import org.calql.spi.Backend;
 import org.calql.train.TrainingConfig;
-import org.calql.update.ModelParameters;
+import org.calql.critic.CriticEnsembleState;
+import org.calql.optim.ScalarState;
+import org.calql.policy.PolicyState;
 import org.calql.update.UpdateStepState;
 
 /**
@@ -73,30 +76,36 @@ final class Checkpoints {
         writeText(out, ConfigCodec.encode(agent.config()));
         writeText(out, ConfigCodec.encode(agent.trainingConfig()));
         UpdateStepState s = agent.updateStep().exportState();
-        ModelParameters p = s.parameters();
-        out.writeInt(p.critics().length);
-        for (int k = 0; k < p.critics().length; k++) {
-            writeLayers(out, p.critics()[k]);
-            writeLayers(out, p.targetCritics()[k]);
+        CriticEnsembleState c = s.critics();
+        PolicyState policy = s.policy();
+        int n = policy.parameters().length - 2;
+        out.writeInt(c.critics().length);
+        for (int k = 0; k < c.critics().length; k++) {
+            writeLayers(out, c.critics()[k]);
+            writeLayers(out, c.targets()[k]);
         }
-        writeLayers(out, p.policy());
-        out.writeDouble(p.logStdMultiplier());
-        out.writeDouble(p.logStdOffset());
-        out.writeDouble(p.logAlpha());
-        out.writeDouble(p.logAlphaPrime());
-        for (AdamState a : s.criticOptimizers()) {
+        writeLayers(out, Arrays.copyOf(policy.parameters(), n));
+        out.writeDouble(policy.parameters()[n][0]);
+        out.writeDouble(policy.parameters()[n + 1][0]);
+        out.writeDouble(s.temperature().value());
+        out.writeDouble(s.lagrange().value());
+        for (AdamState a : c.optimizers()) {
             writeAdam(out, a);
         }
-        writeAdam(out, s.policyOptimizer());
-        for (double[] scalar : s.scalarOptimizers()) {
-            writeDoubles(out, scalar);
+        AdamState adam = policy.optimizer();
+        writeAdam(out, new AdamState(adam.steps(), Arrays.copyOf(adam.firstMoment(), n),
+                Arrays.copyOf(adam.secondMoment(), n)));
+        for (int i = n; i < n + 2; i++) {
+            writeDoubles(out, new double[] {adam.steps(), adam.firstMoment()[i][0], adam.secondMoment()[i][0]});
         }
+        writeDoubles(out, s.temperature().adam());
+        writeDoubles(out, s.lagrange().adam());
         out.writeLong(s.steps());
-        ObservationNormalizer n = agent.normalizer();
-        writeDoubles(out, n.mean());
-        writeDoubles(out, n.std());
-        out.writeBoolean(n.isIdentity());
-        ReplayBuffer replay = agent.replay();
+        ObservationNormalizer normalizer = agent.normalizer();
+        writeDoubles(out, normalizer.mean());
+        writeDoubles(out, normalizer.std());
+        out.writeBoolean(normalizer.isIdentity());
+        ReplayBuffer replay = agent.trainingState().replay();
         out.writeBoolean(replay != null);
         if (replay != null) {
             writeReplay(out, replay.exportState());
@@ -104,8 +113,8 @@ final class Checkpoints {
         for (Rng rng : agent.generators()) {
             writeLongs(out, rng.snapshot());
         }
-        writeLongs(out, agent.counters());
-        out.writeBoolean(agent.onlinePhase());
+        writeLongs(out, agent.trainingState().counters());
+        out.writeBoolean(agent.trainingState().onlinePhase());
     }
 
     static Agent load(Path directory, Backend backend, CalQlConfig given) throws IOException {
@@ -153,10 +162,11 @@ final class Checkpoints {
         String configText = readText(in);
         l.training = ConfigCodec.decodeTraining(ConfigCodec.parse(readText(in)));
         if (given != null) {
-            CalQlConfig saved = savedStructureOnly(configText);
-            if (!ConfigCodec.structure(saved).equals(ConfigCodec.structure(given))) {
-                throw new IllegalArgumentException("the checkpoint's networks have " + ConfigCodec.structure(saved)
-                        + " but the given config has " + ConfigCodec.structure(given));
+            try {
+                ConfigCodec.decodeStructure(ConfigCodec.parse(configText)).requireSame(given.structure());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the given config does not fit the checkpoint: "
+                        + e.getMessage().replace("cannot change after creation: it is", "is saved as"), e);
             }
             l.config = given;
         } else {
@@ -173,9 +183,11 @@ final class Checkpoints {
             critics[i] = readLayers(in);
             targets[i] = readLayers(in);
         }
-        double[][] policy = readLayers(in);
-        ModelParameters p = new ModelParameters(critics, targets, policy, in.readDouble(), in.readDouble(),
-                in.readDouble(), in.readDouble());
+        double[][] policyNetwork = readLayers(in);
+        double logStdMultiplier = in.readDouble();
+        double logStdOffset = in.readDouble();
+        double logAlpha = in.readDouble();
+        double logAlphaPrime = in.readDouble();
         AdamState[] criticAdam = new AdamState[k];
         for (int i = 0; i < k; i++) {
             criticAdam[i] = readAdam(in);
@@ -185,7 +197,10 @@ final class Checkpoints {
         for (int i = 0; i < 4; i++) {
             scalars[i] = readDoubles(in);
         }
-        l.state = new UpdateStepState(p, criticAdam, policyAdam, scalars, in.readLong());
+        long steps = in.readLong();
+        l.state = new UpdateStepState(new CriticEnsembleState(critics, targets, criticAdam),
+                tanhGaussianState(policyNetwork, logStdMultiplier, logStdOffset, policyAdam, scalars[0], scalars[1]),
+                new ScalarState(logAlpha, scalars[2]), new ScalarState(logAlphaPrime, scalars[3]), steps);
         double[] mean = readDoubles(in);
         double[] std = readDoubles(in);
         boolean identity = in.readBoolean();
@@ -205,12 +220,31 @@ final class Checkpoints {
         return l;
     }
 
-    /** Only the structural fields of the saved config (a custom regularizer may be named there). */
-    private static CalQlConfig savedStructureOnly(String configText) {
-        Map<String, String> m = ConfigCodec.parse(configText);
-        m.put("regularizer", "cql,1.0,true,-Infinity,Infinity,none");
-        m.put("referenceValues", "monteCarlo");
-        return ConfigCodec.decodeConfig(m);
+    /**
+     * The tanh-Gaussian policy's state from the v1 layout: the network's parameters and Adam state, and the two
+     * log-std scalars' values and {@code [steps, m, v]} Adam states, which step with the network.
+     */
+    private static PolicyState tanhGaussianState(double[][] network, double multiplier, double offset, AdamState adam,
+                                                 double[] multiplierAdam, double[] offsetAdam) {
+        if (adam.firstMoment() == null || adam.secondMoment() == null || multiplierAdam.length != 3
+                || offsetAdam.length != 3) {
+            throw new IllegalArgumentException("policy optimizer state is malformed");
+        }
+        if (multiplierAdam[0] != adam.steps() || offsetAdam[0] != adam.steps()) {
+            throw new IllegalArgumentException("the log-std scalars' optimizers took " + multiplierAdam[0] + " and "
+                    + offsetAdam[0] + " steps, the policy network's " + adam.steps());
+        }
+        int n = network.length;
+        double[][] parameters = Arrays.copyOf(network, n + 2);
+        parameters[n] = new double[] {multiplier};
+        parameters[n + 1] = new double[] {offset};
+        double[][] m = Arrays.copyOf(adam.firstMoment(), adam.firstMoment().length + 2);
+        double[][] v = Arrays.copyOf(adam.secondMoment(), adam.secondMoment().length + 2);
+        m[m.length - 2] = new double[] {multiplierAdam[1]};
+        m[m.length - 1] = new double[] {offsetAdam[1]};
+        v[v.length - 2] = new double[] {multiplierAdam[2]};
+        v[v.length - 1] = new double[] {offsetAdam[2]};
+        return new PolicyState(parameters, new AdamState(adam.steps(), m, v));
     }
 
     /** Everything read from a file, turned into an agent only after the whole file checked out. */
@@ -231,24 +265,29 @@ final class Checkpoints {
             }
             Agent agent = Agent.create(config, training, backend);
             if (onlinePhase) {
-                agent.enterOnlinePhase();
+                agent.applyOnlineSettings();
             }
             agent.updateStep().importState(state);
             agent.setNormalizer(normalizer);
+            ReplayBuffer buffer = null;
             if (replay != null) {
+                if (replay.observationDim() != config.observationDim() || replay.actionDim() != config.actionDim()) {
+                    throw new IllegalArgumentException("replay holds observationDim " + replay.observationDim()
+                            + " and actionDim " + replay.actionDim() + ", config observationDim "
+                            + config.observationDim() + " and actionDim " + config.actionDim());
+                }
                 OptionalDouble failure = Double.isNaN(training.sparseFailureReward()) ? OptionalDouble.empty()
                         : OptionalDouble.of(training.sparseFailureReward());
-                ReplayBuffer buffer = new ReplayBuffer(replay.capacity(), replay.observationDim(),
+                buffer = new ReplayBuffer(replay.capacity(), replay.observationDim(),
                         replay.actionDim(), new RewardTransform(training.rewardScale(), training.rewardBias()),
                         config.discount(), failure);
                 buffer.importState(replay);
-                agent.restoreReplay(buffer);
             }
+            agent.trainingState().restore(counters, buffer, onlinePhase);
             Rng[] generators = agent.generators();
             for (int i = 0; i < 3; i++) {
                 generators[i].restore(rngs[i]);
             }
-            agent.restoreCounters(counters);
             return agent;
         }
     }

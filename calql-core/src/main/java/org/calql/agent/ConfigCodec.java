@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.calql.config.CalQlConfig;
+import org.calql.config.ConfigStructure;
+import org.calql.critic.CriticSpec;
 import org.calql.regularizer.Calibration;
 import org.calql.regularizer.CqlRegularizer;
 import org.calql.regularizer.ReferenceValues;
@@ -14,6 +16,7 @@ import org.calql.train.TrainingConfig;
 /** Writes configs as sorted {@code key=value} lines and reads them back, exactly (doubles round-trip). */
 final class ConfigCodec {
     static final String CUSTOM = "custom:";
+    static final String TANH_GAUSSIAN = "tanhGaussian";
 
     private ConfigCodec() {
     }
@@ -51,6 +54,7 @@ final class ConfigCodec {
         m.put("regularizer", regularizer(c));
         m.put("referenceValues", c.referenceValues() == ReferenceValues.monteCarlo() ? "monteCarlo"
                 : CUSTOM + c.referenceValues().getClass().getName());
+        m.put("policy", c.structure().policy());
         return lines(m);
     }
 
@@ -67,6 +71,11 @@ final class ConfigCodec {
     static CalQlConfig decodeConfig(Map<String, String> m) {
         String reg = get(m, "regularizer");
         String ref = get(m, "referenceValues");
+        String policy = m.getOrDefault("policy", TANH_GAUSSIAN);
+        if (!policy.equals(TANH_GAUSSIAN)) {
+            throw new IllegalArgumentException("the checkpoint used a custom policy " + policy
+                    + "; load it with Agent.load(dir, backend, config) passing a config that holds its factory");
+        }
         if (reg.startsWith(CUSTOM) || ref.startsWith(CUSTOM)) {
             throw new IllegalArgumentException("the checkpoint used a custom " + (reg.startsWith(CUSTOM)
                     ? "regularizer " + reg.substring(CUSTOM.length()) : "reference " + ref.substring(CUSTOM.length()))
@@ -130,12 +139,13 @@ final class ConfigCodec {
                 .finetuneEvaluationInterval(integer(m, "finetuneEvaluationInterval")).build();
     }
 
-    /** The fields that shape networks and buffers, as text, to compare a saved config with a given one. */
-    static String structure(CalQlConfig c) {
-        return "observationDim=" + c.observationDim() + ", actionDim=" + c.actionDim() + ", batchSize="
-                + c.batchSize() + ", criticEnsembleSize=" + c.criticEnsembleSize() + ", cqlNActions="
-                + c.cqlNActions() + ", qHidden=" + Arrays.toString(c.qHidden()) + ", policyHidden="
-                + Arrays.toString(c.policyHidden()) + ", maxTargetBackup=" + c.maxTargetBackup();
+    /** The structural fields of a saved config, read without building it (a custom component may be named there). */
+    static ConfigStructure decodeStructure(Map<String, String> m) {
+        return new ConfigStructure(integer(m, "observationDim"), integer(m, "actionDim"), integer(m, "batchSize"),
+                integer(m, "criticEnsembleSize"), integer(m, "cqlNActions"), CriticSpec.mlp(intArray(get(m, "qHidden"))),
+                intArray(get(m, "policyHidden")), m.getOrDefault("policy", TANH_GAUSSIAN),
+                bool(m, "maxTargetBackup"), real(m, "maxAction"),
+                Initialization.valueOf(get(m, "initialization")), Long.parseLong(get(m, "seed")));
     }
 
     static Map<String, String> parse(String text) {

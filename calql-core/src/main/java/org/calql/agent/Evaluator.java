@@ -10,6 +10,7 @@ import org.calql.data.ReturnsToGo;
 import org.calql.env.ActionScaling;
 import org.calql.env.Environment;
 import org.calql.env.StepResult;
+import org.calql.critic.CriticEnsemble;
 import org.calql.spi.Network;
 import org.calql.spi.Workspace;
 import org.calql.train.EvaluationResult;
@@ -21,19 +22,19 @@ import org.calql.update.UpdateStep;
 final class Evaluator {
     private static final long EVALUATION_SEED_SALT = 0x5EEDE7A1L;
 
-    private final UpdateStep step;
+    private final CriticEnsemble critics;
     private final CalQlConfig config;
     private final TrainingConfig training;
     private final Workspace[] workspaces;
     private final double[] q = new double[1];
 
     Evaluator(UpdateStep step, CalQlConfig config, TrainingConfig training) {
-        this.step = step;
+        this.critics = step.critics();
         this.config = config;
         this.training = training;
         this.workspaces = new Workspace[config.criticEnsembleSize()];
         for (int k = 0; k < workspaces.length; k++) {
-            workspaces[k] = step.critic(k).newWorkspace(1);
+            workspaces[k] = critics.critic(k).newWorkspace(1);
         }
     }
 
@@ -113,7 +114,7 @@ final class Evaluator {
         normalizer.normalizeInPlace(s);
         double sum = 0.0;
         for (int k = 0; k < workspaces.length; k++) {
-            Network critic = step.critic(k);
+            Network critic = critics.critic(k);
             critic.forward(workspaces[k], s, action, action.length, 1, 1, q);
             sum += q[0];
         }

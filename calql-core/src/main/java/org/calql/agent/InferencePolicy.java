@@ -2,19 +2,21 @@ package org.calql.agent;
 
 import org.calql.data.ObservationNormalizer;
 import org.calql.policy.PolicyPass;
-import org.calql.policy.TanhGaussianPolicy;
+import org.calql.policy.Policy;
 
 /**
- * The deterministic policy {@code a = maxAction·tanh(mean(normalise(s)))} for deployment. Thread-safe:
+ * The deterministic action of an agent's {@link Policy} for a raw observation ({@code Policy.deterministicActions}
+ * after the saved normaliser; for the tanh-Gaussian policy {@code a = maxAction·tanh(mean(normalise(s)))}), for
+ * deployment. Thread-safe:
  * each calling thread gets its own buffers; the observation normaliser saved with the agent is applied
  * here exactly as in training. Training concurrently with acting is not supported.
  */
 public final class InferencePolicy {
-    private final TanhGaussianPolicy policy;
+    private final Policy policy;
     private volatile ObservationNormalizer normalizer;
     private final ThreadLocal<Buffers> buffers;
 
-    InferencePolicy(TanhGaussianPolicy policy, ObservationNormalizer normalizer) {
+    InferencePolicy(Policy policy, ObservationNormalizer normalizer) {
         this.policy = policy;
         this.normalizer = normalizer;
         this.buffers = ThreadLocal.withInitial(() -> new Buffers(policy));
@@ -87,7 +89,7 @@ public final class InferencePolicy {
         final PolicyPass pass;
         final double[] observation;
 
-        Buffers(TanhGaussianPolicy policy) {
+        Buffers(Policy policy) {
             pass = policy.newPass(1);
             observation = new double[policy.observationDim()];
         }

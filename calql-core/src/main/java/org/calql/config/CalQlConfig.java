@@ -2,6 +2,9 @@ package org.calql.config;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.calql.critic.CriticSpec;
+import org.calql.policy.PolicyFactory;
+import org.calql.policy.TanhGaussianPolicy;
 import org.calql.regularizer.ConservativeRegularizer;
 import org.calql.regularizer.ReferenceValues;
 import org.calql.regularizer.Regularizers;
@@ -23,7 +26,7 @@ public final class CalQlConfig {
     private final int actionDim;
     private final int batchSize;
     private final int criticEnsembleSize;
-    private final int[] qHidden;
+    private final CriticSpec critic;
     private final int[] policyHidden;
     private final Initialization initialization;
     private final double maxAction;
@@ -49,13 +52,14 @@ public final class CalQlConfig {
     private final long seed;
     private final ConservativeRegularizer regularizer;
     private final ReferenceValues referenceValues;
+    private final PolicyFactory policy;
 
     private CalQlConfig(Builder b) {
         this.observationDim = b.observationDim;
         this.actionDim = b.actionDim;
         this.batchSize = b.batchSize;
         this.criticEnsembleSize = b.criticEnsembleSize;
-        this.qHidden = b.qHidden.clone();
+        this.critic = b.critic != null ? b.critic : CriticSpec.mlp(b.qHidden);
         this.policyHidden = b.policyHidden.clone();
         this.initialization = b.initialization;
         this.maxAction = b.maxAction;
@@ -81,6 +85,7 @@ public final class CalQlConfig {
         this.seed = b.seed;
         this.regularizer = b.regularizer;
         this.referenceValues = b.referenceValues;
+        this.policy = b.policy;
     }
 
     /** A builder with the defaults. */
@@ -95,7 +100,8 @@ public final class CalQlConfig {
         b.actionDim = actionDim;
         b.batchSize = batchSize;
         b.criticEnsembleSize = criticEnsembleSize;
-        b.qHidden = qHidden.clone();
+        b.qHidden = critic.hidden();
+        b.critic = critic;
         b.policyHidden = policyHidden.clone();
         b.initialization = initialization;
         b.maxAction = maxAction;
@@ -122,6 +128,7 @@ public final class CalQlConfig {
         b.seed = seed;
         b.regularizer = regularizer;
         b.referenceValues = referenceValues;
+        b.policy = policy;
         return b;
     }
 
@@ -145,9 +152,35 @@ public final class CalQlConfig {
         return criticEnsembleSize;
     }
 
-    /** Hidden widths of each critic. */
+    /** Hidden widths of each critic ({@link #critic()}'s). */
     public int[] qHidden() {
-        return qHidden.clone();
+        return critic.hidden();
+    }
+
+    /** The architecture of every critic (default {@code CriticSpec.mlp(256, 256)}, or {@code mlp(qHidden)}). */
+    public CriticSpec critic() {
+        return critic;
+    }
+
+    /**
+     * The factory of the policy an agent trains: the one set with {@link Builder#policy(PolicyFactory)}, else the
+     * reference code's tanh-Gaussian over {@link #policyHidden()} starting at
+     * {@code (logStdMultiplier, logStdOffset)}.
+     */
+    public PolicyFactory policy() {
+        return policy != null ? policy : TanhGaussianPolicy.factory(policyHidden, logStdMultiplier, logStdOffset);
+    }
+
+    /** Whether the policy comes from a factory the user set (it cannot be written into a checkpoint). */
+    public boolean hasCustomPolicy() {
+        return policy != null;
+    }
+
+    /** The fields that shape networks, buffers and draws: they must not change after an agent is created. */
+    public ConfigStructure structure() {
+        return new ConfigStructure(observationDim, actionDim, batchSize, criticEnsembleSize, cqlNActions, critic,
+                policyHidden, policy != null ? "custom" : "tanhGaussian", maxTargetBackup,
+                maxAction, initialization, seed);
     }
 
     /** Hidden widths of the policy network. */
@@ -285,7 +318,7 @@ public final class CalQlConfig {
                 + "actionDim=" + actionDim + ", "
                 + "batchSize=" + batchSize + ", "
                 + "criticEnsembleSize=" + criticEnsembleSize + ", "
-                + "qHidden=" + Arrays.toString(qHidden) + ", "
+                + "critic=" + critic + ", "
                 + "policyHidden=" + Arrays.toString(policyHidden) + ", "
                 + "initialization=" + initialization + ", "
                 + "maxAction=" + maxAction + ", "
@@ -311,6 +344,7 @@ public final class CalQlConfig {
                 + "seed=" + seed + ", "
                 + "regularizer=" + regularizer + ", "
                 + "referenceValues=" + referenceValues
+                + (policy != null ? ", policy=" + policy : "")
                 + "}";
     }
 
@@ -323,7 +357,7 @@ public final class CalQlConfig {
                 && actionDim == c.actionDim
                 && batchSize == c.batchSize
                 && criticEnsembleSize == c.criticEnsembleSize
-                && Arrays.equals(qHidden, c.qHidden)
+                && critic.equals(c.critic)
                 && Arrays.equals(policyHidden, c.policyHidden)
                 && Objects.equals(initialization, c.initialization)
                 && Double.compare(maxAction, c.maxAction) == 0
@@ -348,17 +382,18 @@ public final class CalQlConfig {
                 && bcSteps == c.bcSteps
                 && seed == c.seed
                 && Objects.equals(regularizer, c.regularizer)
-                && Objects.equals(referenceValues, c.referenceValues);
+                && Objects.equals(referenceValues, c.referenceValues)
+                && Objects.equals(policy, c.policy);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(observationDim, actionDim, batchSize, criticEnsembleSize, Arrays.hashCode(qHidden),
+        return Objects.hash(observationDim, actionDim, batchSize, criticEnsembleSize, critic,
                 Arrays.hashCode(policyHidden), initialization, maxAction, discount, tau,
                 targetUpdatePeriod, qfLr, policyLr, alphaMultiplier, autoEntropy, targetEntropy,
                 initLogAlpha, backupEntropy, logStdMultiplier, logStdOffset, cqlAlpha, cqlNActions,
                 lagrange, targetActionGap, initLogAlphaPrime, maxTargetBackup, bcSteps, seed,
-                regularizer, referenceValues);
+                regularizer, referenceValues, policy);
     }
 
     /** Builder of a {@link CalQlConfig}; setters store, {@link #build()} validates. */
@@ -368,6 +403,8 @@ public final class CalQlConfig {
         private int batchSize = 256;
         private int criticEnsembleSize = 2;
         private int[] qHidden = new int[] {256, 256};
+        private CriticSpec critic;
+        private PolicyFactory policy;
         private int[] policyHidden = new int[] {256, 256};
         private Initialization initialization = Initialization.ORTHOGONAL;
         private double maxAction = 1.0;
@@ -422,9 +459,29 @@ public final class CalQlConfig {
             return this;
         }
 
-        /** Hidden widths of each critic. */
+        /** Hidden widths of each critic: {@code critic(CriticSpec.mlp(qHidden))} (default {@code [256, 256]}). */
         public Builder qHidden(int... qHidden) {
             this.qHidden = qHidden == null ? null : qHidden.clone();
+            this.critic = null;
+            return this;
+        }
+
+        /** The architecture of every critic (default {@code CriticSpec.mlp(256, 256)}); replaces {@code qHidden}. */
+        public Builder critic(CriticSpec critic) {
+            this.critic = critic;
+            if (critic != null) {
+                this.qHidden = critic.hidden();
+            }
+            return this;
+        }
+
+        /**
+         * The policy to train, from a factory (default: the reference code's tanh-Gaussian over
+         * {@code policyHidden}). {@code policyHidden}, {@code logStdMultiplier} and {@code logStdOffset} configure
+         * the default only. An agent with a custom policy is loaded with a config that holds the factory.
+         */
+        public Builder policy(PolicyFactory policy) {
+            this.policy = policy;
             return this;
         }
 
@@ -592,7 +649,9 @@ public final class CalQlConfig {
             Checks.positive("actionDim", actionDim);
             Checks.positive("batchSize", batchSize);
             Checks.atLeast2("criticEnsembleSize", criticEnsembleSize);
-            Checks.hidden("qHidden", qHidden);
+            if (critic == null) {
+                Checks.hidden("qHidden", qHidden);
+            }
             Checks.hidden("policyHidden", policyHidden);
             Checks.nonNull("initialization", initialization);
             Checks.positiveFinite("maxAction", maxAction);

@@ -1,23 +1,35 @@
 package org.calql.policy;
 
+import java.util.Arrays;
+import org.calql.nn.ParameterInitializer;
+import org.calql.optim.ScalarAdam;
+import org.calql.spi.AdamState;
 import org.calql.spi.Network;
+import org.calql.spi.NetworkSpec;
+import org.calql.spi.Optimizer;
 import org.calql.spi.ParameterGradients;
 
 /**
  * A tanh-Gaussian policy on top of a network whose output row is {@code [mean (A), rawLogStd (A)]}:
  * {@code logStd = clamp(logStdMultiplier·rawLogStd + logStdOffset, −20, 2)}, where the multiplier and the
- * offset are trainable scalars; actions are {@code maxAction·tanh(u)} (see {@link TanhGaussian}).
+ * offset are trainable scalars; actions are {@code maxAction·tanh(u)}, {@code u = mean + exp(logStd)·ε}
+ * (see {@link TanhGaussian}). This is the policy of the Cal-QL reference code.
  *
- * <p>Passes go through a {@link PolicyPass}, one per caller: passes through distinct {@code PolicyPass}es
- * may run concurrently while the parameters do not change.
+ * <p>Parameter layout ({@link PolicyState#parameters()}): the network's arrays {@code [w0, b0, w1, b1, …]}
+ * (see {@link Network#exportParameters()}), then {@code [logStdMultiplier]} and {@code [logStdOffset]}. The
+ * network steps with its backend's Adam, the two scalars with {@link ScalarAdam}; they always step together,
+ * so one step count describes both.
  */
-public final class TanhGaussianPolicy {
+public final class TanhGaussianPolicy implements Policy {
     /** Lower clamp of the log standard deviation. */
     public static final double LOG_STD_MIN = -20.0;
     /** Upper clamp of the log standard deviation. */
     public static final double LOG_STD_MAX = 2.0;
 
     private final Network network;
+    private final Optimizer networkAdam;
+    private final ScalarAdam multiplierAdam = new ScalarAdam();
+    private final ScalarAdam offsetAdam = new ScalarAdam();
     private final int observationDim;
     private final int actionDim;
     private final double maxAction;
@@ -25,7 +37,7 @@ public final class TanhGaussianPolicy {
     private double logStdOffset;
 
     /**
-     * @param network          maps an observation to {@code 2·actionDim} outputs
+     * @param network          maps an observation to {@code 2·actionDim} outputs; its parameters are the policy's
      * @param maxAction        action scale, positive
      * @param logStdMultiplier initial multiplier of the raw log-std
      * @param logStdOffset     initial offset of the log-std
@@ -40,6 +52,7 @@ public final class TanhGaussianPolicy {
             throw new IllegalArgumentException("maxAction must be positive and finite, found " + maxAction);
         }
         this.network = network;
+        this.networkAdam = network.newAdam();
         this.observationDim = network.spec().inputDim();
         this.actionDim = actionDim;
         this.maxAction = maxAction;
@@ -47,24 +60,45 @@ public final class TanhGaussianPolicy {
         this.logStdOffset = logStdOffset;
     }
 
+    /**
+     * The reference code's policy: a network {@code observationDim → hidden → 2·actionDim} initialised by the
+     * context's scheme, log-std affine starting at {@code (logStdMultiplier, logStdOffset)}.
+     */
+    public static PolicyFactory factory(int[] hidden, double logStdMultiplier, double logStdOffset) {
+        int[] widths = hidden.clone();
+        return context -> {
+            NetworkSpec spec = NetworkSpec.of(context.observationDim(), widths, 2 * context.actionDim());
+            Network network = context.backend().createNetwork(spec);
+            network.importParameters(ParameterInitializer.initialize(spec, context.initialization(),
+                    context.random()));
+            return new TanhGaussianPolicy(network, context.actionDim(), context.maxAction(), logStdMultiplier,
+                    logStdOffset);
+        };
+    }
+
     /** The underlying network. */
     public Network network() {
         return network;
     }
 
-    /** Width of an observation. */
+    @Override
     public int observationDim() {
         return observationDim;
     }
 
-    /** Width of an action. */
+    @Override
     public int actionDim() {
         return actionDim;
     }
 
-    /** Action scale. */
+    @Override
     public double maxAction() {
         return maxAction;
+    }
+
+    @Override
+    public int noiseDim() {
+        return actionDim;
     }
 
     /** Trainable multiplier of the raw log-std. */
@@ -77,19 +111,19 @@ public final class TanhGaussianPolicy {
         return logStdOffset;
     }
 
-    /** Sets the two trainable scalars (after an optimizer step or a checkpoint load). */
-    public void setLogStdAffine(double multiplier, double offset) {
-        this.logStdMultiplier = multiplier;
-        this.logStdOffset = offset;
-    }
-
-    /** Buffers for passes of at most {@code maxRows} observations. */
+    @Override
     public PolicyPass newPass(int maxRows) {
-        return new PolicyPass(network.newWorkspace(maxRows), maxRows, actionDim);
+        return new Pass(network.newWorkspace(maxRows), maxRows, actionDim);
     }
 
-    /** Runs the network on {@code rows} observations and fills the pass's mean and clamped log-std. */
-    public void forward(PolicyPass pass, double[] observations, int rows) {
+    @Override
+    public PolicySamples newSamples(int maxRows, int samplesPerRow) {
+        return new Samples(maxRows, samplesPerRow, actionDim);
+    }
+
+    @Override
+    public void forward(PolicyPass policyPass, double[] observations, int rows) {
+        Pass pass = (Pass) policyPass;
         if (rows > pass.maxRows) {
             throw new IllegalArgumentException("rows " + rows + " exceed the pass's capacity " + pass.maxRows);
         }
@@ -106,22 +140,58 @@ public final class TanhGaussianPolicy {
         pass.rows = rows;
     }
 
-    /** Deterministic actions {@code maxAction·tanh(mean)} of the last forward, into {@code out [rows, A]}. */
-    public void deterministicActions(PolicyPass pass, double[] out) {
+    @Override
+    public void sample(PolicyPass policyPass, double[] noise, PolicySamples policySamples) {
+        Pass pass = (Pass) policyPass;
+        Samples out = (Samples) policySamples;
+        if (pass.rows > out.maxRows) {
+            throw new IllegalArgumentException("rows " + pass.rows + " exceed the samples' capacity " + out.maxRows);
+        }
+        int values = pass.rows * out.samplesPerRow * actionDim;
+        System.arraycopy(noise, 0, out.noise, 0, values);
+        TanhGaussian.sample(pass.mean, pass.logStd, pass.rows, out.samplesPerRow, actionDim, out.noise, maxAction,
+                out.actions, out.squashed, out.logProbs);
+        out.rows = pass.rows;
+    }
+
+    @Override
+    public void deterministicActions(PolicyPass policyPass, double[] out) {
+        Pass pass = (Pass) policyPass;
         int n = pass.rows * actionDim;
         for (int i = 0; i < n; i++) {
             out[i] = maxAction * Math.tanh(pass.mean[i]);
         }
     }
 
+    @Override
+    public void addSampleGradient(PolicyPass policyPass, PolicySamples policySamples, double[] gradActions,
+                                  double[] gradLogProbs) {
+        Pass pass = (Pass) policyPass;
+        Samples s = (Samples) policySamples;
+        TanhGaussian.backward(pass.logStd, s.rows, s.samplesPerRow, actionDim, s.noise, maxAction, s.squashed,
+                gradActions, gradLogProbs, pass.gradMean, pass.gradLogStd);
+    }
+
+    @Override
+    public double addLogLikelihoodGradient(PolicyPass policyPass, double[] actions, double gradScale) {
+        Pass pass = (Pass) policyPass;
+        return TanhGaussian.logProbOfActions(pass.mean, pass.logStd, pass.rows, actionDim, actions, maxAction,
+                gradScale, pass.gradMean, pass.gradLogStd);
+    }
+
+    @Override
+    public PolicyGradients newGradients() {
+        return new Gradients(network.newGradients());
+    }
+
     /**
-     * Backward from gradients with respect to the last forward's mean and clamped log-std (as accumulated
-     * in {@link PolicyPass#gradMean()} and {@link PolicyPass#gradLogStd()}): network parameter gradients are
-     * added into {@code gradients}, and {@code scalarGradients[0..1]} receive (add) the gradients of the
-     * log-std multiplier and offset. The clamp passes gradient only where
-     * {@code −20 ≤ multiplier·raw + offset ≤ 2}, as {@code torch.clamp} does.
+     * Backward from the gradients accumulated with respect to the last forward's mean and clamped log-std. The
+     * clamp passes gradient only where {@code −20 ≤ multiplier·raw + offset ≤ 2}, as {@code torch.clamp} does.
      */
-    public void backward(PolicyPass pass, ParameterGradients gradients, double[] scalarGradients) {
+    @Override
+    public void backward(PolicyPass policyPass, PolicyGradients policyGradients) {
+        Pass pass = (Pass) policyPass;
+        Gradients gradients = (Gradients) policyGradients;
         int width = 2 * actionDim;
         int rows = pass.rows;
         double gMultiplier = 0.0;
@@ -138,8 +208,200 @@ public final class TanhGaussianPolicy {
                 gOffset += g;
             }
         }
-        network.backward(pass.workspace, pass.gradOutput, gradients, null, null);
-        scalarGradients[0] += gMultiplier;
-        scalarGradients[1] += gOffset;
+        network.backward(pass.workspace, pass.gradOutput, gradients.network, null, null);
+        gradients.multiplier += gMultiplier;
+        gradients.offset += gOffset;
+    }
+
+    @Override
+    public void step(PolicyGradients policyGradients, double learningRate) {
+        Gradients g = (Gradients) policyGradients;
+        networkAdam.step(g.network, learningRate);
+        double multiplier = multiplierAdam.step(logStdMultiplier, g.multiplier, learningRate);
+        double offset = offsetAdam.step(logStdOffset, g.offset, learningRate);
+        logStdMultiplier = multiplier;
+        logStdOffset = offset;
+    }
+
+    @Override
+    public PolicyState exportState() {
+        double[][] net = network.exportParameters();
+        double[][] parameters = Arrays.copyOf(net, net.length + 2);
+        parameters[net.length] = new double[] {logStdMultiplier};
+        parameters[net.length + 1] = new double[] {logStdOffset};
+        AdamState adam = networkAdam.exportState();
+        double[] mState = multiplierAdam.exportState();
+        double[] oState = offsetAdam.exportState();
+        if (mState[0] != adam.steps() || oState[0] != adam.steps()) {
+            throw new IllegalStateException("log-std scalars took " + (long) mState[0] + " and " + (long) oState[0]
+                    + " steps, the network " + adam.steps());
+        }
+        return new PolicyState(parameters, new AdamState(adam.steps(),
+                withScalars(adam.firstMoment(), mState[1], oState[1]),
+                withScalars(adam.secondMoment(), mState[2], oState[2])));
+    }
+
+    private static double[][] withScalars(double[][] network, double multiplier, double offset) {
+        double[][] out = Arrays.copyOf(network, network.length + 2);
+        out[network.length] = new double[] {multiplier};
+        out[network.length + 1] = new double[] {offset};
+        return out;
+    }
+
+    @Override
+    public void importState(PolicyState state) {
+        int n = 2 * network.spec().layerCount();
+        if (state == null || state.parameters() == null || state.optimizer() == null) {
+            throw new IllegalArgumentException("policy state must hold parameters and an optimizer state");
+        }
+        double[][] p = state.parameters();
+        AdamState adam = state.optimizer();
+        checkLayout("parameters", p, n);
+        checkLayout("first moments", adam.firstMoment(), n);
+        checkLayout("second moments", adam.secondMoment(), n);
+        network.spec().checkParameterLayout(Arrays.copyOf(p, n));
+        if (!Double.isFinite(p[n][0]) || !Double.isFinite(p[n + 1][0])) {
+            throw new IllegalArgumentException("log-std multiplier and offset must be finite, found " + p[n][0]
+                    + " and " + p[n + 1][0]);
+        }
+        AdamState networkState = new AdamState(adam.steps(), Arrays.copyOf(adam.firstMoment(), n),
+                Arrays.copyOf(adam.secondMoment(), n));
+        double[] mState = {adam.steps(), adam.firstMoment()[n][0], adam.secondMoment()[n][0]};
+        double[] oState = {adam.steps(), adam.firstMoment()[n + 1][0], adam.secondMoment()[n + 1][0]};
+        new ScalarAdam().importState(mState); // validate before anything changes
+        AdamState before = networkAdam.exportState();
+        networkAdam.importState(networkState);
+        try {
+            network.importParameters(Arrays.copyOf(p, n));
+        } catch (IllegalArgumentException e) {
+            networkAdam.importState(before);
+            throw e;
+        }
+        multiplierAdam.importState(mState);
+        offsetAdam.importState(oState);
+        logStdMultiplier = p[n][0];
+        logStdOffset = p[n + 1][0];
+    }
+
+    private static void checkLayout(String what, double[][] arrays, int networkArrays) {
+        if (arrays == null || arrays.length != networkArrays + 2 || arrays[networkArrays] == null
+                || arrays[networkArrays].length != 1 || arrays[networkArrays + 1] == null
+                || arrays[networkArrays + 1].length != 1) {
+            throw new IllegalArgumentException("tanh-Gaussian policy " + what + " must hold " + networkArrays
+                    + " network arrays and two scalars [logStdMultiplier], [logStdOffset], found "
+                    + (arrays == null ? "null" : arrays.length + " arrays"));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TanhGaussianPolicy[" + network.spec() + ", maxAction " + maxAction + "]";
+    }
+
+    /** The buffers of one caller: the network's workspace, the last forward's mean and clamped log-std. */
+    private static final class Pass implements PolicyPass {
+        final org.calql.spi.Workspace workspace;
+        final int maxRows;
+        final double[] output;
+        final double[] gradOutput;
+        final double[] mean;
+        final double[] logStd;
+        final double[] gradMean;
+        final double[] gradLogStd;
+        int rows;
+
+        Pass(org.calql.spi.Workspace workspace, int maxRows, int actionDim) {
+            this.workspace = workspace;
+            this.maxRows = maxRows;
+            this.output = new double[maxRows * 2 * actionDim];
+            this.gradOutput = new double[maxRows * 2 * actionDim];
+            this.mean = new double[maxRows * actionDim];
+            this.logStd = new double[maxRows * actionDim];
+            this.gradMean = new double[maxRows * actionDim];
+            this.gradLogStd = new double[maxRows * actionDim];
+        }
+
+        @Override
+        public int maxRows() {
+            return maxRows;
+        }
+
+        @Override
+        public int rows() {
+            return rows;
+        }
+
+        @Override
+        public void zeroGradients() {
+            Arrays.fill(gradMean, 0.0);
+            Arrays.fill(gradLogStd, 0.0);
+        }
+    }
+
+    /** Sampled actions with their noise and {@code tanh(u)}, which the backward through sampling needs. */
+    private static final class Samples implements PolicySamples {
+        final int maxRows;
+        final int samplesPerRow;
+        final double[] noise;
+        final double[] actions;
+        final double[] squashed;
+        final double[] logProbs;
+        int rows;
+
+        Samples(int maxRows, int samplesPerRow, int actionDim) {
+            this.maxRows = maxRows;
+            this.samplesPerRow = samplesPerRow;
+            this.noise = new double[maxRows * samplesPerRow * actionDim];
+            this.actions = new double[maxRows * samplesPerRow * actionDim];
+            this.squashed = new double[maxRows * samplesPerRow * actionDim];
+            this.logProbs = new double[maxRows * samplesPerRow];
+        }
+
+        @Override
+        public int samplesPerRow() {
+            return samplesPerRow;
+        }
+
+        @Override
+        public int rows() {
+            return rows;
+        }
+
+        @Override
+        public double[] actions() {
+            return actions;
+        }
+
+        @Override
+        public double[] logProbs() {
+            return logProbs;
+        }
+    }
+
+    /** The network's gradients and the two scalars'. */
+    private static final class Gradients implements PolicyGradients {
+        final ParameterGradients network;
+        double multiplier;
+        double offset;
+
+        Gradients(ParameterGradients network) {
+            this.network = network;
+        }
+
+        @Override
+        public void zero() {
+            network.zero();
+            multiplier = 0.0;
+            offset = 0.0;
+        }
+
+        @Override
+        public double[][] export() {
+            double[][] net = network.export();
+            double[][] out = Arrays.copyOf(net, net.length + 2);
+            out[net.length] = new double[] {multiplier};
+            out[net.length + 1] = new double[] {offset};
+            return out;
+        }
     }
 }

@@ -1,6 +1,7 @@
 /**
- * The tanh-Gaussian policy: a network whose output is {@code [mean, rawLogStd]}, squashed by
- * {@code tanh} and scaled by {@code maxAction}, with its log-probabilities and the backward pass
- * through sampling, the log-determinant and the trainable log-std affine.
+ * Policies: the {@link org.calql.policy.Policy} seam (sampling from injected noise, log-probabilities, the
+ * deterministic action, the backward pass, parameters with their optimizer state), the factory an agent builds
+ * its policy with, and the reference code's tanh-Gaussian policy with its math ({@link
+ * org.calql.policy.TanhGaussian}).
  */
 package org.calql.policy;

@@ -1,18 +1,18 @@
 package org.calql.update;
 
 /**
- * Every learned value of an agent (or, from {@link UpdateStep#lastGradients()}, the gradient of every
- * one). Network parameters use the layout of {@link org.calql.spi.Network#exportParameters()}:
- * {@code [w0, b0, w1, b1, …]}, weights row-major {@code [out, in]}.
+ * Every learned value of an update step (or, from {@link UpdateStep#lastGradients()}, the gradients with respect
+ * to them; then {@code targetCritics} is null).
  *
- * @param critics          per critic, its parameters
- * @param targetCritics    per critic, its target's parameters ({@code null} in gradients)
- * @param policy           the policy network's parameters
- * @param logStdMultiplier the policy's log-std multiplier
- * @param logStdOffset     the policy's log-std offset
- * @param logAlpha         the log-temperature
- * @param logAlphaPrime    the log of the Lagrange multiplier
+ * @param critics       {@code [K][arrays][values]}, each critic in the layout of
+ *                      {@link org.calql.spi.Network#exportParameters()}
+ * @param targetCritics {@code [K][arrays][values]}
+ * @param policy        the policy's parameters in its own layout (see {@link org.calql.policy.PolicyState});
+ *                      for the tanh-Gaussian policy the network's arrays, then {@code [logStdMultiplier]} and
+ *                      {@code [logStdOffset]}
+ * @param logAlpha      the temperature's log
+ * @param logAlphaPrime the Lagrange multiplier's log
  */
 public record ModelParameters(double[][][] critics, double[][][] targetCritics, double[][] policy,
-                              double logStdMultiplier, double logStdOffset, double logAlpha, double logAlphaPrime) {
+                              double logAlpha, double logAlphaPrime) {
 }

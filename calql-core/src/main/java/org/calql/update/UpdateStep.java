@@ -2,60 +2,61 @@ package org.calql.update;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.function.IntConsumer;
 import org.calql.config.CalQlConfig;
+import org.calql.critic.CriticEnsemble;
+import org.calql.critic.CriticEnsembleState;
+import org.calql.critic.CriticLayout;
+import org.calql.critic.TargetUpdate;
 import org.calql.data.TransitionBatch;
-import org.calql.nn.ParameterInitializer;
+import org.calql.policy.Policy;
+import org.calql.policy.PolicyFactory;
+import org.calql.policy.PolicyGradients;
 import org.calql.policy.PolicyPass;
-import org.calql.policy.TanhGaussian;
-import org.calql.policy.TanhGaussianPolicy;
+import org.calql.policy.PolicySamples;
+import org.calql.policy.PolicyState;
+import org.calql.optim.ScalarState;
 import org.calql.random.DrawKind;
 import org.calql.random.UpdateDraws;
 import org.calql.regularizer.ConservativeRegularizer;
 import org.calql.regularizer.PenaltyInputs;
 import org.calql.regularizer.ReferenceValues;
-import org.calql.spi.AdamState;
 import org.calql.spi.Backend;
-import org.calql.spi.Network;
-import org.calql.spi.NetworkSpec;
-import org.calql.spi.Optimizer;
 import org.calql.spi.ParallelPasses;
-import org.calql.spi.ParameterGradients;
 import org.calql.spi.Workspace;
 
 /**
- * One CQL / Cal-QL gradient update, as the Cal-QL reference implementation computes it (CORL
- * {@code cal_ql.py}, after the authors' JAX code). Every gradient is taken at the parameters before the
- * step; then Adam moves the critics, the policy, the temperature and the Lagrange multiplier, and the
- * targets move toward the critics.
+ * One CQL / Cal-QL gradient update for continuous actions, as the Cal-QL reference implementation computes it
+ * (CORL {@code cal_ql.py}, after the authors' JAX code). Every gradient is taken at the parameters before the
+ * step; then Adam moves the critics, the policy, the temperature and the Lagrange multiplier, and the targets
+ * follow the critics by the {@link TargetUpdate}.
  *
+ * <p>The model is a {@link Policy} (any implementation, from the config's {@link PolicyFactory}) and a
+ * {@link CriticEnsemble}; the losses are parts of their own:
  * <ul>
- *   <li>TD target {@code y = r + (1 − done)·γ·T}, {@code T = min_k Q̄_k(s', a')} (with max-target backup the
- *       max over N samples; with backup entropy minus {@code α·log π(a'|s')}); TD loss
+ *   <li>{@link TdTarget}: {@code y = r + (1 − done)·γ·T}, {@code T = min_k Q̄_k(s', a')} (with max-target backup
+ *       the max over N samples; with backup entropy minus {@code α·log π(a'|s')}); TD loss
  *       {@code mean((Q_k(s,a) − y)²)}.</li>
- *   <li>Conservative term per critic from the {@link ConservativeRegularizer} over Q-values of data, random,
+ *   <li>{@link ConservativeTerm}: the {@link ConservativeRegularizer} over Q-values of data, random,
  *       next-state-policy and current-policy actions, all evaluated at {@code s} in one stacked forward per
- *       critic; weight {@code cqlAlpha}, or {@code α'·cqlAlpha·(gap − targetActionGap)} with Lagrange,
- *       {@code α' = clamp(exp(logAlphaPrime), 0, 1e6)}.</li>
- *   <li>Policy loss {@code mean(α·log π(ã|s) − min_k Q_k(s, ã))}; temperature loss
- *       {@code −mean(logAlpha·(log π + targetEntropy))}.</li>
+ *       critic; weight {@code cqlAlpha}, or {@code α'·cqlAlpha·(gap − targetActionGap)} with the
+ *       {@link LagrangeMultiplier}.</li>
+ *   <li>{@link ActorLoss}: {@code mean(α·log π(ã|s) − min_k Q_k(s, ã))} (behaviour cloning for the first
+ *       {@code bcSteps}); {@link Temperature}: {@code −mean(logAlpha·(log π + targetEntropy))}.</li>
  * </ul>
  *
- * <p>The network work comes in sections that go through {@link Backend#runIndependent}, so a backend may
- * run their passes at once: the policy at s and at s'; each critic's forward passes (target at s', actor at
- * (s, ã), stacked at s); each critic's backward passes; and the Adam steps (each critic's with its soft
- * target update, and the policy network's). The three action samplings at s and s' run at once on
- * {@link ParallelPasses#shared()}. Everything that combines critics (minima, sums, the regularizer, the
- * Lagrange gradient) runs on the calling thread in critic order between the sections, so results do not
- * depend on how the passes were scheduled.
+ * <p>The network work comes in sections that go through {@link Backend#runIndependent}, so a backend may run
+ * their passes at once: the policy at s and at s'; each critic's forward passes (target at s', actor at (s, ã),
+ * stacked at s); each critic's backward passes; and the optimizer steps (each critic's with its target move, and
+ * the policy's). The three action samplings at s and s' run at once on {@link ParallelPasses#shared()}. A
+ * section's inputs are the arguments its passes capture; everything that combines critics (minima, sums, the
+ * regularizer, the Lagrange gradient) runs on the calling thread in critic order between the sections, so
+ * results do not depend on how the passes were scheduled.
  *
- * <p>All buffers are allocated in the constructor; an update allocates only its small {@link UpdateResult}.
- * A batch that does not fit or holds NaN/Inf, and an update whose losses would be non-finite, are rejected
- * before any parameter changes. Not thread-safe.
+ * <p>All buffers are allocated in the constructor; an update allocates only its small {@link UpdateResult} and
+ * the section lambdas. A batch that does not fit or holds NaN/Inf, and an update whose losses would be
+ * non-finite, are rejected before any parameter changes. Not thread-safe.
  */
 public final class UpdateStep {
-    private static final double ALPHA_PRIME_MAX = 1e6;
-
     private CalQlConfig config;
     private final int batchSize;
     private final int samples;
@@ -66,77 +67,49 @@ public final class UpdateStep {
     private final int targetSamples;
 
     private final Backend backend;
-    private final TanhGaussianPolicy policy;
-    private final Optimizer policyOptimizer;
-    private final ParameterGradients policyGradients;
-    private final double[] policyScalarGradients = new double[2];
-    private final ScalarAdam multiplierAdam = new ScalarAdam();
-    private final ScalarAdam offsetAdam = new ScalarAdam();
-
-    private final Network[] critics;
-    private final Network[] targets;
-    private final Optimizer[] criticOptimizers;
-    private final ParameterGradients[] criticGradients;
-
-    private double logAlpha;
-    private double logAlphaGradient;
-    private final ScalarAdam alphaAdam = new ScalarAdam();
-    private double logAlphaPrime;
-    private double logAlphaPrimeGradient;
-    private final ScalarAdam alphaPrimeAdam = new ScalarAdam();
+    private final Policy policy;
+    private final PolicyGradients policyGradients;
+    private final CriticEnsemble critics;
+    private final Temperature temperature;
+    private final LagrangeMultiplier lagrange;
+    private final TdTarget tdTarget;
+    private final ActorLoss actorLoss;
 
     private ConservativeRegularizer regularizer;
     private ReferenceValues referenceValues;
     private final UpdateDraws draws;
     private long steps;
+    private double lastLogAlphaGradient;
+    private double lastLogAlphaPrimeGradient;
 
     // buffers, sized once
     private final PolicyPass passCurrent;
     private final PolicyPass passNext;
+    private final PolicySamples actorSamples;
+    private final PolicySamples targetSamplesAtNext;
+    private final PolicySamples currentSamples;
+    private final PolicySamples nextSamples;
     private final Workspace[] stackedWorkspaces;
     private final Workspace[] targetWorkspaces;
     private final Workspace[] actorWorkspaces;
     private final PenaltyInputs penaltyInputs;
     private final double[] policyNoise;
-    private final double[] newActions;
-    private final double[] newSquashed;
-    private final double[] newLogPi;
-    private final double[] gradNewLogPi;
-    private final double[] gradNewActions;
-    private final double[][] actorQ;
-    private final double[][] actorGradQ;
-    private final double[][] actorGradTail;
     private final double[] targetNoise;
-    private final double[] targetActions;
-    private final double[] targetSquashed;
-    private final double[] targetLogPi;
-    private final double[][] targetQ;
-    private final double[] targetMinQ;
-    private final double[] backedUp;
-    private final double[] tdTarget;
     private final double[] randomActions;
     private final double[] currentNoise;
     private final double[] nextNoise;
-    private final double[] currentActions;
-    private final double[] nextActions;
-    private final double[] sampleSquashed;
-    private final double[] sampleSquashedNext;
+    private final double[] gradActorActions;
+    private final double[][] actorQ;
+    private final double[][] actorGradQ;
+    private final double[][] actorGradTail;
+    private final double[][] targetQ;
     private final double[] stackedActions;
     private final double[][] stackedQ;
     private final double[][] stackedGradQ;
 
-    // the sections whose passes may run at once (see Backend.runIndependent), and what they read
-    private final IntConsumer samplingSection = this::sampleCriticActions;
-    private final IntConsumer policySection = this::forwardPolicy;
-    private final IntConsumer forwardSection = this::forwardCritic;
-    private final IntConsumer backwardSection = this::backwardCritic;
-    private final IntConsumer stepSection = this::stepNetwork;
-    private TransitionBatch batchInFlight;
-    private boolean actorInFlight;
-    private boolean softUpdateInFlight;
-
     /**
-     * Creates networks on {@code backend}, initialised from {@code config.seed()}, with targets equal to the critics.
+     * Creates the critics and then the policy on {@code backend}, initialised in that order from
+     * {@code config.seed()}, with targets equal to the critics.
      *
      * @param draws the update's random numbers (see {@link UpdateDraws#from})
      */
@@ -155,67 +128,51 @@ public final class UpdateStep {
         this.backend = backend;
 
         SplittableRandom init = new SplittableRandom(config.seed());
-        NetworkSpec criticSpec = NetworkSpec.of(observationDim + actionDim, config.qHidden(), 1);
-        NetworkSpec policySpec = NetworkSpec.of(observationDim, config.policyHidden(), 2 * actionDim);
-        critics = new Network[criticCount];
-        targets = new Network[criticCount];
-        criticOptimizers = new Optimizer[criticCount];
-        criticGradients = new ParameterGradients[criticCount];
-        for (int k = 0; k < criticCount; k++) {
-            critics[k] = backend.createNetwork(criticSpec);
-            critics[k].importParameters(ParameterInitializer.initialize(criticSpec, config.initialization(), init));
-            targets[k] = backend.createNetwork(criticSpec);
-            targets[k].copyParametersFrom(critics[k]);
-            criticOptimizers[k] = critics[k].newAdam();
-            criticGradients[k] = critics[k].newGradients();
+        critics = new CriticEnsemble(backend,
+                config.critic().networkSpec(CriticLayout.STATE_ACTION, observationDim, actionDim), criticCount,
+                config.initialization(), init, new TargetUpdate(config.tau(), config.targetUpdatePeriod()));
+        policy = config.policy().create(new PolicyFactory.Context(observationDim, actionDim, config.maxAction(),
+                backend, config.initialization(), init));
+        if (policy.observationDim() != observationDim || policy.actionDim() != actionDim) {
+            throw new IllegalArgumentException("the policy factory made a policy for observationDim "
+                    + policy.observationDim() + " and actionDim " + policy.actionDim() + ", config says "
+                    + observationDim + " and " + actionDim);
         }
-        Network policyNetwork = backend.createNetwork(policySpec);
-        policyNetwork.importParameters(ParameterInitializer.initialize(policySpec, config.initialization(), init));
-        policy = new TanhGaussianPolicy(policyNetwork, actionDim, config.maxAction(), config.logStdMultiplier(),
-                config.logStdOffset());
-        policyOptimizer = policyNetwork.newAdam();
-        policyGradients = policyNetwork.newGradients();
-        logAlpha = config.initLogAlpha();
-        logAlphaPrime = config.initLogAlphaPrime();
+        policyGradients = policy.newGradients();
+        temperature = new Temperature(config.initLogAlpha());
+        lagrange = new LagrangeMultiplier(config.initLogAlphaPrime());
 
         int b = batchSize;
         int a = actionDim;
         int n = samples;
+        int noise = policy.noiseDim();
+        tdTarget = new TdTarget(b, targetSamples);
+        actorLoss = new ActorLoss(b);
         passCurrent = policy.newPass(b);
         passNext = policy.newPass(b);
+        actorSamples = policy.newSamples(b, 1);
+        targetSamplesAtNext = policy.newSamples(b, targetSamples);
+        currentSamples = policy.newSamples(b, n);
+        nextSamples = policy.newSamples(b, n);
         stackedWorkspaces = new Workspace[criticCount];
         targetWorkspaces = new Workspace[criticCount];
         actorWorkspaces = new Workspace[criticCount];
-        actorQ = new double[criticCount][b];
-        actorGradQ = new double[criticCount][b];
         for (int k = 0; k < criticCount; k++) {
-            actorWorkspaces[k] = critics[k].newWorkspace(b);
-            stackedWorkspaces[k] = critics[k].newWorkspace(b * stride);
-            targetWorkspaces[k] = targets[k].newWorkspace(b * targetSamples);
+            actorWorkspaces[k] = critics.critic(k).newWorkspace(b);
+            stackedWorkspaces[k] = critics.critic(k).newWorkspace(b * stride);
+            targetWorkspaces[k] = critics.target(k).newWorkspace(b * targetSamples);
         }
         penaltyInputs = new PenaltyInputs(b, n, a);
-        policyNoise = new double[b * a];
-        newActions = new double[b * a];
-        newSquashed = new double[b * a];
-        newLogPi = new double[b];
-        gradNewLogPi = new double[b];
-        gradNewActions = new double[b * a];
-        actorGradTail = new double[criticCount][b * a];
-        targetNoise = new double[b * targetSamples * a];
-        targetActions = new double[b * targetSamples * a];
-        targetSquashed = new double[b * targetSamples * a];
-        targetLogPi = new double[b * targetSamples];
-        targetQ = new double[criticCount][b * targetSamples];
-        targetMinQ = new double[b * targetSamples];
-        backedUp = new double[b];
-        tdTarget = new double[b];
+        policyNoise = new double[b * noise];
+        targetNoise = new double[b * targetSamples * noise];
         randomActions = new double[b * n * a];
-        currentNoise = new double[b * n * a];
-        nextNoise = new double[b * n * a];
-        currentActions = new double[b * n * a];
-        nextActions = new double[b * n * a];
-        sampleSquashed = new double[b * n * a];
-        sampleSquashedNext = new double[b * n * a];
+        currentNoise = new double[b * n * noise];
+        nextNoise = new double[b * n * noise];
+        gradActorActions = new double[b * a];
+        actorQ = new double[criticCount][b];
+        actorGradQ = new double[criticCount][b];
+        actorGradTail = new double[criticCount][b * a];
+        targetQ = new double[criticCount][b * targetSamples];
         stackedActions = new double[b * stride * a];
         stackedQ = new double[criticCount][b * stride];
         stackedGradQ = new double[criticCount][b * stride];
@@ -228,43 +185,26 @@ public final class UpdateStep {
 
     /**
      * Switches to {@code next} for the following updates, e.g. a fine-tuning phase with another CQL α or with
-     * calibration off. Only training settings may change: every field that shapes networks, buffers or draws
-     * (dimensions, widths, ensemble size, batch size, N, max-target backup, initialisation, seed) must be equal.
+     * calibration off. Only training settings may change: every field of {@link CalQlConfig#structure()} must be
+     * equal.
      *
      * @throws IllegalArgumentException naming the first structural field that differs
      */
     public void reconfigure(CalQlConfig next) {
-        requireSame("observationDim", config.observationDim(), next.observationDim());
-        requireSame("actionDim", config.actionDim(), next.actionDim());
-        requireSame("batchSize", config.batchSize(), next.batchSize());
-        requireSame("criticEnsembleSize", config.criticEnsembleSize(), next.criticEnsembleSize());
-        requireSame("cqlNActions", config.cqlNActions(), next.cqlNActions());
-        requireSame("qHidden", Arrays.toString(config.qHidden()), Arrays.toString(next.qHidden()));
-        requireSame("policyHidden", Arrays.toString(config.policyHidden()), Arrays.toString(next.policyHidden()));
-        requireSame("maxTargetBackup", config.maxTargetBackup(), next.maxTargetBackup());
-        requireSame("maxAction", config.maxAction(), next.maxAction());
-        requireSame("initialization", config.initialization(), next.initialization());
-        requireSame("seed", config.seed(), next.seed());
+        config.structure().requireSame(next.structure());
         this.config = next;
         this.regularizer = next.regularizer();
         this.referenceValues = next.referenceValues();
     }
 
-    private static void requireSame(String field, Object current, Object next) {
-        if (!current.equals(next)) {
-            throw new IllegalArgumentException(field + " cannot change after creation: it is " + current
-                    + ", found " + next);
-        }
-    }
-
     /** The policy (its parameters change with every update). */
-    public TanhGaussianPolicy policy() {
+    public Policy policy() {
         return policy;
     }
 
-    /** Critic {@code k}. */
-    public Network critic(int k) {
-        return critics[k];
+    /** The critics and their targets. */
+    public CriticEnsemble critics() {
+        return critics;
     }
 
     /** Updates taken so far. */
@@ -274,7 +214,7 @@ public final class UpdateStep {
 
     /** The current temperature {@code α}. */
     public double alpha() {
-        return config.autoEntropy() ? Math.exp(logAlpha) * config.alphaMultiplier() : config.alphaMultiplier();
+        return temperature.alpha(config.autoEntropy(), config.alphaMultiplier());
     }
 
     /**
@@ -294,30 +234,35 @@ public final class UpdateStep {
             }
         }
         drawAll();
-        batchInFlight = batch;
-        try {
-            return updateOn(batch, reference);
-        } finally {
-            batchInFlight = null;
-        }
-    }
-
-    private UpdateResult updateOn(TransitionBatch batch, double[] reference) {
-        backend.runIndependent(2, policySection);
+        backend.runIndependent(2, pass -> policy.forward(pass == 0 ? passCurrent : passNext,
+                pass == 0 ? batch.observations() : batch.nextObservations(), batchSize));
 
         double alpha = alpha();
-        double alphaLoss = temperatureLoss();
+        policy.sample(passCurrent, policyNoise, actorSamples);
+        double[] logPi = actorSamples.logProbs();
+        double alphaLoss = 0.0;
+        double logAlphaGradient = 0.0;
+        if (config.autoEntropy()) {
+            alphaLoss = temperature.loss(logPi, batchSize, config.targetEntropy());
+            logAlphaGradient = Temperature.gradient(logPi, batchSize, config.targetEntropy());
+        }
         boolean cloning = steps + 1 <= config.bcSteps();
-        actorInFlight = !cloning;
-        ParallelPasses.shared().run(3, samplingSection);
+        ParallelPasses.shared().run(3, this::sampleCriticActions);
+        System.arraycopy(currentSamples.logProbs(), 0, penaltyInputs.logProbCurrent(), 0, batchSize * samples);
+        System.arraycopy(nextSamples.logProbs(), 0, penaltyInputs.logProbNext(), 0, batchSize * samples);
         stackActions(batch.actions());
-        backend.runIndependent(criticCount, forwardSection);
-        double averageTargetQ = tdTargets(batch, alpha);
-        double policyLoss = policyLoss(batch, alpha, cloning);
+        double[] actorActions = cloning ? null : actorSamples.actions();
+        backend.runIndependent(criticCount, k -> forwardCritic(k, batch, actorActions));
+        double averageTargetQ = tdTarget.compute(targetQ, targetSamplesAtNext.logProbs(), batch, alpha,
+                config.discount(), config.backupEntropy());
+        passCurrent.zeroGradients();
+        double policyLoss = cloning
+                ? actorLoss.cloningLoss(policy, passCurrent, batch.actions(), logPi, alpha)
+                : actorLoss.criticLoss(actorQ, logPi, alpha, actorGradQ);
 
-        boolean lagrange = config.lagrange();
-        double alphaPrime = lagrange ? Math.max(0.0, Math.min(ALPHA_PRIME_MAX, Math.exp(logAlphaPrime))) : 0.0;
-        double weight = lagrange ? alphaPrime * config.cqlAlpha() : config.cqlAlpha();
+        boolean useLagrange = config.lagrange();
+        double alphaPrime = useLagrange ? lagrange.value() : 0.0;
+        double weight = useLagrange ? alphaPrime * config.cqlAlpha() : config.cqlAlpha();
         double[] td = new double[criticCount];
         double[] gap = new double[criticCount];
         double[] conservative = new double[criticCount];
@@ -326,93 +271,83 @@ public final class UpdateStep {
         double[] boundNext = new double[criticCount];
         double gapSum = 0.0;
         for (int k = 0; k < criticCount; k++) {
-            double[] stackedQ = this.stackedQ[k];
-            double[] stackedGradQ = this.stackedGradQ[k];
-            gap[k] = regularizer.evaluate(penaltyInputs, stackedQ, stackedGradQ);
-            conservative[k] = lagrange ? weight * (gap[k] - config.targetActionGap()) : weight * gap[k];
+            double[] q = stackedQ[k];
+            gap[k] = ConservativeTerm.gap(regularizer, penaltyInputs, q, stackedGradQ[k], weight);
+            conservative[k] = ConservativeTerm.loss(gap[k], weight, useLagrange, config.targetActionGap());
             gapSum += gap[k] - config.targetActionGap();
-            double tdSum = 0.0;
-            double qSum = 0.0;
-            for (int b = 0; b < batchSize; b++) {
-                int base = b * stride;
-                double q = stackedQ[base];
-                double err = q - tdTarget[b];
-                tdSum += err * err;
-                qSum += q;
-                for (int j = 1; j < stride; j++) {
-                    stackedGradQ[base + j] *= weight;
-                }
-                stackedGradQ[base] = stackedGradQ[base] * weight + 2.0 * err / batchSize;
-            }
-            td[k] = tdSum / batchSize;
-            averageQ[k] = qSum / batchSize;
-            boundCurrent[k] = boundRate(stackedQ, 2 * samples + 1, reference);
-            boundNext[k] = boundRate(stackedQ, samples + 1, reference);
+            td[k] = tdTarget.lossAndGradient(q, stride, stackedGradQ[k]);
+            averageQ[k] = dataActionMean(q);
+            boundCurrent[k] = ConservativeTerm.boundRate(q, penaltyInputs, 2 * samples + 1);
+            boundNext[k] = ConservativeTerm.boundRate(q, penaltyInputs, samples + 1);
         }
-        backend.runIndependent(criticCount, backwardSection);
+        backend.runIndependent(criticCount, k -> backwardCritic(k, !cloning));
         policyBackward(cloning);
         double alphaPrimeLoss = 0.0;
-        logAlphaPrimeGradient = 0.0;
-        if (lagrange) {
+        double logAlphaPrimeGradient = 0.0;
+        if (useLagrange) {
             double penaltySum = 0.0;
             for (int k = 0; k < criticCount; k++) {
                 penaltySum += conservative[k];
             }
             alphaPrimeLoss = -penaltySum / criticCount;
-            double raw = Math.exp(logAlphaPrime);
-            boolean inside = raw >= 0.0 && raw <= ALPHA_PRIME_MAX;
-            logAlphaPrimeGradient = inside ? -config.cqlAlpha() * gapSum / criticCount * raw : 0.0;
+            logAlphaPrimeGradient = lagrange.gradient(gapSum, criticCount, config.cqlAlpha());
         }
 
         UpdateResult result = new UpdateResult(steps + 1, td, gap, conservative, averageQ, boundCurrent, boundNext,
-                policyLoss, alphaLoss, alphaPrimeLoss, alpha, alphaPrime, mean(newLogPi, batchSize), averageTargetQ);
-        checkFinite(result);
-        applyGradients();
+                policyLoss, alphaLoss, alphaPrimeLoss, alpha, alphaPrime, mean(logPi, batchSize), averageTargetQ);
+        checkFinite(result, logAlphaGradient, logAlphaPrimeGradient);
+        lastLogAlphaGradient = logAlphaGradient;
+        lastLogAlphaPrimeGradient = logAlphaPrimeGradient;
+        applyGradients(logAlphaGradient, logAlphaPrimeGradient);
         return result;
     }
 
     // ---- the passes of the sections; each touches only its own networks, workspaces and arrays ----
 
-    /** Pass 0: the policy at s; pass 1: at s' (two workspaces of one network, as {@link Network} allows). */
-    private void forwardPolicy(int pass) {
-        if (pass == 0) {
-            policy.forward(passCurrent, batchInFlight.observations(), batchSize);
-        } else {
-            policy.forward(passNext, batchInFlight.nextObservations(), batchSize);
-        }
-    }
-
-    /** Target at (s', a'), actor at (s, ã) unless cloning, stacked at s. */
-    private void forwardCritic(int k) {
-        targets[k].forward(targetWorkspaces[k], batchInFlight.nextObservations(), targetActions, actionDim,
-                batchSize, targetSamples, targetQ[k]);
-        if (actorInFlight) {
-            critics[k].forward(actorWorkspaces[k], batchInFlight.observations(), newActions, actionDim, batchSize,
+    /** Target at (s', a'), actor at (s, ã) unless {@code actorActions} is null (cloning), stacked at s. */
+    private void forwardCritic(int k, TransitionBatch batch, double[] actorActions) {
+        critics.target(k).forward(targetWorkspaces[k], batch.nextObservations(), targetSamplesAtNext.actions(),
+                actionDim, batchSize, targetSamples, targetQ[k]);
+        if (actorActions != null) {
+            critics.critic(k).forward(actorWorkspaces[k], batch.observations(), actorActions, actionDim, batchSize,
                     1, actorQ[k]);
         }
-        critics[k].forward(stackedWorkspaces[k], batchInFlight.observations(), stackedActions, actionDim, batchSize,
+        critics.critic(k).forward(stackedWorkspaces[k], batch.observations(), stackedActions, actionDim, batchSize,
                 stride, stackedQ[k]);
     }
 
-    /** Parameter gradients of the critic loss; the actor's action gradient unless cloning. */
-    private void backwardCritic(int k) {
-        if (actorInFlight) {
-            critics[k].backward(actorWorkspaces[k], actorGradQ[k], null, null, actorGradTail[k]);
+    /** Parameter gradients of the critic loss; the actor's action gradient when {@code actor}. */
+    private void backwardCritic(int k, boolean actor) {
+        if (actor) {
+            critics.critic(k).backward(actorWorkspaces[k], actorGradQ[k], null, null, actorGradTail[k]);
         }
-        criticGradients[k].zero();
-        critics[k].backward(stackedWorkspaces[k], stackedGradQ[k], criticGradients[k], null, null);
+        critics.gradients(k).zero();
+        critics.critic(k).backward(stackedWorkspaces[k], stackedGradQ[k], critics.gradients(k), null, null);
     }
 
-    /** Pass 0: the policy network's Adam step. Pass k + 1: critic k's Adam step, then its soft target update when due. */
-    private void stepNetwork(int pass) {
+    /**
+     * Pass 0: the policy's optimizer step. Pass k + 1: critic k's Adam step, then its target's move when due
+     * after update {@code step}.
+     */
+    private void stepNetwork(int pass, long step) {
         if (pass == 0) {
-            policyOptimizer.step(policyGradients, config.policyLr());
-            return;
+            policy.step(policyGradients, config.policyLr());
+        } else {
+            critics.step(pass - 1, config.qfLr(), step);
         }
-        int k = pass - 1;
-        criticOptimizers[k].step(criticGradients[k], config.qfLr());
-        if (softUpdateInFlight) {
-            targets[k].softUpdateFrom(critics[k], config.tau());
+    }
+
+    /**
+     * Samples a' at s' for the TD target (part 0) and the penalty's N current- (part 1) and next-policy (part 2)
+     * actions at s; samplings into distinct buffers, so the parts run at once on the shared gang.
+     */
+    private void sampleCriticActions(int part) {
+        if (part == 0) {
+            policy.sample(passNext, targetNoise, targetSamplesAtNext);
+        } else if (part == 1) {
+            policy.sample(passCurrent, currentNoise, currentSamples);
+        } else {
+            policy.sample(passNext, nextNoise, nextSamples);
         }
     }
 
@@ -434,135 +369,30 @@ public final class UpdateStep {
         draws.fill(DrawKind.NEXT_NOISE, nextNoise, nextNoise.length);
     }
 
-    /** Samples ã at s; returns the temperature loss and sets its gradient. */
-    private double temperatureLoss() {
-        TanhGaussian.sample(passCurrent.mean(), passCurrent.logStd(), batchSize, 1, actionDim, policyNoise,
-                config.maxAction(), newActions, newSquashed, newLogPi);
-        if (!config.autoEntropy()) {
-            logAlphaGradient = 0.0;
-            return 0.0;
-        }
-        double sumLoss = 0.0;
-        double sumGrad = 0.0;
-        for (int b = 0; b < batchSize; b++) {
-            double shifted = newLogPi[b] + config.targetEntropy();
-            sumLoss += logAlpha * shifted;
-            sumGrad += shifted;
-        }
-        logAlphaGradient = -sumGrad / batchSize;
-        return -sumLoss / batchSize;
-    }
-
-    /**
-     * The policy loss (from the actor's Q-values at (s, ã), or behaviour cloning) and its gradient with respect to
-     * log π and, via {@link #actorGradQ}, to each critic's Q.
-     */
-    private double policyLoss(TransitionBatch batch, double alpha, boolean cloning) {
-        passCurrent.zeroGradients();
-        double invB = 1.0 / batchSize;
-        Arrays.fill(gradNewLogPi, 0, batchSize, alpha * invB);
-        double loss = alpha * mean(newLogPi, batchSize);
-        if (cloning) {
-            double logProbData = TanhGaussian.logProbOfActions(passCurrent.mean(), passCurrent.logStd(), batchSize,
-                    actionDim, batch.actions(), config.maxAction(), -invB, passCurrent.gradMean(),
-                    passCurrent.gradLogStd());
-            return loss - logProbData * invB;
-        }
-        double qMinSum = 0.0;
-        for (int b = 0; b < batchSize; b++) {
-            double min = actorQ[0][b];
-            for (int k = 1; k < criticCount; k++) {
-                min = Math.min(min, actorQ[k][b]);
-            }
-            qMinSum += min;
-            int ties = 0;
-            for (int k = 0; k < criticCount; k++) {
-                if (actorQ[k][b] == min) {
-                    ties++;
-                }
-            }
-            for (int k = 0; k < criticCount; k++) {
-                actorGradQ[k][b] = actorQ[k][b] == min ? -invB / ties : 0.0;
-            }
-        }
-        return loss - qMinSum * invB;
-    }
-
-    /** The policy's gradients (network and log-std scalars), once the critics' action gradients are in. */
+    /** The policy's gradients, once the critics' action gradients are in (none when cloning). */
     private void policyBackward(boolean cloning) {
         double[] gradActions = null;
         if (!cloning) {
-            Arrays.fill(gradNewActions, 0.0);
+            Arrays.fill(gradActorActions, 0.0);
             for (int k = 0; k < criticCount; k++) {
                 double[] tail = actorGradTail[k];
-                for (int i = 0; i < gradNewActions.length; i++) {
-                    gradNewActions[i] += tail[i];
+                for (int i = 0; i < gradActorActions.length; i++) {
+                    gradActorActions[i] += tail[i];
                 }
             }
-            gradActions = gradNewActions;
+            gradActions = gradActorActions;
         }
-        TanhGaussian.backward(passCurrent.logStd(), batchSize, 1, actionDim, policyNoise, config.maxAction(),
-                newSquashed, gradActions, gradNewLogPi, passCurrent.gradMean(), passCurrent.gradLogStd());
+        policy.addSampleGradient(passCurrent, actorSamples, gradActions, actorLoss.gradLogPi());
         policyGradients.zero();
-        policyScalarGradients[0] = 0.0;
-        policyScalarGradients[1] = 0.0;
-        policy.backward(passCurrent, policyGradients, policyScalarGradients);
-    }
-
-    /** Fills {@link #tdTarget}; returns the mean backed-up target value. */
-    private double tdTargets(TransitionBatch batch, double alpha) {
-        int rows = batchSize * targetSamples;
-        System.arraycopy(targetQ[0], 0, targetMinQ, 0, rows);
-        for (int k = 1; k < criticCount; k++) {
-            double[] q = targetQ[k];
-            for (int i = 0; i < rows; i++) {
-                targetMinQ[i] = Math.min(targetMinQ[i], q[i]);
-            }
-        }
-        double[] rewards = batch.rewards();
-        double[] dones = batch.dones();
-        double gamma = config.discount();
-        double sum = 0.0;
-        for (int b = 0; b < batchSize; b++) {
-            int base = b * targetSamples;
-            int best = 0;
-            for (int j = 1; j < targetSamples; j++) {
-                if (targetMinQ[base + j] > targetMinQ[base + best]) {
-                    best = j;
-                }
-            }
-            double value = targetMinQ[base + best];
-            if (config.backupEntropy()) {
-                value -= alpha * targetLogPi[base + best];
-            }
-            backedUp[b] = value;
-            sum += value;
-            tdTarget[b] = rewards[b] + (1.0 - dones[b]) * gamma * value;
-        }
-        return sum / batchSize;
-    }
-
-    /**
-     * Samples a' at s' for the TD target (part 0) and the penalty's N current- (part 1) and next-policy (part 2)
-     * actions at s; host math on disjoint arrays, so the parts run at once on the shared gang.
-     */
-    private void sampleCriticActions(int part) {
-        if (part == 0) {
-            TanhGaussian.sample(passNext.mean(), passNext.logStd(), batchSize, targetSamples, actionDim, targetNoise,
-                    config.maxAction(), targetActions, targetSquashed, targetLogPi);
-        } else if (part == 1) {
-            TanhGaussian.sample(passCurrent.mean(), passCurrent.logStd(), batchSize, samples, actionDim,
-                    currentNoise, config.maxAction(), currentActions, sampleSquashed, penaltyInputs.logProbCurrent());
-        } else {
-            TanhGaussian.sample(passNext.mean(), passNext.logStd(), batchSize, samples, actionDim, nextNoise,
-                    config.maxAction(), nextActions, sampleSquashedNext, penaltyInputs.logProbNext());
-        }
+        policy.backward(passCurrent, policyGradients);
     }
 
     /** Lays out each state's 1 + 3N actions: data, random, next-policy, current-policy. */
     private void stackActions(double[] dataActions) {
         int a = actionDim;
         int n = samples;
+        double[] nextActions = nextSamples.actions();
+        double[] currentActions = currentSamples.actions();
         for (int b = 0; b < batchSize; b++) {
             int dst = b * stride * a;
             System.arraycopy(dataActions, b * a, stackedActions, dst, a);
@@ -572,18 +402,13 @@ public final class UpdateStep {
         }
     }
 
-    /** Fraction of the N entries starting at {@code offset} in each state's block strictly below V_ref. */
-    private double boundRate(double[] stackedQ, int offset, double[] reference) {
-        int below = 0;
+    /** {@code mean_B Q(s, a_data)}: entry 0 of each state's block. */
+    private double dataActionMean(double[] q) {
+        double sum = 0.0;
         for (int b = 0; b < batchSize; b++) {
-            int base = b * stride + offset;
-            for (int j = 0; j < samples; j++) {
-                if (stackedQ[base + j] < reference[b]) {
-                    below++;
-                }
-            }
+            sum += q[b * stride];
         }
-        return (double) below / (batchSize * samples);
+        return sum / batchSize;
     }
 
     private static double mean(double[] values, int count) {
@@ -594,9 +419,8 @@ public final class UpdateStep {
         return s / count;
     }
 
-    private void checkFinite(UpdateResult r) {
-        double total = r.policyLoss() + r.alphaLoss() + r.alphaPrimeLoss() + logAlphaGradient
-                + logAlphaPrimeGradient + policyScalarGradients[0] + policyScalarGradients[1];
+    private void checkFinite(UpdateResult r, double logAlphaGradient, double logAlphaPrimeGradient) {
+        double total = r.policyLoss() + r.alphaLoss() + r.alphaPrimeLoss() + logAlphaGradient + logAlphaPrimeGradient;
         for (int k = 0; k < criticCount; k++) {
             total += r.tdLoss()[k] + r.conservativeLoss()[k];
         }
@@ -608,126 +432,75 @@ public final class UpdateStep {
         }
     }
 
-    private void applyGradients() {
-        softUpdateInFlight = (steps + 1) % config.targetUpdatePeriod() == 0;
-        backend.runIndependent(criticCount + 1, stepSection);
-        policy.setLogStdAffine(
-                multiplierAdam.step(policy.logStdMultiplier(), policyScalarGradients[0], config.policyLr()),
-                offsetAdam.step(policy.logStdOffset(), policyScalarGradients[1], config.policyLr()));
+    private void applyGradients(double logAlphaGradient, double logAlphaPrimeGradient) {
+        long step = steps + 1;
+        backend.runIndependent(criticCount + 1, pass -> stepNetwork(pass, step));
         if (config.autoEntropy()) {
-            logAlpha = alphaAdam.step(logAlpha, logAlphaGradient, config.policyLr());
+            temperature.step(logAlphaGradient, config.policyLr());
         }
         if (config.lagrange()) {
-            logAlphaPrime = alphaPrimeAdam.step(logAlphaPrime, logAlphaPrimeGradient, config.qfLr());
+            lagrange.step(logAlphaPrimeGradient, config.qfLr());
         }
-        steps++;
+        steps = step;
     }
 
     /** The gradients of the last update (at the parameters before its step); targets are {@code null}. */
     public ModelParameters lastGradients() {
-        double[][][] q = new double[criticCount][][];
-        for (int k = 0; k < criticCount; k++) {
-            q[k] = criticGradients[k].export();
-        }
-        return new ModelParameters(q, null, policyGradients.export(), policyScalarGradients[0],
-                policyScalarGradients[1], logAlphaGradient, logAlphaPrimeGradient);
+        return new ModelParameters(critics.exportGradients(), null, policyGradients.export(), lastLogAlphaGradient,
+                lastLogAlphaPrimeGradient);
     }
 
     /** A copy of every learned value. */
     public ModelParameters exportParameters() {
-        double[][][] q = new double[criticCount][][];
-        double[][][] t = new double[criticCount][][];
-        for (int k = 0; k < criticCount; k++) {
-            q[k] = critics[k].exportParameters();
-            t[k] = targets[k].exportParameters();
-        }
-        return new ModelParameters(q, t, policy.network().exportParameters(), policy.logStdMultiplier(),
-                policy.logStdOffset(), logAlpha, logAlphaPrime);
+        UpdateStepState s = exportState();
+        return new ModelParameters(s.critics().critics(), s.critics().targets(), s.policy().parameters(),
+                s.temperature().value(), s.lagrange().value());
     }
 
     /**
-     * Replaces every learned value.
+     * Replaces every learned value, keeping the optimizer states and the step count.
      *
-     * @throws IllegalArgumentException if a layout does not match the config; nothing changes then
+     * @throws IllegalArgumentException if a layout does not match the config or a value is not finite; nothing
+     *                                  changes then
      */
     public void importParameters(ModelParameters p) {
-        if (p.critics() == null || p.critics().length != criticCount || p.targetCritics() == null
-                || p.targetCritics().length != criticCount) {
-            throw new IllegalArgumentException("parameters must hold " + criticCount + " critics and "
-                    + criticCount + " targets");
-        }
-        for (int k = 0; k < criticCount; k++) {
-            critics[k].spec().checkParameterLayout(p.critics()[k]);
-            targets[k].spec().checkParameterLayout(p.targetCritics()[k]);
-        }
-        policy.network().spec().checkParameterLayout(p.policy());
-        double[] scalars = {p.logStdMultiplier(), p.logStdOffset(), p.logAlpha(), p.logAlphaPrime()};
-        for (double s : scalars) {
-            if (!Double.isFinite(s)) {
-                throw new IllegalArgumentException("scalar parameters must be finite, found "
-                        + Arrays.toString(scalars));
-            }
-        }
-        for (int k = 0; k < criticCount; k++) {
-            critics[k].importParameters(p.critics()[k]);
-            targets[k].importParameters(p.targetCritics()[k]);
-        }
-        policy.network().importParameters(p.policy());
-        policy.setLogStdAffine(p.logStdMultiplier(), p.logStdOffset());
-        logAlpha = p.logAlpha();
-        logAlphaPrime = p.logAlphaPrime();
+        UpdateStepState current = exportState();
+        importState(new UpdateStepState(
+                new CriticEnsembleState(p.critics(), p.targetCritics(), current.critics().optimizers()),
+                new PolicyState(p.policy(), current.policy().optimizer()),
+                new ScalarState(p.logAlpha(), current.temperature().adam()),
+                new ScalarState(p.logAlphaPrime(), current.lagrange().adam()), current.steps()));
     }
 
     /** Everything needed to continue bit for bit (parameters, optimizer states, step count). */
     public UpdateStepState exportState() {
-        AdamState[] critic = new AdamState[criticCount];
-        for (int k = 0; k < criticCount; k++) {
-            critic[k] = criticOptimizers[k].exportState();
-        }
-        double[][] scalars = {multiplierAdam.exportState(), offsetAdam.exportState(), alphaAdam.exportState(),
-            alphaPrimeAdam.exportState()};
-        return new UpdateStepState(exportParameters(), critic, policyOptimizer.exportState(), scalars, steps);
+        return new UpdateStepState(critics.exportState(), policy.exportState(), temperature.exportState(),
+                lagrange.exportState(), steps);
     }
 
     /**
      * Restores a state from {@link #exportState()}.
      *
-     * @throws IllegalArgumentException if it does not fit this config; nothing changes then
+     * @throws IllegalArgumentException if it does not fit this config or holds non-finite values; nothing
+     *                                  changes then
      */
     public void importState(UpdateStepState state) {
-        if (state.criticOptimizers() == null || state.criticOptimizers().length != criticCount
-                || state.scalarOptimizers() == null || state.scalarOptimizers().length != 4 || state.steps() < 0) {
-            throw new IllegalArgumentException("update state does not fit: expected " + criticCount
-                    + " critic optimizers, 4 scalar optimizers and steps >= 0");
+        if (state == null || state.steps() < 0) {
+            throw new IllegalArgumentException("update state must not be null and must have steps >= 0, found "
+                    + (state == null ? "null" : state.steps()));
         }
-        ModelParameters before = exportParameters();
-        AdamState[] criticBefore = new AdamState[criticCount];
-        for (int k = 0; k < criticCount; k++) {
-            criticBefore[k] = criticOptimizers[k].exportState();
-        }
-        AdamState policyBefore = policyOptimizer.exportState();
+        Runnable applyTemperature = temperature.prepareImport(state.temperature(), "logAlpha");
+        Runnable applyLagrange = lagrange.prepareImport(state.lagrange(), "logAlphaPrime");
+        UpdateStepState before = exportState();
+        critics.importState(state.critics());
         try {
-            importParameters(state.parameters());
-            for (int k = 0; k < criticCount; k++) {
-                criticOptimizers[k].importState(state.criticOptimizers()[k]);
-            }
-            policyOptimizer.importState(state.policyOptimizer());
-            ScalarAdam[] scalars = {multiplierAdam, offsetAdam, alphaAdam, alphaPrimeAdam};
-            double[][] scalarStates = state.scalarOptimizers();
-            for (double[] s : scalarStates) {
-                new ScalarAdam().importState(s); // validate all four before any of them changes
-            }
-            for (int i = 0; i < 4; i++) {
-                scalars[i].importState(scalarStates[i]);
-            }
-            steps = state.steps();
+            policy.importState(state.policy());
         } catch (IllegalArgumentException e) {
-            importParameters(before);
-            for (int k = 0; k < criticCount; k++) {
-                criticOptimizers[k].importState(criticBefore[k]);
-            }
-            policyOptimizer.importState(policyBefore);
+            critics.importState(before.critics());
             throw e;
         }
+        applyTemperature.run();
+        applyLagrange.run();
+        steps = state.steps();
     }
 }

@@ -1,17 +1,18 @@
 package org.calql.update;
 
-import org.calql.spi.AdamState;
+import org.calql.critic.CriticEnsembleState;
+import org.calql.optim.ScalarState;
+import org.calql.policy.PolicyState;
 
 /**
- * Everything an {@link UpdateStep} needs to continue bit for bit: parameters, optimizer states and the
- * update count.
+ * Everything an {@link UpdateStep} needs to continue bit for bit.
  *
- * @param parameters        all learned values
- * @param criticOptimizers  Adam state per critic
- * @param policyOptimizer   Adam state of the policy network
- * @param scalarOptimizers  Adam states {@code [steps, m, v]} of logStdMultiplier, logStdOffset, logAlpha, logAlphaPrime
- * @param steps             updates taken
+ * @param critics     the critics, targets and their optimizers
+ * @param policy      the policy's parameters and optimizer
+ * @param temperature {@code logAlpha} and its optimizer
+ * @param lagrange    {@code logAlphaPrime} and its optimizer
+ * @param steps       updates taken so far
  */
-public record UpdateStepState(ModelParameters parameters, AdamState[] criticOptimizers, AdamState policyOptimizer,
-                              double[][] scalarOptimizers, long steps) {
+public record UpdateStepState(CriticEnsembleState critics, PolicyState policy, ScalarState temperature,
+                              ScalarState lagrange, long steps) {
 }

@@ -128,7 +128,7 @@ class AgentCheckpointTest {
         Agent.create(config(), training(), JAVA).save(dir);
         CalQlConfig wider = config().toBuilder().qHidden(32, 16).build();
         IOException e = assertThrows(IOException.class, () -> Agent.load(dir, JAVA, wider));
-        assertTrue(e.getMessage().contains("qHidden=[16, 16]") && e.getMessage().contains("qHidden=[32, 16]"),
+        assertTrue(e.getMessage().contains("critic is saved as CriticSpec[16, 16], found CriticSpec[32, 16]"),
                 e.getMessage());
     }
 
@@ -164,7 +164,5 @@ class AgentCheckpointTest {
         assertTrue(Arrays.deepEquals(x.policy(), y.policy()), "policy");
         assertEquals(x.logAlpha(), y.logAlpha());
         assertEquals(x.logAlphaPrime(), y.logAlphaPrime());
-        assertEquals(x.logStdMultiplier(), y.logStdMultiplier());
-        assertEquals(x.logStdOffset(), y.logStdOffset());
     }
 }

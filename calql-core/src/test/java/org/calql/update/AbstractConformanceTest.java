@@ -100,8 +100,8 @@ public abstract class AbstractConformanceTest {
             check.parameterLayers("final q" + (k + 1) + "Target", expected.targetCritics()[k], got.targetCritics()[k]);
         }
         check.parameterLayers("final policy", expected.policy(), got.policy());
-        check.parameter("final logStdMultiplier", expected.logStdMultiplier(), got.logStdMultiplier());
-        check.parameter("final logStdOffset", expected.logStdOffset(), got.logStdOffset());
+        check.parameter("final logStdMultiplier", TanhParameters.multiplier(expected), TanhParameters.multiplier(got));
+        check.parameter("final logStdOffset", TanhParameters.offset(expected), TanhParameters.offset(got));
         if (config.autoEntropy()) {
             check.parameter("final logAlpha", expected.logAlpha(), got.logAlpha());
         }
@@ -115,9 +115,10 @@ public abstract class AbstractConformanceTest {
                     got.critics()[k]);
         }
         JsonObject policy = g.getAsJsonObject("policy");
-        check.layers(at + "gradients.policy", ConformanceCase.layers(policy.getAsJsonArray("layers")), got.policy());
-        check.value(at + "gradients.policy.logStdMultiplier", policy, "logStdMultiplier", got.logStdMultiplier());
-        check.value(at + "gradients.policy.logStdOffset", policy, "logStdOffset", got.logStdOffset());
+        check.layers(at + "gradients.policy", ConformanceCase.layers(policy.getAsJsonArray("layers")),
+                TanhParameters.network(got.policy()));
+        check.value(at + "gradients.policy.logStdMultiplier", policy, "logStdMultiplier", TanhParameters.multiplier(got));
+        check.value(at + "gradients.policy.logStdOffset", policy, "logStdOffset", TanhParameters.offset(got));
         if (g.has("logAlpha") && !g.get("logAlpha").isJsonNull()) {
             check.value(at + "gradients.logAlpha", g, "logAlpha", got.logAlpha());
         }

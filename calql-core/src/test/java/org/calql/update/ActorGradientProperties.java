@@ -69,21 +69,21 @@ class ActorGradientProperties {
                 });
             }
         }
-        fd.check("logStdMultiplier", analytic.logStdMultiplier(), delta -> {
+        fd.check("logStdMultiplier", TanhParameters.multiplier(analytic), delta -> {
             ModelParameters b = base;
-            ModelParameters p = new ModelParameters(b.critics(), b.targetCritics(), b.policy(),
-                    b.logStdMultiplier() + delta, b.logStdOffset(), b.logAlpha(), b.logAlphaPrime());
+            ModelParameters p = TanhParameters.withScalars(b, TanhParameters.multiplier(b) + delta,
+                    TanhParameters.offset(b));
             return evaluate(config, draws, p, batch).policyLoss();
         });
-        fd.check("logStdOffset", analytic.logStdOffset(), delta -> {
+        fd.check("logStdOffset", TanhParameters.offset(analytic), delta -> {
             ModelParameters b = base;
-            ModelParameters p = new ModelParameters(b.critics(), b.targetCritics(), b.policy(),
-                    b.logStdMultiplier(), b.logStdOffset() + delta, b.logAlpha(), b.logAlphaPrime());
+            ModelParameters p = TanhParameters.withScalars(b, TanhParameters.multiplier(b),
+                    TanhParameters.offset(b) + delta);
             return evaluate(config, draws, p, batch).policyLoss();
         });
         fd.finish(100);
-        assertNotEquals(0.0, analytic.logStdMultiplier(), "the log-std multiplier must receive gradient");
-        assertNotEquals(0.0, analytic.logStdOffset(), "the log-std offset must receive gradient");
+        assertNotEquals(0.0, TanhParameters.multiplier(analytic), "the log-std multiplier must receive gradient");
+        assertNotEquals(0.0, TanhParameters.offset(analytic), "the log-std offset must receive gradient");
     }
 
     @Property(tries = 10)
@@ -200,7 +200,6 @@ class ActorGradientProperties {
     }
 
     private static ModelParameters withScalars(ModelParameters b, double logAlpha, double logAlphaPrime) {
-        return new ModelParameters(b.critics(), b.targetCritics(), b.policy(), b.logStdMultiplier(),
-                b.logStdOffset(), logAlpha, logAlphaPrime);
+        return new ModelParameters(b.critics(), b.targetCritics(), b.policy(), logAlpha, logAlphaPrime);
     }
 }

@@ -152,7 +152,7 @@ final class ConformanceCase {
         double[][][] critics = {layers(p.getAsJsonArray("q1")), layers(p.getAsJsonArray("q2"))};
         double[][][] targets = {layers(p.getAsJsonArray("q1Target")), layers(p.getAsJsonArray("q2Target"))};
         JsonElement logAlpha = p.get("logAlpha");
-        return new ModelParameters(critics, targets, layers(p.getAsJsonArray("policy")),
+        return TanhParameters.of(critics, targets, layers(p.getAsJsonArray("policy")),
                 p.get("logStdMultiplier").getAsDouble(), p.get("logStdOffset").getAsDouble(),
                 logAlpha == null || logAlpha.isJsonNull() ? 0.0 : logAlpha.getAsDouble(),
                 p.get("logAlphaPrime").getAsDouble());

@@ -155,8 +155,10 @@ class DeterminismTest {
         assertTrue(Arrays.deepEquals(a.critics(), b.critics()), "critics differ");
         assertTrue(Arrays.deepEquals(a.targetCritics(), b.targetCritics()), "target critics differ");
         assertTrue(Arrays.deepEquals(a.policy(), b.policy()), "policies differ");
-        assertEquals(Double.doubleToRawLongBits(a.logStdMultiplier()), Double.doubleToRawLongBits(b.logStdMultiplier()));
-        assertEquals(Double.doubleToRawLongBits(a.logStdOffset()), Double.doubleToRawLongBits(b.logStdOffset()));
+        assertEquals(Double.doubleToRawLongBits(TanhParameters.multiplier(a)),
+                Double.doubleToRawLongBits(TanhParameters.multiplier(b)));
+        assertEquals(Double.doubleToRawLongBits(TanhParameters.offset(a)),
+                Double.doubleToRawLongBits(TanhParameters.offset(b)));
         assertEquals(Double.doubleToRawLongBits(a.logAlpha()), Double.doubleToRawLongBits(b.logAlpha()));
         assertEquals(Double.doubleToRawLongBits(a.logAlphaPrime()), Double.doubleToRawLongBits(b.logAlphaPrime()));
     }

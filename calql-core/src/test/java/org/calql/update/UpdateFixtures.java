@@ -49,8 +49,8 @@ final class UpdateFixtures {
             q[i] = randomLayers(shape.critics()[i], rng);
             t[i] = randomLayers(shape.critics()[i], rng);
         }
-        double[][] policy = randomLayers(shape.policy(), rng);
-        return new ModelParameters(q, t, policy, uniform(rng, 0.6, 1.2), uniform(rng, -1.2, -0.6),
+        double[][] policy = randomLayers(TanhParameters.network(shape.policy()), rng);
+        return TanhParameters.of(q, t, policy, uniform(rng, 0.6, 1.2), uniform(rng, -1.2, -0.6),
                 uniform(rng, -1.0, 1.0), uniform(rng, -1.0, 1.0));
     }
 
@@ -143,8 +143,7 @@ final class UpdateFixtures {
             q[i] = deepCopy(p.critics()[i]);
             t[i] = deepCopy(p.targetCritics()[i]);
         }
-        return new ModelParameters(q, t, deepCopy(p.policy()), p.logStdMultiplier(), p.logStdOffset(),
-                p.logAlpha(), p.logAlphaPrime());
+        return new ModelParameters(q, t, deepCopy(p.policy()), p.logAlpha(), p.logAlphaPrime());
     }
 
     static double[][] deepCopy(double[][] a) {

@@ -1,10 +1,10 @@
-package org.calql.update;
+package org.calql.optim;
 
 /**
  * Adam for one scalar parameter with PyTorch semantics (β = (0.9, 0.999), ε = 1e-8, bias-corrected):
  * {@code θ −= (lr / (1 − β1ᵗ)) · m / (sqrt(v) / sqrt(1 − β2ᵗ) + ε)}.
  */
-final class ScalarAdam {
+public final class ScalarAdam {
     private static final double BETA1 = 0.9;
     private static final double BETA2 = 0.999;
     private static final double EPS = 1e-8;
@@ -13,8 +13,12 @@ final class ScalarAdam {
     private double m;
     private double v;
 
+    /** A fresh optimizer: no steps taken, zero moments. */
+    public ScalarAdam() {
+    }
+
     /** Returns the parameter after one step from {@code gradient}. */
-    double step(double parameter, double gradient, double learningRate) {
+    public double step(double parameter, double gradient, double learningRate) {
         steps++;
         m = BETA1 * m + (1 - BETA1) * gradient;
         v = BETA2 * v + (1 - BETA2) * gradient * gradient;
@@ -25,11 +29,17 @@ final class ScalarAdam {
         return parameter - stepSize * m / denom;
     }
 
-    double[] exportState() {
+    /** {@code [steps, m, v]}. */
+    public double[] exportState() {
         return new double[] {steps, m, v};
     }
 
-    void importState(double[] state) {
+    /**
+     * Restores {@link #exportState()}.
+     *
+     * @throws IllegalArgumentException if the state is not {@code [steps, m, v]} with integral steps {@code >= 0}
+     */
+    public void importState(double[] state) {
         if (state == null || state.length != 3 || state[0] < 0 || state[0] != Math.rint(state[0])) {
             throw new IllegalArgumentException("scalar Adam state must be [steps, m, v] with integral steps >= 0");
         }

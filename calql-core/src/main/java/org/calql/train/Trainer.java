@@ -1,0 +1,205 @@
+package org.calql.train;
+
+import org.calql.agent.Agent;
+import org.calql.data.MixedSampler;
+import org.calql.data.OfflineDataset;
+import org.calql.data.OfflineSampler;
+import org.calql.data.PreparedDataset;
+import org.calql.data.ReplayBuffer;
+import org.calql.data.ReplaySampler;
+import org.calql.data.TransitionBatch;
+import org.calql.data.TransitionSampler;
+import org.calql.env.ActionScaling;
+import org.calql.env.Environment;
+import org.calql.env.StepResult;
+import org.calql.update.UpdateResult;
+
+/**
+ * The training loops: offline pre-training and online fine-tuning of an {@link Agent}, with the evaluation
+ * schedule and the listener. The agent holds the model and where training stands ({@link TrainingState}); the
+ * trainer holds only how to run, so one agent can be trained by several trainers in turn and resumes bit for bit
+ * from a checkpoint.
+ *
+ * <pre>{@code
+ * Trainer trainer = Trainer.builder(agent).listener(listener).evaluationEnvironment(evalEnv).build();
+ * trainer.pretrain(dataset, 100_000);
+ * trainer.finetune(dataset, environment, 100_000);
+ * }</pre>
+ *
+ * <p>Settings come from the agent's {@link TrainingConfig}. Not thread-safe; {@code agent.policy()} may act on
+ * other threads between calls.
+ */
+public final class Trainer {
+    private final Agent agent;
+    private final TrainingConfig training;
+    private final TrainingListener listener;
+    private final Environment evaluationEnvironment;
+    private final TransitionBatch batch;
+
+    private Trainer(Builder b) {
+        this.agent = b.agent;
+        this.training = b.agent.trainingConfig();
+        this.listener = b.listener;
+        this.evaluationEnvironment = b.evaluationEnvironment;
+        this.batch = new TransitionBatch(agent.config().batchSize(), agent.config().observationDim(),
+                agent.config().actionDim());
+    }
+
+    /** A builder for training {@code agent}. */
+    public static Builder builder(Agent agent) {
+        if (agent == null) {
+            throw new IllegalArgumentException("agent must not be null");
+        }
+        return new Builder(agent);
+    }
+
+    /**
+     * Pre-trains on {@code dataset} for {@code steps} updates, evaluating on the evaluation environment (if any)
+     * every {@link TrainingConfig#pretrainEvaluationInterval()} updates.
+     *
+     * @throws IllegalArgumentException if the dataset's or environment's dimensions do not match the config
+     */
+    public void pretrain(OfflineDataset dataset, long steps) {
+        requireSteps(steps);
+        PreparedDataset prepared = agent.useOfflineData(dataset);
+        TrainingState state = agent.trainingState();
+        OfflineSampler sampler = new OfflineSampler(prepared, agent.normalizer());
+        int interval = training.pretrainEvaluationInterval();
+        for (long i = 0; i < steps; i++) {
+            sampler.sample(batch, state.sampleRng());
+            UpdateResult r = agent.update(batch);
+            long done = state.countPretrainUpdate();
+            listener.onUpdate(Phase.PRETRAIN, done, r);
+            if (evaluationEnvironment != null && interval > 0 && done % interval == 0) {
+                listener.onEvaluation(agent.evaluate(evaluationEnvironment, Phase.PRETRAIN, done));
+            }
+        }
+    }
+
+    /**
+     * Fine-tunes online for {@code steps} environment steps: acts with the stochastic policy (uniformly at random
+     * for the first {@link TrainingConfig#randomExplorationSteps()}), stores transitions in the replay (their
+     * Monte-Carlo returns are written when each episode ends), and after each step makes
+     * {@link TrainingConfig#updatesPerEnvironmentStep()} updates on batches that mix offline data and replay by
+     * {@link TrainingConfig#mixingRatio()}. The offline data is {@code dataset}, or when it is null the data of the
+     * agent's last offline use. Evaluates every {@link TrainingConfig#finetuneEvaluationInterval()} steps. The last,
+     * unfinished episode is closed as a data break.
+     *
+     * @throws IllegalArgumentException if a dimension does not match the config, or the evaluation environment is
+     *                                  the training environment itself
+     */
+    public void finetune(OfflineDataset dataset, Environment environment, long steps) {
+        requireSteps(steps);
+        if (environment == null) {
+            throw new IllegalArgumentException("environment must not be null");
+        }
+        agent.checkEnvironment(environment);
+        if (evaluationEnvironment == environment) {
+            throw new IllegalArgumentException("evaluationEnvironment must be a separate instance from the"
+                    + " training environment: evaluating would interrupt the training episode");
+        }
+        PreparedDataset prepared = dataset != null ? agent.useOfflineData(dataset) : agent.lastOfflineData();
+        TrainingState state = agent.trainingState();
+        if (!state.onlinePhase()) {
+            agent.applyOnlineSettings();
+            state.enterOnlinePhase();
+        }
+        if (state.replay() == null) {
+            state.useReplay(agent.newReplayBuffer());
+        }
+        ReplayBuffer replay = state.replay();
+        ActionScaling scaling = new ActionScaling(environment.actionSpace(), agent.config().maxAction());
+        ReplaySampler online = new ReplaySampler(replay, agent.normalizer());
+        TransitionSampler offline = prepared == null ? null : new OfflineSampler(prepared, agent.normalizer());
+        TransitionSampler mixed = offline == null ? online
+                : Double.isNaN(training.mixingRatio()) ? MixedSampler.proportional(offline, online)
+                : MixedSampler.fixedRatio(offline, online, training.mixingRatio());
+        Explorer explorer = new Explorer(agent, training.randomExplorationSteps());
+        double[] environmentAction = new double[agent.config().actionDim()];
+        double[] observation = null;
+        double episodeReturn = 0.0;
+        int episodeLength = 0;
+        boolean episodeSuccess = false;
+        int interval = training.finetuneEvaluationInterval();
+        for (long i = 0; i < steps; i++) {
+            if (observation == null) {
+                observation = environment.reset(state.environmentRng().nextLong());
+                episodeReturn = 0.0;
+                episodeLength = 0;
+                episodeSuccess = false;
+            }
+            double[] action = explorer.action(observation, state.finetuneSteps(), state.environmentRng());
+            scaling.toEnvironment(action, environmentAction);
+            StepResult r = environment.step(environmentAction);
+            replay.add(observation, action, r.reward(), r.observation(), r.terminated(), r.truncated());
+            long stepsDone = state.countFinetuneStep();
+            episodeReturn += r.reward();
+            episodeLength++;
+            episodeSuccess |= r.success();
+            if (r.terminated() || r.truncated()) {
+                state.countEpisode(episodeSuccess);
+                listener.onEpisode(new EpisodeResult(stepsDone, episodeLength, episodeReturn, episodeSuccess,
+                        state.cumulativeRegret()));
+                observation = null;
+            } else {
+                observation = r.observation();
+            }
+            TransitionSampler sampler = replay.size() == 0 ? offline : mixed;
+            if (sampler != null) {
+                for (int u = 0; u < training.updatesPerEnvironmentStep(); u++) {
+                    sampler.sample(batch, state.sampleRng());
+                    UpdateResult result = agent.update(batch);
+                    listener.onUpdate(Phase.FINETUNE, state.countFinetuneUpdate(), result);
+                }
+            }
+            if (evaluationEnvironment != null && interval > 0 && stepsDone % interval == 0) {
+                listener.onEvaluation(agent.evaluate(evaluationEnvironment, Phase.FINETUNE, stepsDone));
+            }
+        }
+        if (replay.pendingSize() > 0) {
+            replay.endEpisode();
+        }
+    }
+
+    private static void requireSteps(long steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("steps must not be negative, found " + steps);
+        }
+    }
+
+    /** Builder of a {@link Trainer}. */
+    public static final class Builder {
+        private final Agent agent;
+        private TrainingListener listener = TrainingListener.none();
+        private Environment evaluationEnvironment;
+
+        private Builder(Agent agent) {
+            this.agent = agent;
+        }
+
+        /** Receives every update, evaluation and episode (default: none). */
+        public Builder listener(TrainingListener listener) {
+            this.listener = listener == null ? TrainingListener.none() : listener;
+            return this;
+        }
+
+        /**
+         * Where evaluations run (default none: no evaluations). It must be a separate instance from a fine-tuning
+         * environment, since evaluation runs whole episodes while training is in the middle of one.
+         *
+         * @throws IllegalArgumentException if its dimensions do not match the agent's config
+         */
+        public Builder evaluationEnvironment(Environment environment) {
+            if (environment != null) {
+                agent.checkEnvironment(environment);
+            }
+            this.evaluationEnvironment = environment;
+            return this;
+        }
+
+        /** The trainer. */
+        public Trainer build() {
+            return new Trainer(this);
+        }
+    }
+}
