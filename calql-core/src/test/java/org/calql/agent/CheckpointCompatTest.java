@@ -99,10 +99,10 @@ class CheckpointCompatTest {
                 () -> assertEquals(Long.parseLong(want("counters.finetuneSteps")), agent.finetuneSteps()),
                 () -> assertEquals(want("counters.cumulativeRegret"),
                         CheckpointV1Generator.bits(new double[] {agent.cumulativeRegret()})),
-                () -> assertEquals(want("counters.all"), Arrays.toString(agent.counters())),
-                () -> assertEquals(want("counters.onlinePhase"), String.valueOf(agent.onlinePhase())),
-                () -> assertEquals(Integer.parseInt(want("replay.size")), agent.replay().size()),
-                () -> assertEquals(Integer.parseInt(want("replay.pendingSize")), agent.replay().pendingSize()),
+                () -> assertEquals(want("counters.all"), Arrays.toString(agent.trainingState().counters())),
+                () -> assertEquals(want("counters.onlinePhase"), String.valueOf(agent.trainingState().onlinePhase())),
+                () -> assertEquals(Integer.parseInt(want("replay.size")), agent.trainingState().replay().size()),
+                () -> assertEquals(Integer.parseInt(want("replay.pendingSize")), agent.trainingState().replay().pendingSize()),
                 () -> assertEquals(want("normalizer.mean"), CheckpointV1Generator.bits(agent.normalizer().mean())),
                 () -> assertEquals(want("normalizer.std"), CheckpointV1Generator.bits(agent.normalizer().std())));
     }

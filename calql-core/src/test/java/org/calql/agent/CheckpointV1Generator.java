@@ -204,11 +204,11 @@ public final class CheckpointV1Generator {
         out.put("counters.pretrainUpdates", String.valueOf(loaded.pretrainUpdates()));
         out.put("counters.finetuneSteps", String.valueOf(loaded.finetuneSteps()));
         out.put("counters.cumulativeRegret", bits(new double[] {loaded.cumulativeRegret()}));
-        out.put("counters.all", Arrays.toString(loaded.counters()));
-        out.put("counters.onlinePhase", String.valueOf(loaded.onlinePhase()));
+        out.put("counters.all", Arrays.toString(loaded.trainingState().counters()));
+        out.put("counters.onlinePhase", String.valueOf(loaded.trainingState().onlinePhase()));
         out.put("finetune.lastEpisodeEndStep", String.valueOf(lastEpisodeEnd[0]));
-        out.put("replay.size", String.valueOf(loaded.replay().size()));
-        out.put("replay.pendingSize", String.valueOf(loaded.replay().pendingSize()));
+        out.put("replay.size", String.valueOf(loaded.trainingState().replay().size()));
+        out.put("replay.pendingSize", String.valueOf(loaded.trainingState().replay().pendingSize()));
         out.put("normalizer.mean", bits(loaded.normalizer().mean()));
         out.put("normalizer.std", bits(loaded.normalizer().std()));
         double[][] obs = observations();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,7 +16,7 @@ import org.calql.random.Rng;
 import org.calql.spi.AdamState;
 import org.calql.train.Phase;
 import org.calql.train.TrainingListener;
-import org.calql.update.ModelParameters;
+import org.calql.critic.CriticEnsembleState;
 import org.calql.update.UpdateResult;
 import org.calql.update.UpdateStepState;
 
@@ -83,26 +84,34 @@ final class StateFingerprint {
     private static Map<String, byte[]> sectionBytes(Agent agent) {
         Map<String, byte[]> out = new LinkedHashMap<>();
         UpdateStepState s = agent.updateStep().exportState();
+        CriticEnsembleState c = s.critics();
+        double[][] policy = s.policy().parameters();
+        int net = policy.length - 2; // the tanh-Gaussian layout: network arrays, [logStdMultiplier], [logStdOffset]
+        AdamState policyAdam = s.policy().optimizer();
         out.put("parameters", bytes(o -> {
-            ModelParameters p = s.parameters();
-            o.writeInt(p.critics().length);
-            for (int k = 0; k < p.critics().length; k++) {
-                layers(o, p.critics()[k]);
-                layers(o, p.targetCritics()[k]);
+            o.writeInt(c.critics().length);
+            for (int k = 0; k < c.critics().length; k++) {
+                layers(o, c.critics()[k]);
+                layers(o, c.targets()[k]);
             }
-            layers(o, p.policy());
-            o.writeDouble(p.logStdMultiplier());
-            o.writeDouble(p.logStdOffset());
-            o.writeDouble(p.logAlpha());
-            o.writeDouble(p.logAlphaPrime());
+            layers(o, Arrays.copyOf(policy, net));
+            o.writeDouble(policy[net][0]);
+            o.writeDouble(policy[net + 1][0]);
+            o.writeDouble(s.temperature().value());
+            o.writeDouble(s.lagrange().value());
         }));
         out.put("optimizers", bytes(o -> {
-            o.writeInt(s.criticOptimizers().length);
-            for (AdamState a : s.criticOptimizers()) {
+            o.writeInt(c.optimizers().length);
+            for (AdamState a : c.optimizers()) {
                 adam(o, a);
             }
-            adam(o, s.policyOptimizer());
-            layers(o, s.scalarOptimizers());
+            adam(o, new AdamState(policyAdam.steps(), Arrays.copyOf(policyAdam.firstMoment(), net),
+                    Arrays.copyOf(policyAdam.secondMoment(), net)));
+            double steps = policyAdam.steps();
+            layers(o, new double[][] {
+                {steps, policyAdam.firstMoment()[net][0], policyAdam.secondMoment()[net][0]},
+                {steps, policyAdam.firstMoment()[net + 1][0], policyAdam.secondMoment()[net + 1][0]},
+                s.temperature().adam(), s.lagrange().adam()});
         }));
         out.put("steps", bytes(o -> o.writeLong(s.steps())));
         out.put("normalizer", bytes(o -> {
@@ -112,7 +121,7 @@ final class StateFingerprint {
             o.writeBoolean(n.isIdentity());
         }));
         out.put("replay", bytes(o -> {
-            ReplayBuffer replay = agent.replay();
+            ReplayBuffer replay = agent.trainingState().replay();
             o.writeBoolean(replay != null);
             if (replay != null) {
                 ReplayBuffer.State r = replay.exportState();
@@ -143,8 +152,8 @@ final class StateFingerprint {
             }
         }));
         out.put("counters", bytes(o -> {
-            longs(o, agent.counters());
-            o.writeBoolean(agent.onlinePhase());
+            longs(o, agent.trainingState().counters());
+            o.writeBoolean(agent.trainingState().onlinePhase());
         }));
         return out;
     }
