@@ -1,6 +1,5 @@
 package org.calql.config;
 
-import java.util.Arrays;
 import java.util.Objects;
 import org.calql.critic.CriticSpec;
 import org.calql.policy.PolicyFactory;
@@ -11,8 +10,11 @@ import org.calql.regularizer.Regularizers;
 import org.calql.spi.Initialization;
 
 /**
- * Every hyperparameter of a Cal-QL / CQL agent, validated and immutable. Defaults follow the Cal-QL
- * reference implementation (CORL {@code cal_ql.py}) where it has one.
+ * Every hyperparameter of a Cal-QL / CQL agent, validated and immutable, in groups: {@link #model()} (dimensions,
+ * critics, policy), {@link #optimizer()} (batch, discount, learning rates, targets), {@link #entropy()} (the
+ * temperature) and {@link #conservative()} (the conservative term and its calibration), plus {@link #bcSteps()}
+ * and {@link #seed()}. Each group's record states its defaults; the flat accessors below read the groups.
+ * {@link #structure()} is the one definition of the fields that may not change after an agent is created.
  *
  * <pre>{@code
  * CalQlConfig config = CalQlConfig.builder().observationDim(29).actionDim(8).build();
@@ -22,70 +24,21 @@ import org.calql.spi.Initialization;
  * rule; nothing is checked later.
  */
 public final class CalQlConfig {
-    private final int observationDim;
-    private final int actionDim;
-    private final int batchSize;
-    private final int criticEnsembleSize;
-    private final CriticSpec critic;
-    private final int[] policyHidden;
-    private final Initialization initialization;
-    private final double maxAction;
-    private final double discount;
-    private final double tau;
-    private final int targetUpdatePeriod;
-    private final double qfLr;
-    private final double policyLr;
-    private final double alphaMultiplier;
-    private final boolean autoEntropy;
-    private final double targetEntropy;
-    private final double initLogAlpha;
-    private final boolean backupEntropy;
-    private final double logStdMultiplier;
-    private final double logStdOffset;
-    private final double cqlAlpha;
-    private final int cqlNActions;
-    private final boolean lagrange;
-    private final double targetActionGap;
-    private final double initLogAlphaPrime;
-    private final boolean maxTargetBackup;
+    private final ModelSettings model;
+    private final OptimizerSettings optimizer;
+    private final EntropySettings entropy;
+    private final ConservativeSettings conservative;
     private final int bcSteps;
     private final long seed;
-    private final ConservativeRegularizer regularizer;
-    private final ReferenceValues referenceValues;
-    private final PolicyFactory policy;
 
-    private CalQlConfig(Builder b) {
-        this.observationDim = b.observationDim;
-        this.actionDim = b.actionDim;
-        this.batchSize = b.batchSize;
-        this.criticEnsembleSize = b.criticEnsembleSize;
-        this.critic = b.critic != null ? b.critic : CriticSpec.mlp(b.qHidden);
-        this.policyHidden = b.policyHidden.clone();
-        this.initialization = b.initialization;
-        this.maxAction = b.maxAction;
-        this.discount = b.discount;
-        this.tau = b.tau;
-        this.targetUpdatePeriod = b.targetUpdatePeriod;
-        this.qfLr = b.qfLr;
-        this.policyLr = b.policyLr;
-        this.alphaMultiplier = b.alphaMultiplier;
-        this.autoEntropy = b.autoEntropy;
-        this.targetEntropy = b.targetEntropySet ? b.targetEntropy : -b.actionDim;
-        this.initLogAlpha = b.initLogAlpha;
-        this.backupEntropy = b.backupEntropy;
-        this.logStdMultiplier = b.logStdMultiplier;
-        this.logStdOffset = b.logStdOffset;
-        this.cqlAlpha = b.cqlAlpha;
-        this.cqlNActions = b.cqlNActions;
-        this.lagrange = b.lagrange;
-        this.targetActionGap = b.targetActionGap;
-        this.initLogAlphaPrime = b.initLogAlphaPrime;
-        this.maxTargetBackup = b.maxTargetBackup;
-        this.bcSteps = b.bcSteps;
-        this.seed = b.seed;
-        this.regularizer = b.regularizer;
-        this.referenceValues = b.referenceValues;
-        this.policy = b.policy;
+    private CalQlConfig(ModelSettings model, OptimizerSettings optimizer, EntropySettings entropy,
+                        ConservativeSettings conservative, int bcSteps, long seed) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.entropy = entropy;
+        this.conservative = conservative;
+        this.bcSteps = bcSteps;
+        this.seed = seed;
     }
 
     /** A builder with the defaults. */
@@ -96,304 +49,261 @@ public final class CalQlConfig {
     /** A builder holding this config's values. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.observationDim = observationDim;
-        b.actionDim = actionDim;
-        b.batchSize = batchSize;
-        b.criticEnsembleSize = criticEnsembleSize;
-        b.qHidden = critic.hidden();
-        b.critic = critic;
-        b.policyHidden = policyHidden.clone();
-        b.initialization = initialization;
-        b.maxAction = maxAction;
-        b.discount = discount;
-        b.tau = tau;
-        b.targetUpdatePeriod = targetUpdatePeriod;
-        b.qfLr = qfLr;
-        b.policyLr = policyLr;
-        b.alphaMultiplier = alphaMultiplier;
-        b.autoEntropy = autoEntropy;
-        b.targetEntropy = targetEntropy;
+        b.observationDim = model.observationDim();
+        b.actionDim = model.actionDim();
+        b.maxAction = model.maxAction();
+        b.criticEnsembleSize = model.criticEnsembleSize();
+        b.qHidden = model.critic().hidden();
+        b.critic = model.critic();
+        b.policyHidden = model.policyHidden();
+        b.logStdMultiplier = model.logStdMultiplier();
+        b.logStdOffset = model.logStdOffset();
+        b.initialization = model.initialization();
+        b.policy = model.policy();
+        b.batchSize = optimizer.batchSize();
+        b.discount = optimizer.discount();
+        b.qfLr = optimizer.qfLr();
+        b.policyLr = optimizer.policyLr();
+        b.tau = optimizer.tau();
+        b.targetUpdatePeriod = optimizer.targetUpdatePeriod();
+        b.autoEntropy = entropy.autoEntropy();
+        b.alphaMultiplier = entropy.alphaMultiplier();
+        b.targetEntropy = entropy.targetEntropy();
         b.targetEntropySet = true;
-        b.initLogAlpha = initLogAlpha;
-        b.backupEntropy = backupEntropy;
-        b.logStdMultiplier = logStdMultiplier;
-        b.logStdOffset = logStdOffset;
-        b.cqlAlpha = cqlAlpha;
-        b.cqlNActions = cqlNActions;
-        b.lagrange = lagrange;
-        b.targetActionGap = targetActionGap;
-        b.initLogAlphaPrime = initLogAlphaPrime;
-        b.maxTargetBackup = maxTargetBackup;
+        b.initLogAlpha = entropy.initLogAlpha();
+        b.backupEntropy = entropy.backupEntropy();
+        b.cqlAlpha = conservative.cqlAlpha();
+        b.cqlNActions = conservative.cqlNActions();
+        b.lagrange = conservative.lagrange();
+        b.targetActionGap = conservative.targetActionGap();
+        b.initLogAlphaPrime = conservative.initLogAlphaPrime();
+        b.maxTargetBackup = conservative.maxTargetBackup();
+        b.regularizer = conservative.regularizer();
+        b.referenceValues = conservative.referenceValues();
         b.bcSteps = bcSteps;
         b.seed = seed;
-        b.regularizer = regularizer;
-        b.referenceValues = referenceValues;
-        b.policy = policy;
         return b;
     }
 
-    /** Width of an observation (required). */
-    public int observationDim() {
-        return observationDim;
+    /** Dimensions, action scale, critics and policy. */
+    public ModelSettings model() {
+        return model;
     }
 
-    /** Width of an action (required). */
-    public int actionDim() {
-        return actionDim;
+    /** Batch, discount, learning rates and target updates. */
+    public OptimizerSettings optimizer() {
+        return optimizer;
     }
 
-    /** Transitions per update, {@code B}. */
-    public int batchSize() {
-        return batchSize;
+    /** The entropy temperature. */
+    public EntropySettings entropy() {
+        return entropy;
     }
 
-    /** Number of critics {@code K}; targets use the minimum over them. */
-    public int criticEnsembleSize() {
-        return criticEnsembleSize;
-    }
-
-    /** Hidden widths of each critic ({@link #critic()}'s). */
-    public int[] qHidden() {
-        return critic.hidden();
-    }
-
-    /** The architecture of every critic (default {@code CriticSpec.mlp(256, 256)}, or {@code mlp(qHidden)}). */
-    public CriticSpec critic() {
-        return critic;
-    }
-
-    /**
-     * The factory of the policy an agent trains: the one set with {@link Builder#policy(PolicyFactory)}, else the
-     * reference code's tanh-Gaussian over {@link #policyHidden()} starting at
-     * {@code (logStdMultiplier, logStdOffset)}.
-     */
-    public PolicyFactory policy() {
-        return policy != null ? policy : TanhGaussianPolicy.factory(policyHidden, logStdMultiplier, logStdOffset);
-    }
-
-    /** Whether the policy comes from a factory the user set (it cannot be written into a checkpoint). */
-    public boolean hasCustomPolicy() {
-        return policy != null;
-    }
-
-    /** The fields that shape networks, buffers and draws: they must not change after an agent is created. */
-    public ConfigStructure structure() {
-        return new ConfigStructure(observationDim, actionDim, batchSize, criticEnsembleSize, cqlNActions, critic,
-                policyHidden, policy != null ? "custom" : "tanhGaussian", maxTargetBackup,
-                maxAction, initialization, seed);
-    }
-
-    /** Hidden widths of the policy network. */
-    public int[] policyHidden() {
-        return policyHidden.clone();
-    }
-
-    /** Parameter initialisation (the reference's {@code orthogonal_init=True}). */
-    public Initialization initialization() {
-        return initialization;
-    }
-
-    /** Policy actions lie in {@code [−maxAction, maxAction]}. */
-    public double maxAction() {
-        return maxAction;
-    }
-
-    /** Discount γ in [0, 1). */
-    public double discount() {
-        return discount;
-    }
-
-    /** Soft target update rate τ in (0, 1]: {@code θ̄ ← (1 − τ)·θ̄ + τ·θ}. */
-    public double tau() {
-        return tau;
-    }
-
-    /** Targets move every this many updates. */
-    public int targetUpdatePeriod() {
-        return targetUpdatePeriod;
-    }
-
-    /** Adam learning rate of the critics and of the Lagrange multiplier. */
-    public double qfLr() {
-        return qfLr;
-    }
-
-    /** Adam learning rate of the policy and of the temperature. */
-    public double policyLr() {
-        return policyLr;
-    }
-
-    /** Temperature α = exp(logAlpha)·alphaMultiplier with auto-tuning, else alphaMultiplier. */
-    public double alphaMultiplier() {
-        return alphaMultiplier;
-    }
-
-    /** Tune the temperature toward {@link #targetEntropy()}. */
-    public boolean autoEntropy() {
-        return autoEntropy;
-    }
-
-    /** Target entropy of the temperature loss; default (when never set) {@code −actionDim}. */
-    public double targetEntropy() {
-        return targetEntropy;
-    }
-
-    /** Initial log-temperature. */
-    public double initLogAlpha() {
-        return initLogAlpha;
-    }
-
-    /** Subtract {@code α·log π(a'|s')} in the TD target. */
-    public boolean backupEntropy() {
-        return backupEntropy;
-    }
-
-    /** Initial value of the policy's trainable log-std multiplier. */
-    public double logStdMultiplier() {
-        return logStdMultiplier;
-    }
-
-    /** Initial value of the policy's trainable log-std offset. */
-    public double logStdOffset() {
-        return logStdOffset;
-    }
-
-    /** Weight α of the conservative term (fixed, or scaled by the Lagrange multiplier). */
-    public double cqlAlpha() {
-        return cqlAlpha;
-    }
-
-    /** Sampled actions per state and kind, {@code N}. */
-    public int cqlNActions() {
-        return cqlNActions;
-    }
-
-    /** Tune a Lagrange multiplier α' so that the conservative gap approaches {@link #targetActionGap()}. */
-    public boolean lagrange() {
-        return lagrange;
-    }
-
-    /** Target of the conservative gap with {@link #lagrange()}. */
-    public double targetActionGap() {
-        return targetActionGap;
-    }
-
-    /** Initial log of the Lagrange multiplier. */
-    public double initLogAlphaPrime() {
-        return initLogAlphaPrime;
-    }
-
-    /** TD target: the max over N next-action samples of the min over target critics. */
-    public boolean maxTargetBackup() {
-        return maxTargetBackup;
+    /** The conservative term and its calibration. */
+    public ConservativeSettings conservative() {
+        return conservative;
     }
 
     /**
      * Behaviour-cloning warm-up: for the first this many updates the policy loss is
-     * {@code α·log π − log π(a_data|s)}.
+     * {@code α·log π − log π(a_data|s)} (default 0).
      */
     public int bcSteps() {
         return bcSteps;
     }
 
-    /** Seed of initialisation and of the update's random draws. */
+    /** Seed of initialisation and of the update's random draws (default 0). */
     public long seed() {
         return seed;
     }
 
-    /** The conservative term (default Cal-QL). */
-    public ConservativeRegularizer regularizer() {
-        return regularizer;
+    /** The fields that shape networks, buffers and draws: they must not change after an agent is created. */
+    public ConfigStructure structure() {
+        return new ConfigStructure(model.observationDim(), model.actionDim(), optimizer.batchSize(),
+                model.criticEnsembleSize(), conservative.cqlNActions(), model.critic(), model.policyHidden(),
+                model.policy() != null ? "custom" : "tanhGaussian", conservative.maxTargetBackup(),
+                model.maxAction(), model.initialization(), seed);
     }
 
-    /** {@code V_ref(s)} for the calibration (default: Monte-Carlo returns-to-go). */
+    /**
+     * The factory of the policy an agent trains: the one set with {@link Builder#policy(PolicyFactory)}, else the
+     * reference code's tanh-Gaussian over {@link ModelSettings#policyHidden()} starting at
+     * {@code (logStdMultiplier, logStdOffset)}.
+     */
+    public PolicyFactory policy() {
+        return model.policy() != null ? model.policy()
+                : TanhGaussianPolicy.factory(model.policyHidden(), model.logStdMultiplier(), model.logStdOffset());
+    }
+
+    /** Whether the policy comes from a factory the user set (it cannot be written into a checkpoint). */
+    public boolean hasCustomPolicy() {
+        return model.policy() != null;
+    }
+
+    // ---- flat accessors: each reads its group (see the group records for the rules and defaults) ----
+
+    /** {@link ModelSettings#observationDim()}. */
+    public int observationDim() {
+        return model.observationDim();
+    }
+
+    /** {@link ModelSettings#actionDim()}. */
+    public int actionDim() {
+        return model.actionDim();
+    }
+
+    /** {@link OptimizerSettings#batchSize()}. */
+    public int batchSize() {
+        return optimizer.batchSize();
+    }
+
+    /** {@link ModelSettings#criticEnsembleSize()}. */
+    public int criticEnsembleSize() {
+        return model.criticEnsembleSize();
+    }
+
+    /** Hidden widths of each critic ({@link #critic()}'s). */
+    public int[] qHidden() {
+        return model.critic().hidden();
+    }
+
+    /** {@link ModelSettings#critic()}. */
+    public CriticSpec critic() {
+        return model.critic();
+    }
+
+    /** {@link ModelSettings#policyHidden()}. */
+    public int[] policyHidden() {
+        return model.policyHidden();
+    }
+
+    /** {@link ModelSettings#initialization()}. */
+    public Initialization initialization() {
+        return model.initialization();
+    }
+
+    /** {@link ModelSettings#maxAction()}. */
+    public double maxAction() {
+        return model.maxAction();
+    }
+
+    /** {@link OptimizerSettings#discount()}. */
+    public double discount() {
+        return optimizer.discount();
+    }
+
+    /** {@link OptimizerSettings#tau()}. */
+    public double tau() {
+        return optimizer.tau();
+    }
+
+    /** {@link OptimizerSettings#targetUpdatePeriod()}. */
+    public int targetUpdatePeriod() {
+        return optimizer.targetUpdatePeriod();
+    }
+
+    /** {@link OptimizerSettings#qfLr()}. */
+    public double qfLr() {
+        return optimizer.qfLr();
+    }
+
+    /** {@link OptimizerSettings#policyLr()}. */
+    public double policyLr() {
+        return optimizer.policyLr();
+    }
+
+    /** {@link EntropySettings#alphaMultiplier()}. */
+    public double alphaMultiplier() {
+        return entropy.alphaMultiplier();
+    }
+
+    /** {@link EntropySettings#autoEntropy()}. */
+    public boolean autoEntropy() {
+        return entropy.autoEntropy();
+    }
+
+    /** {@link EntropySettings#targetEntropy()}. */
+    public double targetEntropy() {
+        return entropy.targetEntropy();
+    }
+
+    /** {@link EntropySettings#initLogAlpha()}. */
+    public double initLogAlpha() {
+        return entropy.initLogAlpha();
+    }
+
+    /** {@link EntropySettings#backupEntropy()}. */
+    public boolean backupEntropy() {
+        return entropy.backupEntropy();
+    }
+
+    /** {@link ModelSettings#logStdMultiplier()}. */
+    public double logStdMultiplier() {
+        return model.logStdMultiplier();
+    }
+
+    /** {@link ModelSettings#logStdOffset()}. */
+    public double logStdOffset() {
+        return model.logStdOffset();
+    }
+
+    /** {@link ConservativeSettings#cqlAlpha()}. */
+    public double cqlAlpha() {
+        return conservative.cqlAlpha();
+    }
+
+    /** {@link ConservativeSettings#cqlNActions()}. */
+    public int cqlNActions() {
+        return conservative.cqlNActions();
+    }
+
+    /** {@link ConservativeSettings#lagrange()}. */
+    public boolean lagrange() {
+        return conservative.lagrange();
+    }
+
+    /** {@link ConservativeSettings#targetActionGap()}. */
+    public double targetActionGap() {
+        return conservative.targetActionGap();
+    }
+
+    /** {@link ConservativeSettings#initLogAlphaPrime()}. */
+    public double initLogAlphaPrime() {
+        return conservative.initLogAlphaPrime();
+    }
+
+    /** {@link ConservativeSettings#maxTargetBackup()}. */
+    public boolean maxTargetBackup() {
+        return conservative.maxTargetBackup();
+    }
+
+    /** {@link ConservativeSettings#regularizer()}. */
+    public ConservativeRegularizer regularizer() {
+        return conservative.regularizer();
+    }
+
+    /** {@link ConservativeSettings#referenceValues()}. */
     public ReferenceValues referenceValues() {
-        return referenceValues;
+        return conservative.referenceValues();
     }
 
     @Override
     public String toString() {
-        return "CalQlConfig{"
-                + "observationDim=" + observationDim + ", "
-                + "actionDim=" + actionDim + ", "
-                + "batchSize=" + batchSize + ", "
-                + "criticEnsembleSize=" + criticEnsembleSize + ", "
-                + "critic=" + critic + ", "
-                + "policyHidden=" + Arrays.toString(policyHidden) + ", "
-                + "initialization=" + initialization + ", "
-                + "maxAction=" + maxAction + ", "
-                + "discount=" + discount + ", "
-                + "tau=" + tau + ", "
-                + "targetUpdatePeriod=" + targetUpdatePeriod + ", "
-                + "qfLr=" + qfLr + ", "
-                + "policyLr=" + policyLr + ", "
-                + "alphaMultiplier=" + alphaMultiplier + ", "
-                + "autoEntropy=" + autoEntropy + ", "
-                + "targetEntropy=" + targetEntropy + ", "
-                + "initLogAlpha=" + initLogAlpha + ", "
-                + "backupEntropy=" + backupEntropy + ", "
-                + "logStdMultiplier=" + logStdMultiplier + ", "
-                + "logStdOffset=" + logStdOffset + ", "
-                + "cqlAlpha=" + cqlAlpha + ", "
-                + "cqlNActions=" + cqlNActions + ", "
-                + "lagrange=" + lagrange + ", "
-                + "targetActionGap=" + targetActionGap + ", "
-                + "initLogAlphaPrime=" + initLogAlphaPrime + ", "
-                + "maxTargetBackup=" + maxTargetBackup + ", "
-                + "bcSteps=" + bcSteps + ", "
-                + "seed=" + seed + ", "
-                + "regularizer=" + regularizer + ", "
-                + "referenceValues=" + referenceValues
-                + (policy != null ? ", policy=" + policy : "")
-                + "}";
+        return "CalQlConfig{model{" + model + "}, optimizer" + optimizer + ", entropy" + entropy + ", conservative"
+                + conservative + ", bcSteps=" + bcSteps + ", seed=" + seed + "}";
     }
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof CalQlConfig c)) {
-            return false;
-        }
-        return observationDim == c.observationDim
-                && actionDim == c.actionDim
-                && batchSize == c.batchSize
-                && criticEnsembleSize == c.criticEnsembleSize
-                && critic.equals(c.critic)
-                && Arrays.equals(policyHidden, c.policyHidden)
-                && Objects.equals(initialization, c.initialization)
-                && Double.compare(maxAction, c.maxAction) == 0
-                && Double.compare(discount, c.discount) == 0
-                && Double.compare(tau, c.tau) == 0
-                && targetUpdatePeriod == c.targetUpdatePeriod
-                && Double.compare(qfLr, c.qfLr) == 0
-                && Double.compare(policyLr, c.policyLr) == 0
-                && Double.compare(alphaMultiplier, c.alphaMultiplier) == 0
-                && autoEntropy == c.autoEntropy
-                && Double.compare(targetEntropy, c.targetEntropy) == 0
-                && Double.compare(initLogAlpha, c.initLogAlpha) == 0
-                && backupEntropy == c.backupEntropy
-                && Double.compare(logStdMultiplier, c.logStdMultiplier) == 0
-                && Double.compare(logStdOffset, c.logStdOffset) == 0
-                && Double.compare(cqlAlpha, c.cqlAlpha) == 0
-                && cqlNActions == c.cqlNActions
-                && lagrange == c.lagrange
-                && Double.compare(targetActionGap, c.targetActionGap) == 0
-                && Double.compare(initLogAlphaPrime, c.initLogAlphaPrime) == 0
-                && maxTargetBackup == c.maxTargetBackup
-                && bcSteps == c.bcSteps
-                && seed == c.seed
-                && Objects.equals(regularizer, c.regularizer)
-                && Objects.equals(referenceValues, c.referenceValues)
-                && Objects.equals(policy, c.policy);
+        return o instanceof CalQlConfig c && model.equals(c.model) && optimizer.equals(c.optimizer)
+                && entropy.equals(c.entropy) && conservative.equals(c.conservative) && bcSteps == c.bcSteps
+                && seed == c.seed;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(observationDim, actionDim, batchSize, criticEnsembleSize, critic,
-                Arrays.hashCode(policyHidden), initialization, maxAction, discount, tau,
-                targetUpdatePeriod, qfLr, policyLr, alphaMultiplier, autoEntropy, targetEntropy,
-                initLogAlpha, backupEntropy, logStdMultiplier, logStdOffset, cqlAlpha, cqlNActions,
-                lagrange, targetActionGap, initLogAlphaPrime, maxTargetBackup, bcSteps, seed,
-                regularizer, referenceValues, policy);
+        return Objects.hash(model, optimizer, entropy, conservative, bcSteps, seed);
     }
 
     /** Builder of a {@link CalQlConfig}; setters store, {@link #build()} validates. */
@@ -645,36 +555,24 @@ public final class CalQlConfig {
          * @throws IllegalArgumentException naming the first bad field, its value and the rule
          */
         public CalQlConfig build() {
-            Checks.positive("observationDim", observationDim);
-            Checks.positive("actionDim", actionDim);
-            Checks.positive("batchSize", batchSize);
-            Checks.atLeast2("criticEnsembleSize", criticEnsembleSize);
-            if (critic == null) {
+            CriticSpec criticSpec = critic;
+            if (criticSpec == null) {
                 Checks.hidden("qHidden", qHidden);
+                criticSpec = CriticSpec.mlp(qHidden);
             }
-            Checks.hidden("policyHidden", policyHidden);
-            Checks.nonNull("initialization", initialization);
-            Checks.positiveFinite("maxAction", maxAction);
-            Checks.discount("discount", discount);
-            Checks.tau("tau", tau);
-            Checks.positive("targetUpdatePeriod", targetUpdatePeriod);
-            Checks.positiveFinite("qfLr", qfLr);
-            Checks.positiveFinite("policyLr", policyLr);
-            Checks.nonNegativeFinite("alphaMultiplier", alphaMultiplier);
+            ModelSettings model = new ModelSettings(observationDim, actionDim, maxAction, criticEnsembleSize,
+                    criticSpec, policyHidden, logStdMultiplier, logStdOffset, initialization, policy);
+            OptimizerSettings optimizer = new OptimizerSettings(batchSize, discount, qfLr, policyLr, tau,
+                    targetUpdatePeriod);
             if (targetEntropySet) {
                 Checks.finite("targetEntropy", targetEntropy);
             }
-            Checks.finite("initLogAlpha", initLogAlpha);
-            Checks.finite("logStdMultiplier", logStdMultiplier);
-            Checks.finite("logStdOffset", logStdOffset);
-            Checks.nonNegativeFinite("cqlAlpha", cqlAlpha);
-            Checks.positive("cqlNActions", cqlNActions);
-            Checks.finite("targetActionGap", targetActionGap);
-            Checks.finite("initLogAlphaPrime", initLogAlphaPrime);
+            EntropySettings entropy = new EntropySettings(autoEntropy, alphaMultiplier,
+                    targetEntropySet ? targetEntropy : -actionDim, initLogAlpha, backupEntropy);
+            ConservativeSettings conservative = new ConservativeSettings(cqlAlpha, cqlNActions, lagrange,
+                    targetActionGap, initLogAlphaPrime, maxTargetBackup, regularizer, referenceValues);
             Checks.nonNegative("bcSteps", bcSteps);
-            Checks.nonNull("regularizer", regularizer);
-            Checks.nonNull("referenceValues", referenceValues);
-            return new CalQlConfig(this);
+            return new CalQlConfig(model, optimizer, entropy, conservative, bcSteps, seed);
         }
     }
 }
