@@ -30,7 +30,12 @@ import org.calql.data.OfflineDataset;
  *
  * <p>Memory: datasets are read chunk by chunk straight into the dataset's primitive arrays, so that
  * the peak heap is the loaded dataset plus {@code 6·N} bytes of row bookkeeping and one decompressed
- * chunk.
+ * chunk. Before anything is allocated, every key's declared size is checked against what the file
+ * holds (see {@link MissingChunks} for chunks the index lacks), and the bytes the reader will hold are
+ * checked against the free heap twice: the row bookkeeping ({@code 6·N} bytes plus the streaming
+ * buffers) before the flags are read, and the dataset's arrays ({@code 4·(2·S + A + 1)·n + 6·n} bytes
+ * for {@code n} kept rows) before they are allocated; either is refused with a
+ * {@link DatasetFormatException} naming the size, never with an {@link OutOfMemoryError}.
  */
 public final class D4rlReader {
     /** Distance between {@code observations[t + 1]} and {@code next_observations[t]} above which an episode ends. */
@@ -53,9 +58,18 @@ public final class D4rlReader {
      * @throws IOException if the file cannot be read
      */
     public static OfflineDataset read(Path file) throws IOException {
-        try (Hdf5Source source = Hdf5Source.open(file)) {
-            return read(source);
-        }
+        return read(file, MissingChunks.REFUSE);
+    }
+
+    /**
+     * Reads {@code file}, treating chunks missing from a chunk index as {@code missingChunks} says.
+     *
+     * @throws DatasetFormatException as {@link #read(Path)}, and for missing chunks under
+     *     {@link MissingChunks#REFUSE}
+     * @throws IOException if the file cannot be read
+     */
+    public static OfflineDataset read(Path file, MissingChunks missingChunks) throws IOException {
+        return Hdf5Source.read(file, missingChunks, D4rlReader::read);
     }
 
     static OfflineDataset read(Hdf5Source source) throws DatasetFormatException {
@@ -92,6 +106,12 @@ public final class D4rlReader {
                     + "are needed");
         }
 
+        long streaming = Math.max(Math.max(observations.streamingBytes(), actions.streamingBytes()),
+                Math.max(Math.max(rewards.streamingBytes(), terminalColumn.streamingBytes()),
+                        Math.max(timeoutColumn.streamingBytes(),
+                                nextObservations == null ? 0 : nextObservations.streamingBytes())));
+        source.requireHeap("rewards", 2 * Hdf5Source.arrayBytes(n, 1) + Hdf5Source.arrayBytes(n, Integer.BYTES)
+                + streaming, n + " rows of flags and row bookkeeping (6 bytes a row) and one decompressed chunk");
         boolean[] rawTerminals = terminalColumn.readBooleans();
         boolean[] rawTimeouts = timeoutColumn.readBooleans();
         // keptOf[t]: index of row t among the kept transitions, or -1 if dropped (last row, timeouts).
@@ -109,6 +129,8 @@ public final class D4rlReader {
             throw observations.error("has shape " + observations.shape() + " and actions " + actions.shape()
                     + ": " + size + " transitions are more than a Java float array can hold");
         }
+        source.requireHeap("observations", datasetBytes(size, obsDim, actDim) + streaming, size
+                + " transitions of observation width " + obsDim + " and action width " + actDim);
 
         float[] obs = new float[size * obsDim];
         float[] nextObs = new float[size * obsDim];
@@ -151,6 +173,17 @@ public final class D4rlReader {
                     || (!nextFromFollowingRow && discontinuous(obs, (k + 1) * obsDim, nextObs, k * obsDim, obsDim));
         }
         return OfflineDataset.fromArrays(obsDim, actDim, obs, act, rew, nextObs, terminals, episodeEnds);
+    }
+
+    /**
+     * Heap bytes of an {@link OfflineDataset} of {@code n} transitions: observations and next observations
+     * ({@code n · obsDim} floats each), actions, rewards, terminal and episode-end flags, and at most
+     * {@code n} episode-end indices.
+     */
+    static long datasetBytes(long n, int obsDim, int actDim) {
+        return 2 * Hdf5Source.arrayBytes(n * obsDim, Float.BYTES) + Hdf5Source.arrayBytes(n * actDim, Float.BYTES)
+                + Hdf5Source.arrayBytes(n, Float.BYTES) + 2 * Hdf5Source.arrayBytes(n, 1)
+                + Hdf5Source.arrayBytes(n, Integer.BYTES);
     }
 
     /** Copies the kept rows of {@code column} into {@code out[keptOf[t] · width ..]}, checking every value. */

@@ -31,6 +31,17 @@ public enum DatasetFormat {
      */
     public abstract OfflineDataset read(Path file) throws IOException;
 
+    /**
+     * Reads {@code file} in this format, treating chunks missing from a chunk index as
+     * {@code missingChunks} says.
+     *
+     * @throws DatasetFormatException if the file does not follow this format
+     * @throws IOException if the file cannot be read
+     */
+    public OfflineDataset read(Path file, MissingChunks missingChunks) throws IOException {
+        return DatasetLoader.load(file, this, missingChunks);
+    }
+
     /** The lower-case name used on the command line: {@code d4rl} or {@code minari}. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
@@ -60,9 +71,7 @@ public enum DatasetFormat {
      * @throws IOException if the file cannot be read
      */
     public static DatasetFormat detect(Path file) throws IOException {
-        try (Hdf5Source source = Hdf5Source.open(file)) {
-            return detect(source);
-        }
+        return Hdf5Source.read(file, MissingChunks.REFUSE, DatasetFormat::detect);
     }
 
     static DatasetFormat detect(Hdf5Source source) throws DatasetFormatException {

@@ -9,6 +9,13 @@ import org.calql.data.OfflineDataset;
  * and reads the file into an {@link OfflineDataset}. Reward scale/bias and returns-to-go are applied
  * afterwards by the data package ({@link org.calql.data.RewardTransform},
  * {@link org.calql.data.ReturnsToGo}).
+ *
+ * <p>A malformed or hostile file ends in a {@link DatasetFormatException} (an {@link IOException})
+ * naming the file, the key, the value and the rule, and nothing else: declared sizes are checked
+ * against the file and the heap before anything is allocated; chunks missing from a chunk index are
+ * refused by default ({@link MissingChunks}); soft links are followed inside the file and external
+ * links refused; and any other exception jHDF throws on a corrupt file is rethrown as a
+ * {@code DatasetFormatException}.
  */
 public final class DatasetLoader {
     private DatasetLoader() {
@@ -21,9 +28,7 @@ public final class DatasetLoader {
      * @throws IOException if the file cannot be read
      */
     public static OfflineDataset load(Path file) throws IOException {
-        try (Hdf5Source source = Hdf5Source.open(file)) {
-            return read(source, DatasetFormat.detect(source));
-        }
+        return load(file, null, MissingChunks.REFUSE);
     }
 
     /**
@@ -33,9 +38,22 @@ public final class DatasetLoader {
      * @throws IOException if the file cannot be read
      */
     public static OfflineDataset load(Path file, DatasetFormat format) throws IOException {
-        try (Hdf5Source source = Hdf5Source.open(file)) {
-            return read(source, format == null ? DatasetFormat.detect(source) : format);
-        }
+        return load(file, format, MissingChunks.REFUSE);
+    }
+
+    /**
+     * Loads {@code file} in the given format (detected if null), treating chunks missing from a chunk
+     * index as {@code missingChunks} says.
+     *
+     * @throws DatasetFormatException if the file is not HDF5, is truncated, breaks the layout, declares
+     *     more data than it holds or than the heap can take, or (under {@link MissingChunks#REFUSE}) lacks
+     *     chunks; never another exception for a malformed file
+     * @throws IOException if the file cannot be read
+     */
+    public static OfflineDataset load(Path file, DatasetFormat format, MissingChunks missingChunks)
+            throws IOException {
+        return Hdf5Source.read(file, missingChunks,
+                source -> read(source, format == null ? DatasetFormat.detect(source) : format));
     }
 
     private static OfflineDataset read(Hdf5Source source, DatasetFormat format) throws DatasetFormatException {

@@ -2,18 +2,25 @@ package org.calql.io;
 
 import io.jhdf.api.Dataset;
 import io.jhdf.api.dataset.ChunkedDataset;
+import io.jhdf.api.dataset.ContiguousDataset;
 import io.jhdf.dataset.DatasetBase;
-import io.jhdf.exceptions.HdfException;
+import io.jhdf.dataset.chunked.Chunk;
+import io.jhdf.dataset.chunked.ChunkOffset;
+import io.jhdf.dataset.chunked.ChunkedDatasetBase;
 import io.jhdf.object.datatype.BitField;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.EnumDataType;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
+import io.jhdf.object.message.DataLayoutMessage;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +33,16 @@ import java.util.Map;
  * decoded into a reused {@code double[]} of at most {@value #SCRATCH} values. Values of
  * floating-point, integer, bit-field and enum (h5py's bool) types are decoded; anything else
  * (strings, compounds, references) is rejected.
+ *
+ * <p>Before anything is read, {@link #requireMatrix} and {@link #requireVector} check the declared size
+ * against what the file can hold ({@link #requireStored}): products of dimensions must not overflow; a
+ * contiguous dataset's bytes must lie within the file; a chunked dataset's chunk index must fit the file
+ * (its declared entry count checked before jHDF reads it), every chunk it lists must lie within the
+ * file, and it must list every chunk the shape needs, so that the data is at most the chunks present
+ * times the uncompressed chunk size (missing chunks are refused unless {@link MissingChunks#READ_AS_FILL_VALUE}).
+ * Chunks are decompressed in parallel only while their worst-case size (for a filtered chunk
+ * {@value #MAX_EXPANSION} times its stored size, deflate's largest expansion, or the chunk size if larger)
+ * fits a quarter of the free heap or {@value #IN_FLIGHT_BYTES} bytes, whichever is more.
  */
 final class Hdf5Column {
     /** Size of the decode buffer, in values. */
@@ -34,30 +51,55 @@ final class Hdf5Column {
     /** Bound on decompressed chunk bytes held at once when chunks are decompressed in parallel. */
     private static final long IN_FLIGHT_BYTES = 8L << 20;
 
+    /** Largest ratio of decompressed to compressed size of a deflate stream (RFC 1951: 258 bytes per 2 bits). */
+    static final long MAX_EXPANSION = 1032;
+
+    /** Bytes of the streaming scratch buffer, counted in a reader's heap estimate. */
+    static final long SCRATCH_BYTES = Hdf5Source.arrayBytes(SCRATCH, Double.BYTES);
+
+    /** jHDF's protected {@code ChunkedDatasetBase.getChunkLookup()}: the chunk index as a map, read once. */
+    private static final Method CHUNK_LOOKUP = chunkLookupMethod();
+
     /** Receives a block of values: element {@code (row0 + i, col0 + j)} is {@code values[i · nCols + j]}. */
     @FunctionalInterface
     interface BlockSink {
         void accept(int row0, int nRows, int col0, int nCols, double[] values) throws DatasetFormatException;
     }
 
+    private final Hdf5Source source;
     private final Path file;
     private final String key;
     private final Dataset dataset;
     private final int[] dims;
     private final Decoder decoder;
+    /** The chunks of a chunked dataset, read by {@link #requireStored}; null before, or if not chunked. */
+    private Map<ChunkOffset, Chunk> chunks;
+    /** Uncompressed bytes of one chunk (the whole dataset if not chunked), set by {@link #requireStored}. */
+    private long chunkBytes;
+    /** Largest stored size of one chunk, set by {@link #requireStored}. */
+    private long maxStoredChunk;
 
-    private Hdf5Column(Path file, String key, Dataset dataset, int[] dims, Decoder decoder) {
-        this.file = file;
+    private Hdf5Column(Hdf5Source source, String key, Dataset dataset, int[] dims, Decoder decoder) {
+        this.source = source;
+        this.file = source.file();
         this.key = key;
         this.dataset = dataset;
         this.dims = dims;
         this.decoder = decoder;
     }
 
-    static Hdf5Column of(Path file, String key, Dataset dataset) throws DatasetFormatException {
+    static Hdf5Column of(Hdf5Source source, String key, Dataset dataset) throws DatasetFormatException {
+        Path file = source.file();
         int[] dims;
         DataType type;
         try {
+            long[] declared = dataset.getDimensionsAsLong();
+            for (long d : declared) {
+                if (d < 0 || d > Integer.MAX_VALUE) {
+                    throw new DatasetFormatException(file, key, "declares shape " + Arrays.toString(declared)
+                            + "; every dimension must be between 0 and " + Integer.MAX_VALUE);
+                }
+            }
             dims = dataset.getDimensions();
             type = dataset.getDataType();
         } catch (RuntimeException e) {
@@ -68,7 +110,18 @@ final class Hdf5Column {
             throw new DatasetFormatException(file, key, "has HDF5 type " + describe(type)
                     + "; expected a numeric type (float, integer or boolean)");
         }
-        return new Hdf5Column(file, key, dataset, dims.clone(), decoder);
+        return new Hdf5Column(source, key, dataset, dims.clone(), decoder);
+    }
+
+    private static Method chunkLookupMethod() {
+        try {
+            Method m = ChunkedDatasetBase.class.getDeclaredMethod("getChunkLookup");
+            m.setAccessible(true);
+            return m;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("this jHDF version has no ChunkedDatasetBase.getChunkLookup(); "
+                    + "the loader needs it to count a dataset's chunks before reading", e);
+        }
     }
 
     private static String describe(DataType type) {
@@ -122,6 +175,7 @@ final class Hdf5Column {
                 throw error("is empty (shape " + shape() + "); a dataset needs at least one step");
             }
         }
+        requireStored();
         boolean unallocated;
         try {
             unallocated = dataset.isEmpty();
@@ -133,6 +187,187 @@ final class Hdf5Column {
         }
     }
 
+    /**
+     * Checks the declared size against what the file can hold, before anything is read; see the class
+     * comment. Reads the chunk index of a chunked dataset (after checking its declared entry count).
+     */
+    private void requireStored() throws DatasetFormatException {
+        source.reading(key);
+        long elements = 1;
+        for (int d : dims) {
+            elements = multiply(elements, d, "elements");
+        }
+        long bytes = multiply(elements, decoder.size, "bytes");
+        if (dataset instanceof ChunkedDatasetBase) {
+            requireChunksStored((ChunkedDatasetBase) dataset, elements);
+        } else if (dataset instanceof ContiguousDataset) {
+            long address = ((ContiguousDataset) dataset).getDataAddress();
+            chunkBytes = bytes;
+            maxStoredChunk = bytes;
+            if (address != io.jhdf.Constants.UNDEFINED_ADDRESS
+                    && (address < 0 || bytes > source.length() || address > source.length() - bytes)) {
+                throw error("declares shape " + shape() + " (" + bytes + " bytes, contiguous at address "
+                        + address + ") but the file has only " + source.length() + " bytes; a contiguous "
+                        + "dataset's data must lie within the file");
+            }
+        } else {
+            // compact: the data lies in the object header jHDF has already read
+            chunkBytes = bytes;
+            maxStoredChunk = bytes;
+            if (bytes > source.length()) {
+                throw error("declares shape " + shape() + " (" + bytes + " bytes) but the file has only "
+                        + source.length() + " bytes");
+            }
+        }
+    }
+
+    private void requireChunksStored(ChunkedDatasetBase chunked, long elements) throws DatasetFormatException {
+        int[] chunk = chunked.getChunkDimensions();
+        if (chunk.length != dims.length || Arrays.stream(chunk).anyMatch(c -> c <= 0)) {
+            throw error("has chunk shape " + Arrays.toString(chunk) + " that does not match its shape " + shape());
+        }
+        long chunkElements = 1;
+        long expected = 1;
+        for (int i = 0; i < dims.length; i++) {
+            chunkElements = multiply(chunkElements, chunk[i], "elements per chunk");
+            expected = multiply(expected, (dims[i] + (long) chunk[i] - 1) / chunk[i], "chunks");
+        }
+        chunkBytes = multiply(chunkElements, decoder.size, "bytes per chunk");
+        if (chunkBytes > Integer.MAX_VALUE - 8) {
+            throw error("has chunk shape " + Arrays.toString(chunk) + " of " + chunkBytes + " bytes; a chunk "
+                    + "must be smaller than 2 GiB");
+        }
+        requireIndexFits(chunked, expected);
+        Map<ChunkOffset, Chunk> lookup = chunkLookup(chunked);
+        Map<ChunkOffset, Chunk> valid = new HashMap<>();
+        long length = source.length();
+        for (Chunk c : lookup.values()) {
+            long[] offset = c.getChunkOffset();
+            long address = c.getAddress();
+            long size = c.getSize();
+            if (offset == null || offset.length != dims.length) {
+                throw error("lists a chunk at offset " + Arrays.toString(offset) + " in a dataset of shape " + shape()
+                        + " (corrupt chunk index?)");
+            }
+            for (int i = 0; i < dims.length; i++) {
+                if (offset[i] < 0 || offset[i] >= dims[i] || offset[i] % chunk[i] != 0) {
+                    throw error("lists a chunk at offset " + Arrays.toString(offset) + " outside shape " + shape()
+                            + " or off its chunk grid " + Arrays.toString(chunk) + " (corrupt chunk index?)");
+                }
+            }
+            if (size <= 0 || address < 0 || size > length || address > length - size) {
+                throw error("lists a chunk at offset " + Arrays.toString(offset) + " of " + size + " bytes at address "
+                        + address + ", outside the file's " + length + " bytes (corrupt chunk index?)");
+            }
+            maxStoredChunk = Math.max(maxStoredChunk, size);
+            valid.put(new ChunkOffset(offset), c);
+        }
+        long missing = expected - valid.size();
+        if (missing > 0 && !valid.isEmpty() && source.missingChunks() == MissingChunks.REFUSE) {
+            throw error("has " + missing + " of its " + expected + " chunks missing from its chunk index (shape "
+                    + shape() + ", chunks " + Arrays.toString(chunk) + ": " + valid.size() + " chunks of "
+                    + chunkElements + " elements present for " + elements + " elements); every chunk must be "
+                    + "written (a corrupt chunk index, or a dataset written only in part: load with "
+                    + "MissingChunks.READ_AS_FILL_VALUE to read missing chunks as the fill value)");
+        }
+        chunks = valid;
+    }
+
+    /**
+     * Checks a v4 chunk index's declared entry count against the file before jHDF allocates a list of
+     * that many entries (fixed array, extensible array and v2 B-tree headers); v1 B-tree nodes hold at
+     * most 65,535 entries each and are bounded by the file already.
+     */
+    private void requireIndexFits(ChunkedDatasetBase chunked, long expected) throws DatasetFormatException {
+        if (!chunked.getHeader().hasMessageOfType(DataLayoutMessage.ChunkedDataLayoutMessageV4.class)) {
+            return;
+        }
+        DataLayoutMessage.ChunkedDataLayoutMessageV4 layout =
+                chunked.getHeader().getMessageOfType(DataLayoutMessage.ChunkedDataLayoutMessageV4.class);
+        long address = layout.getAddress();
+        if (address == io.jhdf.Constants.UNDEFINED_ADDRESS) {
+            return;
+        }
+        int o = source.sizeOfOffsets();
+        int l = source.sizeOfLengths();
+        long length = source.length();
+        long entries;
+        long entrySize;
+        String index;
+        switch (layout.getIndexingType()) {
+            case DataLayoutMessage.ChunkedDataLayoutMessageV4.SINGLE_CHUNK_INDEX:
+                if (expected != 1) {
+                    throw error("has a single-chunk index but shape " + shape() + " needs " + expected
+                            + " chunks (corrupt file?)");
+                }
+                return;
+            case DataLayoutMessage.ChunkedDataLayoutMessageV4.IMPLICIT_INDEX:
+                entries = expected;
+                entrySize = chunkBytes;
+                index = "implicit index (chunks stored back to back)";
+                break;
+            case DataLayoutMessage.ChunkedDataLayoutMessageV4.FIXED_ARRAY_INDEX:
+                entrySize = Math.max(1, source.readUnsigned(key, address, 6, 1));
+                entries = source.readUnsigned(key, address, 8, l);
+                index = "fixed-array index";
+                break;
+            case DataLayoutMessage.ChunkedDataLayoutMessageV4.EXTENSIBLE_ARRAY_INDEX:
+                entrySize = Math.max(1, source.readUnsigned(key, address, 6, 1));
+                // max index set and number of elements, after 12 bytes of fixed fields and 4 other lengths
+                entries = Math.max(source.readUnsigned(key, address, 12 + 4 * l, l),
+                        source.readUnsigned(key, address, 12 + 5 * l, l));
+                index = "extensible-array index";
+                break;
+            case DataLayoutMessage.ChunkedDataLayoutMessageV4.B_TREE_V2_INDEX:
+                entrySize = Math.max(1, source.readUnsigned(key, address, 10, 2));
+                entries = source.readUnsigned(key, address, 20 + o, l);
+                index = "v2 B-tree index";
+                break;
+            default:
+                return;
+        }
+        if (entries > length / entrySize || address > length - entries * entrySize) {
+            throw error("declares a " + index + " of " + entries + " entries of " + entrySize + " bytes at address "
+                    + address + ", more than the file's " + length + " bytes hold (shape " + shape() + ")");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<ChunkOffset, Chunk> chunkLookup(ChunkedDatasetBase chunked) throws DatasetFormatException {
+        try {
+            return (Map<ChunkOffset, Chunk>) CHUNK_LOOKUP.invoke(chunked);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException || cause instanceof StackOverflowError) {
+                throw new DatasetFormatException(file, key, "has a chunk index that cannot be read (corrupt file?): "
+                        + cause.getMessage(), cause);
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw new DatasetFormatException(file, key, "has a chunk index that cannot be read: " + cause, cause);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot call jHDF's ChunkedDatasetBase.getChunkLookup()", e);
+        }
+    }
+
+    private long multiply(long a, long b, String what) throws DatasetFormatException {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            throw error("declares shape " + shape() + " whose number of " + what + " overflows a long");
+        }
+    }
+
+    /**
+     * Heap bytes streaming this column holds at most at once, beyond the sink's arrays: the scratch
+     * buffer and one decompressed chunk (jHDF holds its stored bytes, a growing output buffer and the
+     * final copy). Only valid after {@link #requireMatrix} or {@link #requireVector}.
+     */
+    long streamingBytes() {
+        return SCRATCH_BYTES + Hdf5Source.arrayBytes(maxStoredChunk, 1) + 3 * Hdf5Source.arrayBytes(chunkBytes, 1);
+    }
+
     /** Checks the first dimension has {@code expected} rows. */
     void requireRows(int expected, String detail) throws DatasetFormatException {
         if (rows() != expected) {
@@ -142,6 +377,7 @@ final class Hdf5Column {
 
     /** Streams every value in blocks; see {@link BlockSink}. */
     void stream(BlockSink sink) throws DatasetFormatException {
+        source.reading(key);
         double[] scratch = new double[SCRATCH];
         try {
             if (dataset instanceof ChunkedDataset) {
@@ -155,7 +391,7 @@ final class Hdf5Column {
             }
         } catch (DatasetFormatException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             throw new DatasetFormatException(file, key, "cannot be read (truncated or corrupt data?): "
                     + e.getMessage(), e);
         }
@@ -172,22 +408,41 @@ final class Hdf5Column {
         int chunkRows = chunk[0];
         int chunkCols = dims.length < 2 ? 1 : chunk[1];
         long chunkBytes = (long) chunkRows * chunkCols * decoder.size;
-        // Chunks are decompressed a batch at a time in parallel (bounded to about IN_FLIGHT_BYTES), then
-        // decoded in order.
-        int batch = (int) Math.max(1, Math.min(4L * Runtime.getRuntime().availableProcessors(),
-                IN_FLIGHT_BYTES / Math.max(1, chunkBytes)));
+        if (chunks == null) {
+            throw new IllegalStateException("requireStored() must run before stream() for " + key);
+        }
+        // Chunks are decompressed a batch at a time in parallel, then decoded in order. A batch holds at
+        // most 4 chunks per core and, by their worst-case decompressed size, at most a quarter of the free
+        // heap or IN_FLIGHT_BYTES, whichever is more (always at least one chunk).
+        boolean filtered = !chunked.getFilters().isEmpty();
+        long budget = Math.max(IN_FLIGHT_BYTES, Hdf5Source.freeHeap() / 4);
+        int maxBatch = 4 * Runtime.getRuntime().availableProcessors();
         int rowChunks = (rows + chunkRows - 1) / chunkRows;
         int colChunks = (cols + chunkCols - 1) / chunkCols;
         long total = (long) rowChunks * colChunks;
-        for (long from = 0; from < total; from += batch) {
-            List<int[]> group = new ArrayList<>(batch);
-            for (long c = from; c < Math.min(total, from + batch); c++) {
+        long from = 0;
+        while (from < total) {
+            List<int[]> group = new ArrayList<>();
+            long inFlight = 0;
+            long c = from;
+            while (c < total && group.size() < maxBatch) {
                 int r0 = (int) (c / colChunks) * chunkRows;
                 int c0 = (int) (c % colChunks) * chunkCols;
-                group.add(dims.length < 2 ? new int[] {r0} : new int[] {r0, c0});
+                int[] offset = dims.length < 2 ? new int[] {r0} : new int[] {r0, c0};
+                Chunk stored = chunks.get(new ChunkOffset(Arrays.stream(offset).asLongStream().toArray()));
+                long worst = stored == null ? 0 : filtered
+                        ? Math.max(chunkBytes, Math.min(Integer.MAX_VALUE, stored.getSize() * MAX_EXPANSION))
+                        : stored.getSize();
+                if (!group.isEmpty() && inFlight + worst > budget) {
+                    break;
+                }
+                group.add(offset);
+                inFlight += worst;
+                c++;
             }
+            from = c;
             byte[][] decoded = (group.size() == 1 ? group.stream() : group.parallelStream())
-                    .map(offset -> decompress(chunked, offset)).toArray(byte[][]::new);
+                    .map(offset -> decompress(chunked, chunks, offset)).toArray(byte[][]::new);
             for (int i = 0; i < decoded.length; i++) {
                 int[] offset = group.get(i);
                 int r0 = offset[0];
@@ -210,16 +465,15 @@ final class Hdf5Column {
         }
     }
 
-    /** The decompressed chunk at {@code offset}, or null if it was never written (it holds the fill value). */
-    private static byte[] decompress(ChunkedDataset chunked, int[] offset) {
-        try {
-            return chunked.getDecompressedChunk(offset);
-        } catch (HdfException e) {
-            if (String.valueOf(e.getMessage()).startsWith("No chunk")) {
-                return null;
-            }
-            throw e;
+    /**
+     * The decompressed chunk at {@code offset}, or null if the checked index has none (it holds the fill
+     * value; only reached with {@link MissingChunks#READ_AS_FILL_VALUE} or for an unwritten dataset).
+     */
+    private static byte[] decompress(ChunkedDataset chunked, Map<ChunkOffset, Chunk> chunks, int[] offset) {
+        if (!chunks.containsKey(new ChunkOffset(Arrays.stream(offset).asLongStream().toArray()))) {
+            return null;
         }
+        return chunked.getDecompressedChunk(offset);
     }
 
     /**

@@ -5,7 +5,9 @@ import io.jhdf.api.Node;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.calql.data.OfflineDataset;
@@ -23,6 +25,12 @@ import org.calql.data.OfflineDataset;
  * {@code observations[t + 1]}; it is terminal ({@code done = 1}) only if {@code terminations[t]}, so
  * truncated steps bootstrap; the episode ends at its last step (and at any terminated or truncated
  * step).
+ *
+ * <p>Episode indices must be unique: {@code episode_1} and {@code episode_01} both name episode 1, and
+ * such a file is refused naming both groups rather than loading the episode twice. Before anything is
+ * allocated, every key's declared size is checked against what the file holds (see
+ * {@link MissingChunks}), and the dataset's arrays ({@code 4·(2·S + A + 1)·n + 6·n} bytes for {@code n}
+ * steps) plus one episode's flags and one decompressed chunk are checked against the free heap.
  */
 public final class MinariReader {
     private static final Pattern EPISODE = Pattern.compile("episode_(\\d+)");
@@ -45,14 +53,27 @@ public final class MinariReader {
      * @throws IOException if the file cannot be read
      */
     public static OfflineDataset read(Path file) throws IOException {
-        try (Hdf5Source source = Hdf5Source.open(file)) {
-            return read(source);
-        }
+        return read(file, MissingChunks.REFUSE);
     }
 
-    /** Names of the {@code episode_i} groups of the root, in order of {@code i}; empty if none. */
+    /**
+     * Reads {@code file}, treating chunks missing from a chunk index as {@code missingChunks} says.
+     *
+     * @throws DatasetFormatException as {@link #read(Path)}, and for missing chunks under
+     *     {@link MissingChunks#REFUSE}
+     * @throws IOException if the file cannot be read
+     */
+    public static OfflineDataset read(Path file, MissingChunks missingChunks) throws IOException {
+        return Hdf5Source.read(file, missingChunks, MinariReader::read);
+    }
+
+    /**
+     * Names of the {@code episode_i} groups of the root, in order of {@code i}; empty if none; an error
+     * naming both groups if two name the same index ({@code episode_1}, {@code episode_01}).
+     */
     static List<String> episodeGroups(Hdf5Source source) throws DatasetFormatException {
         List<long[]> ids = new ArrayList<>();
+        Map<Long, String> byId = new HashMap<>();
         List<String> names = source.childNames("");
         for (String name : names) {
             Matcher m = EPISODE.matcher(name);
@@ -63,7 +84,17 @@ public final class MinariReader {
                             + "a group holding observations, actions, rewards, terminations and truncations");
                 }
                 String digits = m.group(1);
-                long id = digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
+                String significant = digits.replaceFirst("^0+(?=.)", "");
+                if (significant.length() > 18) {
+                    throw new DatasetFormatException(source.file(), name, "has episode index " + digits
+                            + "; an episode index must have at most 18 digits");
+                }
+                long id = Long.parseLong(significant);
+                String other = byId.putIfAbsent(id, name);
+                if (other != null) {
+                    throw new DatasetFormatException(source.file(), name, "and '" + other + "' both name episode "
+                            + id + "; a Minari file must have one group per episode index");
+                }
                 ids.add(new long[] {id, names.indexOf(name)});
             }
         }
@@ -106,11 +137,18 @@ public final class MinariReader {
         }
         int obsDim = first.observations.cols();
         int actDim = first.actions.cols();
-        if (total * obsDim > MAX_ARRAY || total * actDim > MAX_ARRAY) {
+        if (total > MAX_ARRAY / obsDim || total > MAX_ARRAY / actDim) {
             throw new DatasetFormatException(file, null, "has " + total + " steps of observation width " + obsDim
                     + " and action width " + actDim + ", more than a Java float array can hold");
         }
         int size = (int) total;
+        long perEpisode = 0;
+        for (Episode episode : episodes) {
+            perEpisode = Math.max(perEpisode, 2 * Hdf5Source.arrayBytes(episode.steps, 1) + episode.streamingBytes());
+        }
+        source.requireHeap(null, D4rlReader.datasetBytes(size, obsDim, actDim) + perEpisode, size
+                + " steps of observation width " + obsDim + " and action width " + actDim
+                + " (and one episode's flags and decompressed chunk)");
         float[] obs = new float[size * obsDim];
         float[] nextObs = new float[size * obsDim];
         float[] act = new float[size * actDim];
@@ -170,6 +208,12 @@ public final class MinariReader {
                     .requireVector("truncations must have shape [T] or [T, 1]");
             truncations.requireRows(steps, perStep);
             return new Episode(steps, observations, actions, rewards, terminations, truncations);
+        }
+
+        long streamingBytes() {
+            return Math.max(Math.max(observations.streamingBytes(), actions.streamingBytes()),
+                    Math.max(rewards.streamingBytes(), Math.max(terminations.streamingBytes(),
+                            truncations.streamingBytes())));
         }
 
         void readInto(int base, int obsDim, int actDim, float[] obs, float[] nextObs, float[] act, float[] rew,

@@ -14,6 +14,10 @@
  * are flat primitive {@code float[]} arrays, filled chunk by chunk without an intermediate copy of the
  * file. A file that is not HDF5, is truncated or breaks its layout raises a
  * {@link org.calql.io.DatasetFormatException} that names the file, the key, the value or shape, and the
- * rule.
+ * rule. So does a hostile one: every declared size is checked against what the file holds and against
+ * the heap before anything is allocated, chunks missing from a chunk index are refused unless
+ * {@link org.calql.io.MissingChunks#READ_AS_FILL_VALUE} is asked for, soft links are followed inside the
+ * file and external links refused, two Minari groups naming the same episode index are refused, and any
+ * other exception from jHDF is rethrown as a {@code DatasetFormatException}.
  */
 package org.calql.io;

@@ -6,6 +6,7 @@ import static org.calql.io.TestFiles.matrix;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -107,9 +108,14 @@ class D4rlReaderTest {
     }
 
     @Test
-    void unwrittenChunksReadAsTheFillValue() throws IOException {
+    void unwrittenChunksReadAsTheFillValueOnlyWhenAsked() throws IOException {
         // written by make_extra_files.py: chunks (8, 1), fill value 7, only rows 0-15 written
-        OfflineDataset data = D4rlReader.read(ConformanceDatasetsTest.resource("d4rl-unwritten-chunks.hdf5"));
+        Path file = ConformanceDatasetsTest.resource("d4rl-unwritten-chunks.hdf5");
+        DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> D4rlReader.read(file));
+        assertEquals(java.util.Optional.of("observations"), e.key());
+        assertTrue(e.getMessage().contains("has 6 of its 10 chunks missing"), e::getMessage);
+        assertThrows(DatasetFormatException.class, () -> DatasetLoader.load(file));
+        OfflineDataset data = D4rlReader.read(file, MissingChunks.READ_AS_FILL_VALUE);
         assertEquals(39, data.size());
         assertEquals(15.01f, data.observation(15, 1));
         assertEquals(7f, data.nextObservation(15, 1));

@@ -1,5 +1,6 @@
 package org.calql.examples.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -10,6 +11,7 @@ import org.calql.data.PreparedDataset;
 import org.calql.data.RewardTransform;
 import org.calql.io.DatasetFormat;
 import org.calql.io.DatasetLoader;
+import org.calql.io.MissingChunks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +21,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code calql dataset-info FILE}: loads a D4RL or Minari HDF5 file as training would and describes it;
- * with {@code --json}, as one JSON object.
+ * with {@code --json}, as one JSON object. A bad file (malformed, truncated, declaring more data than
+ * it or the heap holds, missing chunks) ends, like every runtime error, as one line on stderr naming the
+ * file, key, value and rule, with exit code 1; so does running out of memory.
  */
 @Command(name = "dataset-info", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Describe a D4RL or Minari HDF5 dataset as calql loads it (D4RL's qlearning_dataset rules)."})
@@ -46,17 +50,49 @@ final class DatasetInfoCommand implements Callable<Integer> {
             + "transformed units (default: off).")
     double sparseFailureReward = Double.NaN;
 
+    @Option(names = "--allow-missing-chunks", description = "Read chunks missing from a chunk index as the "
+            + "dataset's fill value, as h5py does (default: refuse the file, naming the key and the count).")
+    boolean allowMissingChunks;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
     @Mixin
     Verbosity verbosity;
 
+    /**
+     * Loads {@code file} for a command: as {@link DatasetLoader#load(Path, DatasetFormat, MissingChunks)},
+     * with an {@link OutOfMemoryError} (which the loader's size checks should prevent) rethrown as an
+     * {@link IOException} naming the file and the heap, so that the command line reports it in one line.
+     */
+    static OfflineDataset load(Path file, DatasetFormat format, boolean allowMissingChunks) throws IOException {
+        try {
+            return DatasetLoader.load(file, format,
+                    allowMissingChunks ? MissingChunks.READ_AS_FILL_VALUE : MissingChunks.REFUSE);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(file, e);
+        }
+    }
+
+    /** An out-of-memory error while handling {@code file}, as an exception with a one-line message. */
+    static IOException outOfMemory(Path file, OutOfMemoryError e) {
+        return new IOException(file + ": ran out of memory (" + e.getMessage() + ", maximum heap "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); the dataset needs a larger heap (-Xmx)", e);
+    }
+
     @Override
     public Integer call() throws Exception {
+        try {
+            return describe();
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(file, e);
+        }
+    }
+
+    private int describe() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        OfflineDataset data = load(file, format, allowMissingChunks);
         DatasetFormat resolved = format != null ? format : DatasetFormat.detect(file);
-        OfflineDataset data = DatasetLoader.load(file, resolved);
         PreparedDataset prepared = PreparedDataset.prepare(data, new RewardTransform(rewardScale, rewardBias), discount,
                 Double.isNaN(sparseFailureReward) ? OptionalDouble.empty() : OptionalDouble.of(sparseFailureReward));
         double rtgSum = 0.0;

@@ -17,7 +17,6 @@ import org.calql.examples.report.DatasetFacts;
 import org.calql.examples.report.MetricsCsv;
 import org.calql.examples.report.RunOutcome;
 import org.calql.io.DatasetFormat;
-import org.calql.io.DatasetLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,6 +60,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--format", description = "Format of --dataset: d4rl or minari (default: detected).")
     DatasetFormat format;
+
+    @Option(names = "--allow-missing-chunks", description = "Read chunks missing from --dataset's chunk index "
+            + "as the fill value, as h5py does (default: refuse the file).")
+    boolean allowMissingChunks;
 
     @Option(names = "--episodes", description = "Episodes of generated behaviour data (default: ${DEFAULT-VALUE}).")
     int episodes = 50;
@@ -113,6 +116,9 @@ final class TrainCommand implements Callable<Integer> {
         if (format != null && dataset == null) {
             throw new ParameterException(spec.commandLine(), "--format needs --dataset");
         }
+        if (allowMissingChunks && dataset == null) {
+            throw new ParameterException(spec.commandLine(), "--allow-missing-chunks needs --dataset");
+        }
         boolean isMaze = env == Env.MAZE;
         double scale = rewardScale != null ? rewardScale : isMaze ? 10.0 : 1.0;
         double bias = rewardBias != null ? rewardBias : isMaze ? -5.0 : 0.0;
@@ -123,7 +129,7 @@ final class TrainCommand implements Callable<Integer> {
         OfflineDataset data;
         double behaviourSuccess = Double.NaN;
         if (dataset != null) {
-            data = DatasetLoader.load(dataset, format);
+            data = DatasetInfoCommand.load(dataset, format, allowMissingChunks);
         } else {
             Environment e = environments.get();
             Rollouts rollouts = isMaze

@@ -1,6 +1,7 @@
 package org.calql.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -19,6 +20,8 @@ import org.calql.examples.env.PointMaze;
 import org.calql.io.DatasetLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class DatasetInfoCommandTest {
     @TempDir
@@ -103,5 +106,39 @@ class DatasetInfoCommandTest {
         CliTest.Result r = CliTest.run("dataset-info", file.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("transitions") && r.out().contains("(d4rl)"), r.out());
+    }
+
+    /** A hostile file from calql-core's test resources (made by its make_hostile_files.py). */
+    private static Path coreDataset(String name) {
+        return Path.of("..", "calql-core", "src", "test", "resources", "datasets", name).toAbsolutePath().normalize();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "d4rl-huge-declared.hdf5 | key 'rewards' has 1999999 of its 2000000 chunks missing",
+        "d4rl-huge-declared-v4.hdf5 | key 'rewards' has 1999999 of its 2000000 chunks missing",
+        "d4rl-external-link.hdf5 | key 'rewards' is an external link",
+        "d4rl-unwritten-chunks.hdf5 | key 'observations' has 6 of its 10 chunks missing"})
+    void hostileFilesEndInOneLineOnStderrForDatasetInfoAndTrain(String name, String reason) {
+        Path file = coreDataset(name);
+        assertTrue(java.nio.file.Files.isRegularFile(file), file::toString);
+        CliTest.Result info = CliTest.run("dataset-info", file.toString());
+        CliTest.Result train = CliTest.run("train", "--dataset", file.toString(), "--offline-steps", "0",
+                "--online-steps", "0");
+        for (CliTest.Result r : new CliTest.Result[] {info, train}) {
+            assertEquals(1, r.code(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains(": error: " + file) && r.err().contains(reason), r.err());
+            assertFalse(r.err().contains("\tat "), r.err());
+            assertEquals("", r.out());
+        }
+    }
+
+    @Test
+    void missingChunksLoadWhenAllowed() {
+        CliTest.Result r = CliTest.run("dataset-info", coreDataset("d4rl-unwritten-chunks.hdf5").toString(),
+                "--allow-missing-chunks", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(39, JsonParser.parseString(r.out()).getAsJsonObject().get("transitions").getAsInt(), r.out());
     }
 }
