@@ -1,9 +1,11 @@
 package org.calql.agent;
 
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.OptionalDouble;
 import org.calql.config.CalQlConfig;
+import org.calql.data.DatasetFingerprint;
 import org.calql.data.ObservationNormalizer;
 import org.calql.data.OfflineDataset;
 import org.calql.data.PreparedDataset;
@@ -252,14 +254,50 @@ public final class Agent {
                     + config.observationDim() + " and actionDim " + config.actionDim());
         }
         if (dataset != offlineData) {
+            String fingerprint = DatasetFingerprint.of(dataset);
+            String trainedOn = state.offlineDataFingerprint();
+            if (prepared == null && trainedOn != null && !trainedOn.equals(fingerprint)) {
+                throw new IllegalArgumentException("this agent was trained on offline data " + trainedOn
+                        + " but the given dataset is " + fingerprint + "; resume with the same dataset");
+            }
+            checkActionRange(dataset);
             prepared = prepare(dataset);
             offlineData = dataset;
+            state.recordOfflineData(fingerprint);
         }
         if (normalizer.isIdentity() && training.normalizeObservations() && state.pretrainUpdates() == 0
                 && state.finetuneSteps() == 0) {
             setNormalizer(ObservationNormalizer.fit(dataset));
         }
         return prepared;
+    }
+
+    /**
+     * Dataset actions must lie in the policy's range {@code [−maxAction, maxAction]} (box bounds of environments are
+     * mapped to it; datasets are not rescaled): out-of-range actions would train the critics on actions the policy
+     * can never take, and behaviour cloning on impossible log-likelihoods, so they are refused rather than clipped.
+     */
+    private void checkActionRange(OfflineDataset dataset) {
+        double max = config.maxAction();
+        FloatBuffer actions = dataset.actionsView();
+        int outside = 0;
+        int first = -1;
+        float firstValue = 0f;
+        for (int i = 0; actions.hasRemaining(); i++) {
+            float a = actions.get();
+            if (!(Math.abs(a) <= max)) {
+                if (outside++ == 0) {
+                    first = i;
+                    firstValue = a;
+                }
+            }
+        }
+        if (outside > 0) {
+            int width = dataset.actionDim();
+            throw new IllegalArgumentException("dataset actions must lie in [-maxAction, maxAction] = [" + -max + ", "
+                    + max + "]; " + outside + " values do not, the first at transition " + first / width
+                    + ", action[" + first % width + "] = " + firstValue + " (rescale the data, or set maxAction)");
+        }
     }
 
     /** The prepared offline data of the last {@link #useOfflineData} call, or null (not saved in checkpoints). */

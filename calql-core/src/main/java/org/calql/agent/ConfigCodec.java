@@ -123,6 +123,7 @@ final class ConfigCodec {
         m.put("evaluationEpisodes", Integer.toString(t.evaluationEpisodes()));
         m.put("pretrainEvaluationInterval", Integer.toString(t.pretrainEvaluationInterval()));
         m.put("finetuneEvaluationInterval", Integer.toString(t.finetuneEvaluationInterval()));
+        m.put("maxEpisodeSteps", Integer.toString(t.maxEpisodeSteps()));
         return lines(m);
     }
 
@@ -136,7 +137,9 @@ final class ConfigCodec {
                 .randomExplorationSteps(integer(m, "randomExplorationSteps"))
                 .evaluationEpisodes(integer(m, "evaluationEpisodes"))
                 .pretrainEvaluationInterval(integer(m, "pretrainEvaluationInterval"))
-                .finetuneEvaluationInterval(integer(m, "finetuneEvaluationInterval")).build();
+                .finetuneEvaluationInterval(integer(m, "finetuneEvaluationInterval"))
+                .maxEpisodeSteps(m.containsKey("maxEpisodeSteps") ? integer(m, "maxEpisodeSteps") : 1000)
+                .build();
     }
 
     /** The structural fields of a saved config, read without building it (a custom component may be named there). */

@@ -53,8 +53,9 @@ public final class InferencePolicy {
     /** As {@link #act(double[])}, into {@code out}; returns {@code out}. */
     public double[] act(double[] observation, double[] out) {
         check(observation);
-        if (out.length != policy.actionDim()) {
-            throw new IllegalArgumentException("out must have length " + policy.actionDim() + ", found " + out.length);
+        if (out == null || out.length != policy.actionDim()) {
+            throw new IllegalArgumentException("out must have length " + policy.actionDim() + ", found "
+                    + (out == null ? "null" : out.length));
         }
         Buffers b = buffers.get();
         System.arraycopy(observation, 0, b.observation, 0, observation.length);
@@ -66,6 +67,9 @@ public final class InferencePolicy {
 
     /** As {@link #act(double[])} for a float observation. */
     public double[] act(float[] observation) {
+        if (observation == null) {
+            throw new IllegalArgumentException("observation must not be null");
+        }
         double[] d = new double[observation.length];
         for (int i = 0; i < d.length; i++) {
             d[i] = observation[i];
@@ -74,6 +78,9 @@ public final class InferencePolicy {
     }
 
     private void check(double[] observation) {
+        if (observation == null) {
+            throw new IllegalArgumentException("observation must not be null");
+        }
         if (observation.length != policy.observationDim()) {
             throw new IllegalArgumentException("observation must have length " + policy.observationDim()
                     + ", found " + observation.length);

@@ -82,11 +82,17 @@ public final class Trainer {
      * Monte-Carlo returns are written when each episode ends), and after each step makes
      * {@link TrainingConfig#updatesPerEnvironmentStep()} updates on batches that mix offline data and replay by
      * {@link TrainingConfig#mixingRatio()}. The offline data is {@code dataset}, or when it is null the data of the
-     * agent's last offline use. Evaluates every {@link TrainingConfig#finetuneEvaluationInterval()} steps. The last,
-     * unfinished episode is closed as a data break.
+     * agent's last offline use in this JVM; an agent loaded from a checkpoint that was trained on offline data must
+     * be given that dataset again (checkpoints record its fingerprint, not its rows). Episodes are truncated at
+     * {@link TrainingConfig#maxEpisodeSteps()}. Evaluates every {@link TrainingConfig#finetuneEvaluationInterval()}
+     * steps. The last, unfinished episode is closed as a data break, also when the loop throws (an environment
+     * failure, a listener's exception, a non-finite update), so the next call never continues a broken episode.
      *
-     * @throws IllegalArgumentException if a dimension does not match the config, or the evaluation environment is
-     *                                  the training environment itself
+     * @throws IllegalArgumentException if a dimension does not match the config, the evaluation environment is
+     *                                  the training environment itself, or a loaded agent is resumed without
+     *                                  (or with other) offline data than it trained on
+     * @throws IllegalStateException    if the environment fails or returns a bad value; the message names the
+     *                                  call and the step
      */
     public void finetune(OfflineDataset dataset, Environment environment, long steps) {
         requireSteps(steps);
@@ -100,6 +106,11 @@ public final class Trainer {
         }
         PreparedDataset prepared = dataset != null ? agent.useOfflineData(dataset) : agent.lastOfflineData();
         TrainingState state = agent.trainingState();
+        if (prepared == null && state.offlineDataFingerprint() != null) {
+            throw new IllegalArgumentException("this agent was trained on offline data "
+                    + state.offlineDataFingerprint() + ", which a checkpoint does not hold: pass that dataset to"
+                    + " finetune(dataset, environment, steps) to resume, so batches keep mixing it in");
+        }
         if (!state.onlinePhase()) {
             agent.applyOnlineSettings();
             state.enterOnlinePhase();
@@ -115,49 +126,57 @@ public final class Trainer {
                 : Double.isNaN(training.mixingRatio()) ? MixedSampler.proportional(offline, online)
                 : MixedSampler.fixedRatio(offline, online, training.mixingRatio());
         Explorer explorer = new Explorer(agent, training.randomExplorationSteps());
+        CheckedEnvironment env = new CheckedEnvironment(environment);
+        int episodeCap = Math.min(Math.min(environment.maxEpisodeSteps(), training.maxEpisodeSteps()),
+                training.replayCapacity());
         double[] environmentAction = new double[agent.config().actionDim()];
         double[] observation = null;
         double episodeReturn = 0.0;
         int episodeLength = 0;
         boolean episodeSuccess = false;
         int interval = training.finetuneEvaluationInterval();
-        for (long i = 0; i < steps; i++) {
-            if (observation == null) {
-                observation = environment.reset(state.environmentRng().nextLong());
-                episodeReturn = 0.0;
-                episodeLength = 0;
-                episodeSuccess = false;
-            }
-            double[] action = explorer.action(observation, state.finetuneSteps(), state.environmentRng());
-            scaling.toEnvironment(action, environmentAction);
-            StepResult r = environment.step(environmentAction);
-            replay.add(observation, action, r.reward(), r.observation(), r.terminated(), r.truncated());
-            long stepsDone = state.countFinetuneStep();
-            episodeReturn += r.reward();
-            episodeLength++;
-            episodeSuccess |= r.success();
-            if (r.terminated() || r.truncated()) {
-                state.countEpisode(episodeSuccess);
-                listener.onEpisode(new EpisodeResult(stepsDone, episodeLength, episodeReturn, episodeSuccess,
-                        state.cumulativeRegret()));
-                observation = null;
-            } else {
-                observation = r.observation();
-            }
-            TransitionSampler sampler = replay.size() == 0 ? offline : mixed;
-            if (sampler != null) {
-                for (int u = 0; u < training.updatesPerEnvironmentStep(); u++) {
-                    sampler.sample(batch, state.sampleRng());
-                    UpdateResult result = agent.update(batch);
-                    listener.onUpdate(Phase.FINETUNE, state.countFinetuneUpdate(), result);
+        try {
+            for (long i = 0; i < steps; i++) {
+                if (observation == null) {
+                    observation = env.reset(state.environmentRng().nextLong(), state.finetuneSteps());
+                    episodeReturn = 0.0;
+                    episodeLength = 0;
+                    episodeSuccess = false;
+                }
+                double[] action = explorer.action(observation, state.finetuneSteps(), state.environmentRng());
+                scaling.toEnvironment(action, environmentAction);
+                StepResult r = env.step(environmentAction, state.finetuneSteps(), episodeLength + 1);
+                episodeLength++;
+                boolean truncated = r.truncated() || (!r.terminated() && episodeLength >= episodeCap);
+                replay.add(observation, action, r.reward(), r.observation(), r.terminated(), truncated);
+                long stepsDone = state.countFinetuneStep();
+                episodeReturn += r.reward();
+                episodeSuccess |= r.success();
+                if (r.terminated() || truncated) {
+                    state.countEpisode(episodeSuccess);
+                    listener.onEpisode(new EpisodeResult(stepsDone, episodeLength, episodeReturn, episodeSuccess,
+                            state.cumulativeRegret()));
+                    observation = null;
+                } else {
+                    observation = r.observation();
+                }
+                TransitionSampler sampler = replay.size() == 0 ? offline : mixed;
+                if (sampler != null) {
+                    for (int u = 0; u < training.updatesPerEnvironmentStep(); u++) {
+                        sampler.sample(batch, state.sampleRng());
+                        UpdateResult result = agent.update(batch);
+                        listener.onUpdate(Phase.FINETUNE, state.countFinetuneUpdate(), result);
+                    }
+                }
+                if (evaluationEnvironment != null && interval > 0 && stepsDone % interval == 0) {
+                    listener.onEvaluation(agent.evaluate(evaluationEnvironment, Phase.FINETUNE, stepsDone));
                 }
             }
-            if (evaluationEnvironment != null && interval > 0 && stepsDone % interval == 0) {
-                listener.onEvaluation(agent.evaluate(evaluationEnvironment, Phase.FINETUNE, stepsDone));
+        } finally {
+            // the unfinished episode ends here as a data break, whether the loop finished or threw
+            if (replay.pendingSize() > 0) {
+                replay.endEpisode();
             }
-        }
-        if (replay.pendingSize() > 0) {
-            replay.endEpisode();
         }
     }
 

@@ -22,6 +22,7 @@ public final class TrainingConfig {
     private final int evaluationEpisodes;
     private final int pretrainEvaluationInterval;
     private final int finetuneEvaluationInterval;
+    private final int maxEpisodeSteps;
 
     private TrainingConfig(Builder b) {
         this.rewardScale = b.rewardScale;
@@ -37,6 +38,7 @@ public final class TrainingConfig {
         this.evaluationEpisodes = b.evaluationEpisodes;
         this.pretrainEvaluationInterval = b.pretrainEvaluationInterval;
         this.finetuneEvaluationInterval = b.finetuneEvaluationInterval;
+        this.maxEpisodeSteps = b.maxEpisodeSteps;
     }
 
     /** A builder with the defaults. */
@@ -65,6 +67,7 @@ public final class TrainingConfig {
         b.evaluationEpisodes = evaluationEpisodes;
         b.pretrainEvaluationInterval = pretrainEvaluationInterval;
         b.finetuneEvaluationInterval = finetuneEvaluationInterval;
+        b.maxEpisodeSteps = maxEpisodeSteps;
         return b;
     }
 
@@ -139,6 +142,16 @@ public final class TrainingConfig {
         return finetuneEvaluationInterval;
     }
 
+    /**
+     * The longest fine-tuning episode: an episode that reaches {@code min(maxEpisodeSteps, replayCapacity,
+     * environment.maxEpisodeSteps())} steps without terminating is truncated there (it bootstraps, as a time limit
+     * does), so an environment that never ends an episode still feeds the replay, and the staging of an unfinished
+     * episode stays within the replay's capacity. Default 1000.
+     */
+    public int maxEpisodeSteps() {
+        return maxEpisodeSteps;
+    }
+
     @Override
     public String toString() {
         return "TrainingConfig{rewardScale=" + rewardScale + ", rewardBias=" + rewardBias
@@ -147,7 +160,8 @@ public final class TrainingConfig {
                 + ", updatesPerEnvironmentStep=" + updatesPerEnvironmentStep + ", onlineCqlAlpha=" + onlineCqlAlpha
                 + ", calibrateOnline=" + calibrateOnline + ", randomExplorationSteps=" + randomExplorationSteps
                 + ", evaluationEpisodes=" + evaluationEpisodes + ", pretrainEvaluationInterval="
-                + pretrainEvaluationInterval + ", finetuneEvaluationInterval=" + finetuneEvaluationInterval + "}";
+                + pretrainEvaluationInterval + ", finetuneEvaluationInterval=" + finetuneEvaluationInterval
+                + ", maxEpisodeSteps=" + maxEpisodeSteps + "}";
     }
 
     /** Builder of a {@link TrainingConfig}; {@link #build()} validates. */
@@ -165,6 +179,7 @@ public final class TrainingConfig {
         private int evaluationEpisodes = 5;
         private int pretrainEvaluationInterval = 0;
         private int finetuneEvaluationInterval = 0;
+        private int maxEpisodeSteps = 1000;
 
         private Builder() {
         }
@@ -253,6 +268,12 @@ public final class TrainingConfig {
             return this;
         }
 
+        /** See {@link TrainingConfig#maxEpisodeSteps()}. */
+        public Builder maxEpisodeSteps(int v) {
+            maxEpisodeSteps = v;
+            return this;
+        }
+
         /**
          * @throws IllegalArgumentException naming the field, the value and the rule
          */
@@ -277,6 +298,7 @@ public final class TrainingConfig {
             positive("evaluationEpisodes", evaluationEpisodes);
             notNegative("pretrainEvaluationInterval", pretrainEvaluationInterval);
             notNegative("finetuneEvaluationInterval", finetuneEvaluationInterval);
+            positive("maxEpisodeSteps", maxEpisodeSteps);
             return new TrainingConfig(this);
         }
 

@@ -18,6 +18,7 @@ public final class TrainingState {
     private long finetuneSteps;
     private long finetuneEpisodes;
     private long finetuneFailures;
+    private String offlineDataFingerprint;
 
     /** A fresh state whose generators are split from the agent's root generator. */
     public TrainingState(Rng sampleRng, Rng environmentRng) {
@@ -73,6 +74,19 @@ public final class TrainingState {
     /** Mean of {@code 1 − success} over fine-tuning episodes so far (NaN before the first). */
     public double cumulativeRegret() {
         return finetuneEpisodes == 0 ? Double.NaN : (double) finetuneFailures / finetuneEpisodes;
+    }
+
+    /**
+     * The {@link org.calql.data.DatasetFingerprint} of the offline data the agent last trained on, or null; saved
+     * in checkpoints so that a resumed agent refuses other data.
+     */
+    public String offlineDataFingerprint() {
+        return offlineDataFingerprint;
+    }
+
+    /** Records the fingerprint of the offline data in use (the agent sets it; a checkpoint load restores it). */
+    public void recordOfflineData(String fingerprint) {
+        this.offlineDataFingerprint = fingerprint;
     }
 
     /** The counters in checkpoint order: pretrain updates, finetune updates, steps, episodes, failures. */
