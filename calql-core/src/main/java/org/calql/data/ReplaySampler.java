@@ -46,12 +46,6 @@ public final class ReplaySampler implements TransitionSampler {
 
     @Override
     public void sample(TransitionBatch batch, int fromRow, int rows, RandomGenerator random) {
-        int obsDim = buffer.observationDim();
-        int actDim = buffer.actionDim();
-        int n = buffer.size();
-        Sampling.checkBatch(batch, fromRow, rows, obsDim, actDim, n, "replay buffer");
-        Sampling.drawUniform(batch, fromRow, rows, random, n, obsDim, actDim, buffer.observationArray(),
-                buffer.nextObservationArray(), buffer.actionArray(), buffer.rewardArray(), buffer.terminalArray(),
-                buffer.returnsToGoArray(), normalizer);
+        buffer.sample(batch, fromRow, rows, random, normalizer);
     }
 }
