@@ -5,7 +5,7 @@ import java.util.OptionalDouble;
 import java.util.random.RandomGenerator;
 
 /**
- * A fixed-capacity ring of online transitions on primitive
+ * The built-in {@link TransitionStore}: a fixed-capacity ring of online transitions on primitive
  * arrays — observations, actions, transformed rewards, next observations, terminal flags and the
  * Monte-Carlo return-to-go of each transition (its reference value {@code V_ref(s)}), so calibration can
  * stay on during fine-tuning as in the Cal-QL authors' code.
@@ -22,7 +22,7 @@ import java.util.random.RandomGenerator;
  * After the staging area has grown to the longest episode, adding and sampling allocate nothing.
  * Not thread-safe.
  */
-public final class ReplayBuffer {
+public final class ReplayBuffer implements TransitionStore {
     private final int capacity;
     private final int observationDim;
     private final int actionDim;
@@ -84,17 +84,18 @@ public final class ReplayBuffer {
         return capacity;
     }
 
-    /** Width of an observation. */
+    @Override
     public int observationDim() {
         return observationDim;
     }
 
-    /** Width of an action. */
+    @Override
     public int actionDim() {
         return actionDim;
     }
 
     /** Transitions available for sampling (finished episodes only), at most {@link #capacity()}. */
+    @Override
     public int size() {
         return ring.size();
     }
@@ -105,6 +106,7 @@ public final class ReplayBuffer {
     }
 
     /** Steps of the current, unfinished episode (held back from sampling). */
+    @Override
     public int pendingSize() {
         return pending.size();
     }
@@ -138,6 +140,7 @@ public final class ReplayBuffer {
      * @param truncated the episode was cut (time limit); not a terminal
      * @throws IllegalArgumentException if a row has the wrong length or a value is not finite
      */
+    @Override
     public void add(double[] observation, double[] action, double rawReward, double[] nextObservation,
             boolean terminated, boolean truncated) {
         pending.checkStep("pending step", pending.size(), observation, action, nextObservation);
@@ -162,6 +165,7 @@ public final class ReplayBuffer {
      * its returns-to-go are computed with {@code G = r} at its last step and it is written into the
      * ring. No effect when no step is pending.
      */
+    @Override
     public void endEpisode() {
         int n = pending.size();
         if (n == 0) {
@@ -191,10 +195,10 @@ public final class ReplayBuffer {
     }
 
     /**
-     * Fills rows {@code [fromRow, fromRow + rows)} of {@code batch} with transitions drawn uniformly, with
-     * replacement, from the ring (one {@code random.nextInt(size())} per row), observations normalised by
-     * {@code normalizer} unless it is null.
+     * Draws {@code rows} transitions uniformly, with replacement, from the ring (one
+     * {@code random.nextInt(size())} per row); see {@link TransitionStore#sample}.
      */
+    @Override
     public void sample(TransitionBatch batch, int fromRow, int rows, RandomGenerator random,
             ObservationNormalizer normalizer) {
         int n = ring.size();
