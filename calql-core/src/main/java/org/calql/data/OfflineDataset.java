@@ -1,7 +1,6 @@
 package org.calql.data;
 
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 
 /**
  * An immutable offline-RL dataset of {@code size} transitions {@code (s, a, r, s', terminal)} held in
@@ -22,30 +21,18 @@ import java.util.Arrays;
  * none of which copy the whole dataset.
  */
 public final class OfflineDataset {
-    private final int observationDim;
-    private final int actionDim;
+    private final TransitionColumns columns;
     private final int size;
-    private final float[] observations;
-    private final float[] actions;
-    private final float[] rewards;
-    private final float[] nextObservations;
-    private final boolean[] terminals;
-    private final boolean[] episodeEnds;
     /** Index of the last transition of each episode, ascending. */
     private final int[] episodeLastIndices;
     private final int terminalCount;
 
-    private OfflineDataset(int observationDim, int actionDim, float[] observations, float[] actions,
-            float[] rewards, float[] nextObservations, boolean[] terminals, boolean[] episodeEnds) {
-        this.observationDim = observationDim;
-        this.actionDim = actionDim;
-        this.size = rewards.length;
-        this.observations = observations;
-        this.actions = actions;
-        this.rewards = rewards;
-        this.nextObservations = nextObservations;
-        this.terminals = terminals;
-        this.episodeEnds = episodeEnds;
+    /** Over full columns with episode ends, which it normalises: every terminal and the last row end one. */
+    private OfflineDataset(TransitionColumns columns) {
+        this.columns = columns;
+        this.size = columns.size();
+        boolean[] terminals = columns.terminals;
+        boolean[] episodeEnds = columns.episodeEnds;
         int episodes = 0;
         int terms = 0;
         for (int t = 0; t < size; t++) {
@@ -90,12 +77,7 @@ public final class OfflineDataset {
     public static OfflineDataset fromArrays(int observationDim, int actionDim, float[] observations,
             float[] actions, float[] rewards, float[] nextObservations, boolean[] terminals,
             boolean[] episodeEnds) {
-        if (observationDim <= 0) {
-            throw new IllegalArgumentException("observationDim must be positive, found " + observationDim);
-        }
-        if (actionDim <= 0) {
-            throw new IllegalArgumentException("actionDim must be positive, found " + actionDim);
-        }
+        TransitionColumns.checkDims(observationDim, actionDim);
         requireNonNull("rewards", rewards);
         int n = rewards.length;
         if (n == 0) {
@@ -114,12 +96,12 @@ public final class OfflineDataset {
             throw new IllegalArgumentException("episodeEnds must have length " + n + " (one per reward), found "
                     + episodeEnds.length);
         }
-        checkFinite("observations", observations, observationDim);
-        checkFinite("actions", actions, actionDim);
-        checkFinite("rewards", rewards, 1);
-        checkFinite("nextObservations", nextObservations, observationDim);
-        return new OfflineDataset(observationDim, actionDim, observations, actions, rewards, nextObservations,
-                terminals, episodeEnds);
+        Rows.checkFinite("observations", observations, observationDim);
+        Rows.checkFinite("actions", actions, actionDim);
+        Rows.checkFinite("rewards", rewards, 1);
+        Rows.checkFinite("nextObservations", nextObservations, observationDim);
+        return new OfflineDataset(TransitionColumns.wrap(observationDim, actionDim, observations, actions, rewards,
+                nextObservations, terminals, episodeEnds));
     }
 
     /**
@@ -146,12 +128,12 @@ public final class OfflineDataset {
 
     /** Width of an observation. */
     public int observationDim() {
-        return observationDim;
+        return columns.observationDim;
     }
 
     /** Width of an action. */
     public int actionDim() {
-        return actionDim;
+        return columns.actionDim;
     }
 
     /** Number of transitions. */
@@ -192,85 +174,85 @@ public final class OfflineDataset {
     /** Observation component {@code j} of transition {@code t}. */
     public float observation(int t, int j) {
         checkIndex(t);
-        return observations[t * observationDim + checkColumn(j, observationDim)];
+        return columns.observations[t * columns.observationDim + checkColumn(j, columns.observationDim)];
     }
 
     /** Action component {@code j} of transition {@code t}. */
     public float action(int t, int j) {
         checkIndex(t);
-        return actions[t * actionDim + checkColumn(j, actionDim)];
+        return columns.actions[t * columns.actionDim + checkColumn(j, columns.actionDim)];
     }
 
     /** Next-observation component {@code j} of transition {@code t}. */
     public float nextObservation(int t, int j) {
         checkIndex(t);
-        return nextObservations[t * observationDim + checkColumn(j, observationDim)];
+        return columns.nextObservations[t * columns.observationDim + checkColumn(j, columns.observationDim)];
     }
 
     /** Raw reward of transition {@code t}. */
     public float reward(int t) {
-        return rewards[t];
+        return columns.rewards[t];
     }
 
     /** Whether transition {@code t} ended in a terminal state. */
     public boolean isTerminal(int t) {
-        return terminals[t];
+        return columns.terminals[t];
     }
 
     /** Whether transition {@code t} is the last of its episode (terminal, truncation or data break). */
     public boolean isEpisodeEnd(int t) {
-        return episodeEnds[t];
+        return columns.episodeEnds[t];
     }
 
     /** Copies the observation of transition {@code t} into {@code dst[offset .. offset + observationDim)}. */
     public void copyObservation(int t, double[] dst, int offset) {
-        Rows.copy(observations, t, observationDim, dst, offset);
+        columns.copyObservation(t, dst, offset);
     }
 
     /** Copies the next observation of transition {@code t} into {@code dst[offset .. offset + observationDim)}. */
     public void copyNextObservation(int t, double[] dst, int offset) {
-        Rows.copy(nextObservations, t, observationDim, dst, offset);
+        columns.copyNextObservation(t, dst, offset);
     }
 
     /** Copies the action of transition {@code t} into {@code dst[offset .. offset + actionDim)}. */
     public void copyAction(int t, double[] dst, int offset) {
-        Rows.copy(actions, t, actionDim, dst, offset);
+        columns.copyAction(t, dst, offset);
     }
 
     /** Read-only view of the observations {@code [size · observationDim]}; no copy. */
     public FloatBuffer observationsView() {
-        return FloatBuffer.wrap(observations).asReadOnlyBuffer();
+        return FloatBuffer.wrap(columns.observations).asReadOnlyBuffer();
     }
 
     /** Read-only view of the actions {@code [size · actionDim]}; no copy. */
     public FloatBuffer actionsView() {
-        return FloatBuffer.wrap(actions).asReadOnlyBuffer();
+        return FloatBuffer.wrap(columns.actions).asReadOnlyBuffer();
     }
 
     /** Read-only view of the raw rewards {@code [size]}; no copy. */
     public FloatBuffer rewardsView() {
-        return FloatBuffer.wrap(rewards).asReadOnlyBuffer();
+        return FloatBuffer.wrap(columns.rewards).asReadOnlyBuffer();
     }
 
     /** Read-only view of the next observations {@code [size · observationDim]}; no copy. */
     public FloatBuffer nextObservationsView() {
-        return FloatBuffer.wrap(nextObservations).asReadOnlyBuffer();
+        return FloatBuffer.wrap(columns.nextObservations).asReadOnlyBuffer();
     }
 
     /** The terminal flags; a fresh copy. */
     public boolean[] terminals() {
-        return terminals.clone();
+        return columns.terminals.clone();
     }
 
     /** The episode-end flags (every terminal and the last transition included); a fresh copy. */
     public boolean[] episodeEnds() {
-        return episodeEnds.clone();
+        return columns.episodeEnds.clone();
     }
 
     /** Sum of the raw rewards, accumulated in double. */
     public double rewardSum() {
         double sum = 0.0;
-        for (float r : rewards) {
+        for (float r : columns.rewards) {
             sum += r;
         }
         return sum;
@@ -278,34 +260,39 @@ public final class OfflineDataset {
 
     @Override
     public String toString() {
-        return "OfflineDataset[size=" + size + ", observationDim=" + observationDim + ", actionDim=" + actionDim
+        return "OfflineDataset[size=" + size + ", observationDim=" + columns.observationDim + ", actionDim="
+                + columns.actionDim
                 + ", episodes=" + episodeCount() + ", terminals=" + terminalCount + "]";
     }
 
     // --- package-private access for samplers and preparation (no copies) ---
 
+    TransitionColumns columns() {
+        return columns;
+    }
+
     float[] observationArray() {
-        return observations;
+        return columns.observations;
     }
 
     float[] actionArray() {
-        return actions;
+        return columns.actions;
     }
 
     float[] rewardArray() {
-        return rewards;
+        return columns.rewards;
     }
 
     float[] nextObservationArray() {
-        return nextObservations;
+        return columns.nextObservations;
     }
 
     boolean[] terminalArray() {
-        return terminals;
+        return columns.terminals;
     }
 
     boolean[] episodeEndArray() {
-        return episodeEnds;
+        return columns.episodeEnds;
     }
 
     // --- helpers ---
@@ -337,17 +324,6 @@ public final class OfflineDataset {
         }
     }
 
-    static void checkFinite(String field, float[] values, int width) {
-        for (int i = 0; i < values.length; i++) {
-            float v = values[i];
-            if (!Float.isFinite(v)) {
-                throw new IllegalArgumentException(field + "[" + i + "]"
-                        + (width > 1 ? " (transition " + (i / width) + ", column " + (i % width) + ")" : "")
-                        + " must be finite, found " + v);
-            }
-        }
-    }
-
     /**
      * Collects transitions episode by episode for {@link OfflineDataset}; for data generated by an
      * environment. An episode ends at a step that is terminated or truncated, or at {@link #endEpisode()}
@@ -358,42 +334,21 @@ public final class OfflineDataset {
      * final trim. Not thread-safe; single use.
      */
     public static final class Builder {
-        private final int observationDim;
-        private final int actionDim;
-        private int capacity;
-        private int size;
-        private float[] observations;
-        private float[] actions;
-        private float[] rewards;
-        private float[] nextObservations;
-        private boolean[] terminals;
-        private boolean[] episodeEnds;
-        private boolean built;
+        /** Null once built. */
+        private TransitionColumns columns;
+        private OfflineDataset built;
 
         private Builder(int observationDim, int actionDim, int capacity) {
-            if (observationDim <= 0) {
-                throw new IllegalArgumentException("observationDim must be positive, found " + observationDim);
-            }
-            if (actionDim <= 0) {
-                throw new IllegalArgumentException("actionDim must be positive, found " + actionDim);
-            }
+            TransitionColumns.checkDims(observationDim, actionDim);
             if (capacity <= 0) {
                 throw new IllegalArgumentException("expectedTransitions must be positive, found " + capacity);
             }
-            this.observationDim = observationDim;
-            this.actionDim = actionDim;
-            this.capacity = capacity;
-            this.observations = new float[Math.multiplyExact(capacity, observationDim)];
-            this.actions = new float[Math.multiplyExact(capacity, actionDim)];
-            this.rewards = new float[capacity];
-            this.nextObservations = new float[Math.multiplyExact(capacity, observationDim)];
-            this.terminals = new boolean[capacity];
-            this.episodeEnds = new boolean[capacity];
+            this.columns = TransitionColumns.allocate(observationDim, actionDim, capacity, true, false);
         }
 
         /** Transitions added so far. */
         public int size() {
-            return size;
+            return columns == null ? built.size() : columns.size();
         }
 
         /**
@@ -405,16 +360,10 @@ public final class OfflineDataset {
          */
         public Builder step(float[] observation, float[] action, double reward, float[] nextObservation,
                 boolean terminated, boolean truncated) {
-            checkRow("observation", observation == null ? -1 : observation.length, observationDim);
-            checkRow("action", action == null ? -1 : action.length, actionDim);
-            checkRow("nextObservation", nextObservation == null ? -1 : nextObservation.length, observationDim);
-            checkStepFinite("observation", observation);
-            checkStepFinite("action", action);
-            checkStepFinite("nextObservation", nextObservation);
-            int t = beginStep(reward, terminated, truncated);
-            System.arraycopy(observation, 0, observations, t * observationDim, observationDim);
-            System.arraycopy(action, 0, actions, t * actionDim, actionDim);
-            System.arraycopy(nextObservation, 0, nextObservations, t * observationDim, observationDim);
+            TransitionColumns c = open();
+            c.checkStep("step", c.size(), observation, action, nextObservation);
+            int t = c.append(observation, action, checkReward(c, reward), nextObservation, terminated);
+            c.episodeEnds[t] = terminated || truncated;
             return this;
         }
 
@@ -424,16 +373,10 @@ public final class OfflineDataset {
          */
         public Builder step(double[] observation, double[] action, double reward, double[] nextObservation,
                 boolean terminated, boolean truncated) {
-            checkRow("observation", observation == null ? -1 : observation.length, observationDim);
-            checkRow("action", action == null ? -1 : action.length, actionDim);
-            checkRow("nextObservation", nextObservation == null ? -1 : nextObservation.length, observationDim);
-            checkStepFinite("observation", observation);
-            checkStepFinite("action", action);
-            checkStepFinite("nextObservation", nextObservation);
-            int t = beginStep(reward, terminated, truncated);
-            Rows.store(observation, observations, t * observationDim);
-            Rows.store(action, actions, t * actionDim);
-            Rows.store(nextObservation, nextObservations, t * observationDim);
+            TransitionColumns c = open();
+            c.checkStep("step", c.size(), observation, action, nextObservation);
+            int t = c.append(observation, action, checkReward(c, reward), nextObservation, terminated);
+            c.episodeEnds[t] = terminated || truncated;
             return this;
         }
 
@@ -442,9 +385,9 @@ public final class OfflineDataset {
          * short without a timeout flag). No effect if nothing was added or the episode already ended.
          */
         public Builder endEpisode() {
-            checkNotBuilt();
-            if (size > 0) {
-                episodeEnds[size - 1] = true;
+            TransitionColumns c = open();
+            if (c.size() > 0) {
+                c.episodeEnds[c.size() - 1] = true;
             }
             return this;
         }
@@ -457,89 +400,28 @@ public final class OfflineDataset {
          * @throws IllegalStateException if called twice
          */
         public OfflineDataset build() {
-            checkNotBuilt();
-            if (size == 0) {
+            TransitionColumns c = open();
+            if (c.size() == 0) {
                 throw new IllegalArgumentException("an offline dataset must hold at least one transition, found 0 steps");
             }
-            built = true;
-            if (size != capacity) {
-                observations = Arrays.copyOf(observations, size * observationDim);
-                nextObservations = Arrays.copyOf(nextObservations, size * observationDim);
-                actions = Arrays.copyOf(actions, size * actionDim);
-                rewards = Arrays.copyOf(rewards, size);
-                terminals = Arrays.copyOf(terminals, size);
-                episodeEnds = Arrays.copyOf(episodeEnds, size);
-            }
-            OfflineDataset dataset = new OfflineDataset(observationDim, actionDim, observations, actions, rewards,
-                    nextObservations, terminals, episodeEnds);
-            observations = null;
-            actions = null;
-            rewards = null;
-            nextObservations = null;
-            terminals = null;
-            episodeEnds = null;
-            return dataset;
+            c.trimToSize();
+            built = new OfflineDataset(c);
+            columns = null;
+            return built;
         }
 
-        private int beginStep(double reward, boolean terminated, boolean truncated) {
-            checkNotBuilt();
-            if (!Double.isFinite(reward) || !Float.isFinite((float) reward)) {
-                throw new IllegalArgumentException("reward at step " + size + " must be finite, found " + reward);
-            }
-            if (size == capacity) {
-                grow();
-            }
-            int t = size++;
-            rewards[t] = (float) reward;
-            terminals[t] = terminated;
-            episodeEnds[t] = terminated || truncated;
-            return t;
-        }
-
-        private void grow() {
-            int newCapacity = (int) Math.min(Integer.MAX_VALUE - 8L, capacity + (capacity >> 1) + 1L);
-            if (newCapacity <= capacity) {
-                throw new IllegalStateException("offline dataset is full at " + capacity + " transitions");
-            }
-            observations = Arrays.copyOf(observations, Math.multiplyExact(newCapacity, observationDim));
-            nextObservations = Arrays.copyOf(nextObservations, Math.multiplyExact(newCapacity, observationDim));
-            actions = Arrays.copyOf(actions, Math.multiplyExact(newCapacity, actionDim));
-            rewards = Arrays.copyOf(rewards, newCapacity);
-            terminals = Arrays.copyOf(terminals, newCapacity);
-            episodeEnds = Arrays.copyOf(episodeEnds, newCapacity);
-            capacity = newCapacity;
-        }
-
-        private void checkNotBuilt() {
-            if (built) {
+        private TransitionColumns open() {
+            if (columns == null) {
                 throw new IllegalStateException("this builder has already built its dataset");
             }
+            return columns;
         }
 
-        private void checkRow(String field, int length, int width) {
-            if (length < 0) {
-                throw new IllegalArgumentException(field + " at step " + size + " must not be null");
+        private static float checkReward(TransitionColumns c, double reward) {
+            if (!Double.isFinite(reward) || !Float.isFinite((float) reward)) {
+                throw new IllegalArgumentException("reward at step " + c.size() + " must be finite, found " + reward);
             }
-            if (length != width) {
-                throw new IllegalArgumentException(field + " at step " + size + " must have length " + width
-                        + ", found " + length);
-            }
-        }
-
-        private void checkStepFinite(String field, float[] row) {
-            int j = Rows.firstNonFinite(row);
-            if (j >= 0) {
-                throw new IllegalArgumentException(field + "[" + j + "] at step " + size + " must be finite, found "
-                        + row[j]);
-            }
-        }
-
-        private void checkStepFinite(String field, double[] row) {
-            int j = Rows.firstNonFiniteAsFloat(row);
-            if (j >= 0) {
-                throw new IllegalArgumentException(field + "[" + j + "] at step " + size + " must be finite, found "
-                        + row[j]);
-            }
+            return (float) reward;
         }
     }
 }

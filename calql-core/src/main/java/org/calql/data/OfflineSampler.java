@@ -26,10 +26,7 @@ public final class OfflineSampler implements TransitionSampler {
         if (data == null) {
             throw new IllegalArgumentException("data must not be null");
         }
-        if (normalizer != null && normalizer.observationDim() != data.dataset().observationDim()) {
-            throw new IllegalArgumentException("normalizer observationDim " + normalizer.observationDim()
-                    + " must equal the dataset's " + data.dataset().observationDim());
-        }
+        Sampling.checkNormalizer(normalizer, data.dataset().observationDim(), "dataset");
         this.data = data;
         this.normalizer = normalizer;
     }
@@ -51,8 +48,7 @@ public final class OfflineSampler implements TransitionSampler {
         int actDim = d.actionDim();
         int n = d.size();
         Sampling.checkBatch(batch, fromRow, rows, obsDim, actDim, n, "offline dataset");
-        Sampling.drawUniform(batch, fromRow, rows, random, n, obsDim, actDim, d.observationArray(),
-                d.nextObservationArray(), d.actionArray(), data.rewardArray(), d.terminalArray(),
+        Sampling.drawUniform(batch, fromRow, rows, random, n, d.columns(), data.rewardArray(),
                 data.returnsToGoArray(), normalizer);
     }
 }

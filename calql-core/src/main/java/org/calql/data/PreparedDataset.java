@@ -45,7 +45,7 @@ public final class PreparedDataset {
         ReturnsToGo.checkFailureReward(sparseFailureReward);
         float[] transformed = rewardTransform.isIdentity() ? dataset.rewardArray()
                 : rewardTransform.applyAll(dataset.rewardArray());
-        OfflineDataset.checkFinite("transformed rewards", transformed, 1);
+        Rows.checkFinite("transformed rewards", transformed, 1);
         double[] returns = ReturnsToGo.compute(transformed, dataset.terminalArray(), dataset.episodeEndArray(),
                 discount, sparseFailureReward);
         return new PreparedDataset(dataset, rewardTransform, discount, sparseFailureReward, transformed, returns);

@@ -2,12 +2,13 @@ package org.calql.data;
 
 import java.util.Arrays;
 import java.util.OptionalDouble;
+import java.util.random.RandomGenerator;
 
 /**
- * A fixed-capacity ring buffer of online transitions on primitive arrays: observations, actions,
- * transformed rewards, next observations, terminal flags and the Monte-Carlo return-to-go of each
- * transition (its reference value {@code V_ref(s)}), so calibration can stay on during fine-tuning as in
- * the Cal-QL authors' code.
+ * The built-in {@link TransitionStore}: a fixed-capacity ring of online transitions on primitive
+ * arrays — observations, actions, transformed rewards, next observations, terminal flags and the
+ * Monte-Carlo return-to-go of each transition (its reference value {@code V_ref(s)}), so calibration can
+ * stay on during fine-tuning as in the Cal-QL authors' code.
  *
  * <p>Steps of the current episode are held in a staging area and are not sampled until the episode
  * ends (a terminated or truncated step, or {@link #endEpisode()}); then their returns-to-go are
@@ -17,10 +18,11 @@ import java.util.OptionalDouble;
  *
  * <p>Rewards given to {@link #add} are <b>raw</b>; the buffer applies its {@link RewardTransform}, the
  * same one the offline data used. Observations are stored raw (samplers normalise). Storage is float,
- * returns double. After the staging area has grown to the longest episode, adding allocates nothing.
+ * returns double. {@link #sample} draws uniformly with replacement, one {@code nextInt(size)} per row.
+ * After the staging area has grown to the longest episode, adding and sampling allocate nothing.
  * Not thread-safe.
  */
-public final class ReplayBuffer {
+public final class ReplayBuffer implements TransitionStore {
     private final int capacity;
     private final int observationDim;
     private final int actionDim;
@@ -28,24 +30,12 @@ public final class ReplayBuffer {
     private final double discount;
     private final OptionalDouble sparseFailureReward;
 
-    private final float[] observations;
-    private final float[] actions;
-    private final float[] rewards;
-    private final float[] nextObservations;
-    private final boolean[] terminals;
-    private final double[] returnsToGo;
+    /** The ring: slots {@code [0, ring.size())} are filled; returns-to-go kept. */
+    private final TransitionColumns ring;
     private int position;
-    private int size;
     private long committedCount;
-
-    // staging area for the current episode
-    private int pendingSize;
-    private float[] pendingObservations;
-    private float[] pendingActions;
-    private float[] pendingRewards;
-    private float[] pendingNextObservations;
-    private boolean[] pendingTerminals;
-    private double[] pendingReturns;
+    /** The current episode, rows {@code [0, pending.size())}; its return column is scratch until commit. */
+    private final TransitionColumns pending;
 
     /**
      * An empty buffer.
@@ -64,12 +54,7 @@ public final class ReplayBuffer {
         if (capacity <= 0) {
             throw new IllegalArgumentException("replay capacity must be positive, found " + capacity);
         }
-        if (observationDim <= 0) {
-            throw new IllegalArgumentException("observationDim must be positive, found " + observationDim);
-        }
-        if (actionDim <= 0) {
-            throw new IllegalArgumentException("actionDim must be positive, found " + actionDim);
-        }
+        TransitionColumns.checkDims(observationDim, actionDim);
         if (rewardTransform == null) {
             throw new IllegalArgumentException("rewardTransform must not be null");
         }
@@ -81,19 +66,8 @@ public final class ReplayBuffer {
         this.rewardTransform = rewardTransform;
         this.discount = discount;
         this.sparseFailureReward = sparseFailureReward;
-        this.observations = new float[Math.multiplyExact(capacity, observationDim)];
-        this.actions = new float[Math.multiplyExact(capacity, actionDim)];
-        this.rewards = new float[capacity];
-        this.nextObservations = new float[Math.multiplyExact(capacity, observationDim)];
-        this.terminals = new boolean[capacity];
-        this.returnsToGo = new double[capacity];
-        int initial = Math.min(capacity, 256);
-        this.pendingObservations = new float[initial * observationDim];
-        this.pendingActions = new float[initial * actionDim];
-        this.pendingRewards = new float[initial];
-        this.pendingNextObservations = new float[initial * observationDim];
-        this.pendingTerminals = new boolean[initial];
-        this.pendingReturns = new double[initial];
+        this.ring = TransitionColumns.allocate(observationDim, actionDim, capacity, false, true);
+        this.pending = TransitionColumns.allocate(observationDim, actionDim, Math.min(capacity, 256), false, true);
     }
 
     /**
@@ -110,19 +84,20 @@ public final class ReplayBuffer {
         return capacity;
     }
 
-    /** Width of an observation. */
+    @Override
     public int observationDim() {
         return observationDim;
     }
 
-    /** Width of an action. */
+    @Override
     public int actionDim() {
         return actionDim;
     }
 
     /** Transitions available for sampling (finished episodes only), at most {@link #capacity()}. */
+    @Override
     public int size() {
-        return size;
+        return ring.size();
     }
 
     /** The ring slot the next finished transition is written to. */
@@ -131,8 +106,9 @@ public final class ReplayBuffer {
     }
 
     /** Steps of the current, unfinished episode (held back from sampling). */
+    @Override
     public int pendingSize() {
-        return pendingSize;
+        return pending.size();
     }
 
     /** Transitions written into the ring since creation (overwritten ones included). */
@@ -164,18 +140,11 @@ public final class ReplayBuffer {
      * @param truncated the episode was cut (time limit); not a terminal
      * @throws IllegalArgumentException if a row has the wrong length or a value is not finite
      */
+    @Override
     public void add(double[] observation, double[] action, double rawReward, double[] nextObservation,
             boolean terminated, boolean truncated) {
-        checkRow("observation", observation.length, observationDim);
-        checkRow("action", action.length, actionDim);
-        checkRow("nextObservation", nextObservation.length, observationDim);
-        checkFinite("observation", observation);
-        checkFinite("action", action);
-        checkFinite("nextObservation", nextObservation);
-        int t = stage(rawReward, terminated);
-        Rows.store(observation, pendingObservations, t * observationDim);
-        Rows.store(nextObservation, pendingNextObservations, t * observationDim);
-        Rows.store(action, pendingActions, t * actionDim);
+        pending.checkStep("pending step", pending.size(), observation, action, nextObservation);
+        pending.append(observation, action, transformReward(rawReward), nextObservation, terminated);
         if (terminated || truncated) {
             endEpisode();
         }
@@ -184,16 +153,8 @@ public final class ReplayBuffer {
     /** {@link #add(double[], double[], double, double[], boolean, boolean)} from float rows. */
     public void add(float[] observation, float[] action, double rawReward, float[] nextObservation,
             boolean terminated, boolean truncated) {
-        checkRow("observation", observation.length, observationDim);
-        checkRow("action", action.length, actionDim);
-        checkRow("nextObservation", nextObservation.length, observationDim);
-        checkFinite("observation", observation);
-        checkFinite("action", action);
-        checkFinite("nextObservation", nextObservation);
-        int t = stage(rawReward, terminated);
-        System.arraycopy(observation, 0, pendingObservations, t * observationDim, observationDim);
-        System.arraycopy(nextObservation, 0, pendingNextObservations, t * observationDim, observationDim);
-        System.arraycopy(action, 0, pendingActions, t * actionDim, actionDim);
+        pending.checkStep("pending step", pending.size(), observation, action, nextObservation);
+        pending.append(observation, action, transformReward(rawReward), nextObservation, terminated);
         if (terminated || truncated) {
             endEpisode();
         }
@@ -204,75 +165,82 @@ public final class ReplayBuffer {
      * its returns-to-go are computed with {@code G = r} at its last step and it is written into the
      * ring. No effect when no step is pending.
      */
+    @Override
     public void endEpisode() {
-        int n = pendingSize;
+        int n = pending.size();
         if (n == 0) {
             return;
         }
-        ReturnsToGo.episode(pendingRewards, pendingTerminals, 0, n, discount, sparseFailureReward, pendingReturns, 0);
+        pending.computeReturns(0, n, discount, sparseFailureReward);
         // an episode longer than the ring keeps only its last `capacity` steps
         int first = Math.max(0, n - capacity);
         // skipped steps still advance the ring, so that position == committedCount mod capacity
         position = (int) ((position + (long) first) % capacity);
-        size = (int) Math.min(capacity, (long) size + first);
+        int size = (int) Math.min(capacity, (long) ring.size() + first);
         for (int t = first; t < n; t++) {
-            int slot = position;
-            System.arraycopy(pendingObservations, t * observationDim, observations, slot * observationDim,
-                    observationDim);
-            System.arraycopy(pendingNextObservations, t * observationDim, nextObservations, slot * observationDim,
-                    observationDim);
-            System.arraycopy(pendingActions, t * actionDim, actions, slot * actionDim, actionDim);
-            rewards[slot] = pendingRewards[t];
-            terminals[slot] = pendingTerminals[t];
-            returnsToGo[slot] = pendingReturns[t];
-            position = slot + 1 == capacity ? 0 : slot + 1;
+            ring.copyRow(pending, t, position);
+            position = position + 1 == capacity ? 0 : position + 1;
             if (size < capacity) {
                 size++;
             }
         }
+        ring.setSize(size);
         committedCount += n;
-        pendingSize = 0;
+        pending.clear();
     }
 
     /** Drops the steps of the current episode without storing them. */
     public void discardPending() {
-        pendingSize = 0;
+        pending.clear();
+    }
+
+    /**
+     * Draws {@code rows} transitions uniformly, with replacement, from the ring (one
+     * {@code random.nextInt(size())} per row); see {@link TransitionStore#sample}.
+     */
+    @Override
+    public void sample(TransitionBatch batch, int fromRow, int rows, RandomGenerator random,
+            ObservationNormalizer normalizer) {
+        int n = ring.size();
+        Sampling.checkNormalizer(normalizer, observationDim, "replay buffer");
+        Sampling.checkBatch(batch, fromRow, rows, observationDim, actionDim, n, "replay buffer");
+        Sampling.drawUniform(batch, fromRow, rows, random, n, ring, ring.rewards, ring.returnsToGo, normalizer);
     }
 
     /** Transformed reward at ring slot {@code i} in {@code [0, size)}. */
     public float reward(int i) {
         checkSlot(i);
-        return rewards[i];
+        return ring.rewards[i];
     }
 
     /** Whether the transition at ring slot {@code i} is terminal. */
     public boolean isTerminal(int i) {
         checkSlot(i);
-        return terminals[i];
+        return ring.terminals[i];
     }
 
     /** Return-to-go at ring slot {@code i}. */
     public double returnToGo(int i) {
         checkSlot(i);
-        return returnsToGo[i];
+        return ring.returnsToGo[i];
     }
 
     /** Copies the observation at ring slot {@code i} into {@code dst[offset ..)}. */
     public void copyObservation(int i, double[] dst, int offset) {
         checkSlot(i);
-        Rows.copy(observations, i, observationDim, dst, offset);
+        ring.copyObservation(i, dst, offset);
     }
 
     /** Copies the action at ring slot {@code i} into {@code dst[offset ..)}. */
     public void copyAction(int i, double[] dst, int offset) {
         checkSlot(i);
-        Rows.copy(actions, i, actionDim, dst, offset);
+        ring.copyAction(i, dst, offset);
     }
 
     /** Copies the next observation at ring slot {@code i} into {@code dst[offset ..)}. */
     public void copyNextObservation(int i, double[] dst, int offset) {
         checkSlot(i);
-        Rows.copy(nextObservations, i, observationDim, dst, offset);
+        ring.copyNextObservation(i, dst, offset);
     }
 
     /**
@@ -280,14 +248,15 @@ public final class ReplayBuffer {
      * for checkpoints; the arrays are fresh copies.
      */
     public State exportState() {
-        int p = pendingSize;
-        return new State(capacity, observationDim, actionDim, position, size, committedCount,
-                Arrays.copyOf(observations, size * observationDim), Arrays.copyOf(actions, size * actionDim),
-                Arrays.copyOf(rewards, size), Arrays.copyOf(nextObservations, size * observationDim),
-                Arrays.copyOf(terminals, size), Arrays.copyOf(returnsToGo, size),
-                Arrays.copyOf(pendingObservations, p * observationDim), Arrays.copyOf(pendingActions, p * actionDim),
-                Arrays.copyOf(pendingRewards, p), Arrays.copyOf(pendingNextObservations, p * observationDim),
-                Arrays.copyOf(pendingTerminals, p));
+        int n = ring.size();
+        int p = pending.size();
+        return new State(capacity, observationDim, actionDim, position, n, committedCount,
+                Arrays.copyOf(ring.observations, n * observationDim), Arrays.copyOf(ring.actions, n * actionDim),
+                Arrays.copyOf(ring.rewards, n), Arrays.copyOf(ring.nextObservations, n * observationDim),
+                Arrays.copyOf(ring.terminals, n), Arrays.copyOf(ring.returnsToGo, n),
+                Arrays.copyOf(pending.observations, p * observationDim), Arrays.copyOf(pending.actions, p * actionDim),
+                Arrays.copyOf(pending.rewards, p), Arrays.copyOf(pending.nextObservations, p * observationDim),
+                Arrays.copyOf(pending.terminals, p));
     }
 
     /**
@@ -305,110 +274,32 @@ public final class ReplayBuffer {
                     + state.observationDim() + ", actionDim " + state.actionDim() + " but this buffer has "
                     + capacity + ", " + observationDim + ", " + actionDim);
         }
-        int n = state.size();
-        int p = state.pendingRewards().length;
-        System.arraycopy(state.observations(), 0, observations, 0, n * observationDim);
-        System.arraycopy(state.actions(), 0, actions, 0, n * actionDim);
-        System.arraycopy(state.rewards(), 0, rewards, 0, n);
-        System.arraycopy(state.nextObservations(), 0, nextObservations, 0, n * observationDim);
-        System.arraycopy(state.terminals(), 0, terminals, 0, n);
-        System.arraycopy(state.returnsToGo(), 0, returnsToGo, 0, n);
-        ensurePending(p);
-        System.arraycopy(state.pendingObservations(), 0, pendingObservations, 0, p * observationDim);
-        System.arraycopy(state.pendingActions(), 0, pendingActions, 0, p * actionDim);
-        System.arraycopy(state.pendingRewards(), 0, pendingRewards, 0, p);
-        System.arraycopy(state.pendingNextObservations(), 0, pendingNextObservations, 0, p * observationDim);
-        System.arraycopy(state.pendingTerminals(), 0, pendingTerminals, 0, p);
+        ring.load(state.size(), state.observations(), state.actions(), state.rewards(), state.nextObservations(),
+                state.terminals(), state.returnsToGo());
+        pending.load(state.pendingRewards().length, state.pendingObservations(), state.pendingActions(),
+                state.pendingRewards(), state.pendingNextObservations(), state.pendingTerminals(), null);
         position = state.position();
-        size = n;
         committedCount = state.committedCount();
-        pendingSize = p;
-    }
-
-    // --- package-private access for samplers ---
-
-    float[] observationArray() {
-        return observations;
-    }
-
-    float[] actionArray() {
-        return actions;
-    }
-
-    float[] rewardArray() {
-        return rewards;
-    }
-
-    float[] nextObservationArray() {
-        return nextObservations;
-    }
-
-    boolean[] terminalArray() {
-        return terminals;
-    }
-
-    double[] returnsToGoArray() {
-        return returnsToGo;
     }
 
     // --- helpers ---
 
-    private int stage(double rawReward, boolean terminated) {
+    private float transformReward(double rawReward) {
         if (!Double.isFinite(rawReward)) {
-            throw new IllegalArgumentException("reward at pending step " + pendingSize + " must be finite, found "
+            throw new IllegalArgumentException("reward at pending step " + pending.size() + " must be finite, found "
                     + rawReward);
         }
         float reward = rewardTransform.apply(rawReward);
         if (!Float.isFinite(reward)) {
-            throw new IllegalArgumentException("transformed reward at pending step " + pendingSize
+            throw new IllegalArgumentException("transformed reward at pending step " + pending.size()
                     + " must be finite as a float, found " + reward + " from " + rawReward);
         }
-        ensurePending(pendingSize + 1);
-        int t = pendingSize++;
-        pendingRewards[t] = reward;
-        pendingTerminals[t] = terminated;
-        return t;
-    }
-
-    private void ensurePending(int steps) {
-        if (steps <= pendingRewards.length) {
-            return;
-        }
-        int n = Math.max(steps, pendingRewards.length * 2);
-        pendingObservations = Arrays.copyOf(pendingObservations, Math.multiplyExact(n, observationDim));
-        pendingNextObservations = Arrays.copyOf(pendingNextObservations, Math.multiplyExact(n, observationDim));
-        pendingActions = Arrays.copyOf(pendingActions, Math.multiplyExact(n, actionDim));
-        pendingRewards = Arrays.copyOf(pendingRewards, n);
-        pendingTerminals = Arrays.copyOf(pendingTerminals, n);
-        pendingReturns = Arrays.copyOf(pendingReturns, n);
+        return reward;
     }
 
     private void checkSlot(int i) {
-        if (i < 0 || i >= size) {
-            throw new IndexOutOfBoundsException("replay slot must be in [0, " + size + "), found " + i);
-        }
-    }
-
-    private void checkRow(String field, int length, int width) {
-        if (length != width) {
-            throw new IllegalArgumentException(field + " at pending step " + pendingSize + " must have length "
-                    + width + ", found " + length);
-        }
-    }
-
-    private void checkFinite(String field, double[] row) {
-        int j = Rows.firstNonFiniteAsFloat(row);
-        if (j >= 0) {
-            throw new IllegalArgumentException(field + "[" + j + "] at pending step " + pendingSize
-                    + " must be finite, found " + row[j]);
-        }
-    }
-
-    private void checkFinite(String field, float[] row) {
-        int j = Rows.firstNonFinite(row);
-        if (j >= 0) {
-            throw new IllegalArgumentException(field + "[" + j + "] at pending step " + pendingSize
-                    + " must be finite, found " + row[j]);
+        if (i < 0 || i >= ring.size()) {
+            throw new IndexOutOfBoundsException("replay slot must be in [0, " + ring.size() + "), found " + i);
         }
     }
 
@@ -473,20 +364,20 @@ public final class ReplayBuffer {
             length("pendingActions", pendingActions, (long) p * actionDim);
             length("pendingNextObservations", pendingNextObservations, (long) p * observationDim);
             length("pendingTerminals", pendingTerminals, p);
-            OfflineDataset.checkFinite("replay state observations", observations, observationDim);
-            OfflineDataset.checkFinite("replay state actions", actions, actionDim);
-            OfflineDataset.checkFinite("replay state rewards", rewards, 1);
-            OfflineDataset.checkFinite("replay state nextObservations", nextObservations, observationDim);
+            Rows.checkFinite("replay state observations", observations, observationDim);
+            Rows.checkFinite("replay state actions", actions, actionDim);
+            Rows.checkFinite("replay state rewards", rewards, 1);
+            Rows.checkFinite("replay state nextObservations", nextObservations, observationDim);
             for (int i = 0; i < returnsToGo.length; i++) {
                 if (!Double.isFinite(returnsToGo[i])) {
                     throw new IllegalArgumentException("replay state returnsToGo[" + i + "] must be finite, found "
                             + returnsToGo[i]);
                 }
             }
-            OfflineDataset.checkFinite("replay state pendingObservations", pendingObservations, observationDim);
-            OfflineDataset.checkFinite("replay state pendingActions", pendingActions, actionDim);
-            OfflineDataset.checkFinite("replay state pendingRewards", pendingRewards, 1);
-            OfflineDataset.checkFinite("replay state pendingNextObservations", pendingNextObservations,
+            Rows.checkFinite("replay state pendingObservations", pendingObservations, observationDim);
+            Rows.checkFinite("replay state pendingActions", pendingActions, actionDim);
+            Rows.checkFinite("replay state pendingRewards", pendingRewards, 1);
+            Rows.checkFinite("replay state pendingNextObservations", pendingNextObservations,
                     observationDim);
         }
 

@@ -3,55 +3,54 @@ package org.calql.data;
 import java.util.random.RandomGenerator;
 
 /**
- * Draws transitions uniformly, with replacement, from the finished episodes in a {@link ReplayBuffer}:
- * transformed rewards, terminal flags as dones and Monte-Carlo returns-to-go as reference values;
- * observations normalised by an optional {@link ObservationNormalizer}. The buffer must not be written
- * while a batch is drawn.
+ * The {@link TransitionSampler} of a {@link TransitionStore} — the built-in {@link ReplayBuffer} or a
+ * user's own — bound to an optional {@link ObservationNormalizer}: it draws committed transitions with
+ * the store's {@link TransitionStore#sample} (for a {@code ReplayBuffer}: uniformly, with replacement,
+ * from its finished episodes), giving transformed rewards, terminal flags as dones and Monte-Carlo
+ * returns-to-go as reference values. The store must not be written while a batch is drawn.
  */
 public final class ReplaySampler implements TransitionSampler {
-    private final ReplayBuffer buffer;
+    private final TransitionStore store;
     private final ObservationNormalizer normalizer;
 
     /** A sampler that copies observations unchanged. */
-    public ReplaySampler(ReplayBuffer buffer) {
-        this(buffer, null);
+    public ReplaySampler(TransitionStore store) {
+        this(store, null);
     }
 
     /**
-     * @param buffer what to draw from
+     * @param store what to draw from
      * @param normalizer applied to observations and next observations, or null for none
-     * @throws IllegalArgumentException if the normaliser's width differs from the buffer's
+     * @throws IllegalArgumentException if the store is null or the normaliser's width differs from the
+     *     store's
      */
-    public ReplaySampler(ReplayBuffer buffer, ObservationNormalizer normalizer) {
-        if (buffer == null) {
-            throw new IllegalArgumentException("buffer must not be null");
+    public ReplaySampler(TransitionStore store, ObservationNormalizer normalizer) {
+        if (store == null) {
+            throw new IllegalArgumentException("store must not be null");
         }
-        if (normalizer != null && normalizer.observationDim() != buffer.observationDim()) {
-            throw new IllegalArgumentException("normalizer observationDim " + normalizer.observationDim()
-                    + " must equal the replay buffer's " + buffer.observationDim());
-        }
-        this.buffer = buffer;
+        Sampling.checkNormalizer(normalizer, store.observationDim(), "replay store");
+        this.store = store;
         this.normalizer = normalizer;
     }
 
-    /** The buffer drawn from. */
-    public ReplayBuffer buffer() {
-        return buffer;
+    /** The store drawn from. */
+    public TransitionStore store() {
+        return store;
     }
 
+    /** The normaliser applied to observations, or null for none. */
+    public ObservationNormalizer normalizer() {
+        return normalizer;
+    }
+
+    /** The store's committed transitions ({@link TransitionStore#size()}). */
     @Override
     public int available() {
-        return buffer.size();
+        return store.size();
     }
 
     @Override
     public void sample(TransitionBatch batch, int fromRow, int rows, RandomGenerator random) {
-        int obsDim = buffer.observationDim();
-        int actDim = buffer.actionDim();
-        int n = buffer.size();
-        Sampling.checkBatch(batch, fromRow, rows, obsDim, actDim, n, "replay buffer");
-        Sampling.drawUniform(batch, fromRow, rows, random, n, obsDim, actDim, buffer.observationArray(),
-                buffer.nextObservationArray(), buffer.actionArray(), buffer.rewardArray(), buffer.terminalArray(),
-                buffer.returnsToGoArray(), normalizer);
+        store.sample(batch, fromRow, rows, random, normalizer);
     }
 }

@@ -39,4 +39,19 @@ final class Rows {
         }
         return -1;
     }
+
+    /**
+     * Throws if a value of a flat column of rows of {@code width} is NaN or infinite, naming
+     * {@code field[i]}, and for {@code width > 1} its transition and column, and the value.
+     */
+    static void checkFinite(String field, float[] values, int width) {
+        for (int i = 0; i < values.length; i++) {
+            float v = values[i];
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException(field + "[" + i + "]"
+                        + (width > 1 ? " (transition " + (i / width) + ", column " + (i % width) + ")" : "")
+                        + " must be finite, found " + v);
+            }
+        }
+    }
 }

@@ -1,6 +1,6 @@
 package org.calql.data;
 
-/** Shared row copying for samplers; package-private. */
+/** Shared checks and the uniform draw of the built-in samplers and stores; package-private. */
 final class Sampling {
     private Sampling() {
     }
@@ -20,13 +20,28 @@ final class Sampling {
         }
     }
 
+    /** Throws unless {@code normalizer} is null or has width {@code observationDim}. */
+    static void checkNormalizer(ObservationNormalizer normalizer, int observationDim, String source) {
+        if (normalizer != null && normalizer.observationDim() != observationDim) {
+            throw new IllegalArgumentException("normalizer observationDim " + normalizer.observationDim()
+                    + " must equal the " + source + "'s " + observationDim);
+        }
+    }
+
     /**
-     * Fills {@code rows} batch rows from {@code fromRow} with transitions drawn uniformly from {@code [0, n)} of
-     * the given store arrays, normalising observations when {@code normalizer} is not null.
+     * Fills {@code rows} batch rows from {@code fromRow} with transitions drawn uniformly from rows
+     * {@code [0, n)} of {@code columns} (one {@code random.nextInt(n)} per row), taking rewards and
+     * returns-to-go from {@code rew} and {@code rtg} (a prepared dataset keeps its transformed rewards
+     * apart from the raw columns) and normalising observations when {@code normalizer} is not null.
      */
     static void drawUniform(TransitionBatch batch, int fromRow, int rows, java.util.random.RandomGenerator random,
-            int n, int obsDim, int actDim, float[] obs, float[] next, float[] act, float[] rew, boolean[] term,
-            double[] rtg, ObservationNormalizer normalizer) {
+            int n, TransitionColumns columns, float[] rew, double[] rtg, ObservationNormalizer normalizer) {
+        int obsDim = columns.observationDim;
+        int actDim = columns.actionDim;
+        float[] obs = columns.observations;
+        float[] next = columns.nextObservations;
+        float[] act = columns.actions;
+        boolean[] term = columns.terminals;
         double[] mean = normalizer == null ? null : normalizer.meanOrNull();
         double[] inverseStd = normalizer == null ? null : normalizer.inverseStdArray();
         double[] bObs = batch.observations();
