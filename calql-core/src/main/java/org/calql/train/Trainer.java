@@ -5,7 +5,7 @@ import org.calql.data.MixedSampler;
 import org.calql.data.OfflineDataset;
 import org.calql.data.OfflineSampler;
 import org.calql.data.PreparedDataset;
-import org.calql.data.ReplayBuffer;
+import org.calql.data.TransitionStore;
 import org.calql.data.ReplaySampler;
 import org.calql.data.TransitionBatch;
 import org.calql.data.TransitionSampler;
@@ -34,6 +34,7 @@ public final class Trainer {
     private final TrainingConfig training;
     private final TrainingListener listener;
     private final Environment evaluationEnvironment;
+    private final TransitionStore store;
     private final TransitionBatch batch;
 
     private Trainer(Builder b) {
@@ -41,6 +42,7 @@ public final class Trainer {
         this.training = b.agent.trainingConfig();
         this.listener = b.listener;
         this.evaluationEnvironment = b.evaluationEnvironment;
+        this.store = b.store;
         this.batch = new TransitionBatch(agent.config().batchSize(), agent.config().observationDim(),
                 agent.config().actionDim());
     }
@@ -115,10 +117,13 @@ public final class Trainer {
             agent.applyOnlineSettings();
             state.enterOnlinePhase();
         }
-        if (state.replay() == null) {
-            state.useReplay(agent.newReplayBuffer());
+        TransitionStore replay = store;
+        if (replay == null) {
+            if (state.replay() == null) {
+                state.useReplay(agent.newReplayBuffer());
+            }
+            replay = state.replay();
         }
-        ReplayBuffer replay = state.replay();
         ActionScaling scaling = new ActionScaling(environment.actionSpace(), agent.config().maxAction());
         ReplaySampler online = new ReplaySampler(replay, agent.normalizer());
         TransitionSampler offline = prepared == null ? null : new OfflineSampler(prepared, agent.normalizer());
@@ -191,6 +196,7 @@ public final class Trainer {
         private final Agent agent;
         private TrainingListener listener = TrainingListener.none();
         private Environment evaluationEnvironment;
+        private TransitionStore store;
 
         private Builder(Agent agent) {
             this.agent = agent;
@@ -213,6 +219,26 @@ public final class Trainer {
                 agent.checkEnvironment(environment);
             }
             this.evaluationEnvironment = environment;
+            return this;
+        }
+
+        /**
+         * The online store fine-tuning writes environment steps into and samples from (default: the agent's own
+         * {@link org.calql.data.ReplayBuffer}, of {@link TrainingConfig#replayCapacity()}, which checkpoints save).
+         * A store of the user's is theirs to keep and persist: checkpoints do not hold it. It must apply the same
+         * reward transform, discount and sparse rule as the agent's training config if batches mixed from it and
+         * from the offline data are to agree.
+         *
+         * @throws IllegalArgumentException if its dimensions do not match the agent's config
+         */
+        public Builder transitionStore(TransitionStore store) {
+            if (store != null && (store.observationDim() != agent.config().observationDim()
+                    || store.actionDim() != agent.config().actionDim())) {
+                throw new IllegalArgumentException("transition store has observationDim " + store.observationDim()
+                        + " and actionDim " + store.actionDim() + ", the agent observationDim "
+                        + agent.config().observationDim() + " and actionDim " + agent.config().actionDim());
+            }
+            this.store = store;
             return this;
         }
 
