@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 import org.calql.config.CalQlConfig;
 import org.calql.data.TransitionBatch;
-import org.calql.nn.ParameterInitializer;
+import org.calql.init.ParameterInitializer;
 import org.calql.policy.PolicyPass;
 import org.calql.policy.TanhGaussian;
 import org.calql.policy.TanhGaussianPolicy;
