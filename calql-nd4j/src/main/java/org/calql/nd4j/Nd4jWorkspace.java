@@ -181,7 +181,7 @@ final class Nd4jWorkspace implements Workspace {
         /** Grouped only: head gradient {@code [groups, headDim]}. */
         final INDArray gradHead;
 
-        /** Per layer: output {@code [rows, out]} (post-ReLU for hidden layers). */
+        /** Per layer: output {@code [rows, out]} (after the activation for hidden layers). */
         final INDArray[] z;
         /** Per hidden layer: output with its ones column {@code [rows, out + 1]}. */
         final INDArray[] augmented;
