@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.calql.config.CalQlConfig;
-import org.calql.nn.ParameterInitializer;
+import org.calql.init.ParameterInitializer;
 import org.calql.spi.Network;
 import org.calql.spi.NetworkSpec;
 import org.calql.spi.ParameterGradients;

@@ -1,7 +1,7 @@
 package org.calql.critic;
 
 import java.util.SplittableRandom;
-import org.calql.nn.ParameterInitializer;
+import org.calql.init.ParameterInitializer;
 import org.calql.spi.AdamState;
 import org.calql.spi.Backend;
 import org.calql.spi.Initialization;

@@ -26,7 +26,7 @@ final class DenseAdam implements Optimizer {
     private static final double ONE_MINUS_BETA2 = 1.0 - BETA2;
 
     private final DenseNetwork network;
-    /** First moments, exported layout {@code [w0, b0, w1, b1, …]}. */
+    /** First moments, in the spec's parameter layout ({@code [w0, b0, w1, b1, …]} without LayerNorm). */
     private final double[][] first;
     /** Second moments, exported layout. */
     private final double[][] second;
@@ -35,15 +35,8 @@ final class DenseAdam implements Optimizer {
     DenseAdam(DenseNetwork network) {
         this.network = network;
         NetworkSpec spec = network.spec();
-        int layers = spec.layerCount();
-        first = new double[2 * layers][];
-        second = new double[2 * layers][];
-        for (int l = 0; l < layers; l++) {
-            first[2 * l] = new double[spec.layerInput(l) * spec.layerOutput(l)];
-            first[2 * l + 1] = new double[spec.layerOutput(l)];
-            second[2 * l] = new double[first[2 * l].length];
-            second[2 * l + 1] = new double[first[2 * l + 1].length];
-        }
+        first = spec.zeroParameters();
+        second = spec.zeroParameters();
     }
 
     @Override
@@ -58,10 +51,11 @@ final class DenseAdam implements Optimizer {
         double biasCorrection2 = 1.0 - Math.pow(BETA2, t);
         double stepSize = learningRate / biasCorrection1;
         double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+        double[][] parameters = network.parameters;
+        for (int i = 0; i < parameters.length; i++) {
+            update(parameters[i], g.arrays[i], first[i], second[i], stepSize, biasCorrection2Sqrt);
+        }
         for (int l = 0; l < network.layers; l++) {
-            update(network.weights[l], g.weights[l], first[2 * l], second[2 * l], stepSize, biasCorrection2Sqrt);
-            update(network.biases[l], g.biases[l], first[2 * l + 1], second[2 * l + 1], stepSize,
-                    biasCorrection2Sqrt);
             network.refreshTransposed(l);
         }
     }

@@ -1,5 +1,7 @@
 package org.calql.nn;
 
+import java.util.Arrays;
+import org.calql.spi.Activation;
 import org.calql.spi.Network;
 import org.calql.spi.NetworkSpec;
 import org.calql.spi.Optimizer;
@@ -7,8 +9,9 @@ import org.calql.spi.ParameterGradients;
 import org.calql.spi.Workspace;
 
 /**
- * A fully connected ReLU network computed in {@code double}: {@code y = x·Wᵀ + b} per layer, ReLU
- * between layers (derivative 0 at exactly 0, like PyTorch), none after the last.
+ * A fully connected network computed in {@code double}: {@code y = x·Wᵀ + b} per layer, then per hidden
+ * layer an optional LayerNorm and the spec's {@link Activation} (ReLU by default, derivative 0 at exactly 0,
+ * like PyTorch), nothing after the last (see {@link NetworkSpec}).
  *
  * <p>Weights are kept in the exported layout {@code [out, in]} (which backward reads) and in a
  * transposed copy {@code [in, out]} (which forward reads), refreshed after every parameter change, so
@@ -17,6 +20,12 @@ import org.calql.spi.Workspace;
  * the inputs in index order), so a grouped forward gives the same bits as the forward of the
  * explicitly concatenated input. Zero activations (dead ReLUs) are skipped.
  *
+ * <p>The default spec (ReLU, no LayerNorm) writes each hidden layer's linear map straight into its
+ * activation buffer and applies ReLU in place, as earlier releases did; other specs write the linear map
+ * into a pre-activation buffer, normalise it there when the spec has LayerNorm (keeping the normalised
+ * values and each row's {@code 1/sqrt(var + ε)} for backward), and apply the activation into the
+ * activation buffer. LayerNorm works on whole rows, so grouped input changes nothing about it.
+ *
  * <p>Backward uses the parameters current at the time of the call.
  */
 final class DenseNetwork implements Network {
@@ -24,6 +33,11 @@ final class DenseNetwork implements Network {
     private static final int ROW_BLOCK = 8;
 
     private final NetworkSpec spec;
+    /** Whether the spec is ReLU without LayerNorm (the path of earlier releases, bit for bit). */
+    final boolean plainRelu;
+    private final Activation activation;
+    private final boolean layerNorm;
+    private final double epsilon;
     final int layers;
     /** Input width per layer. */
     final int[] in;
@@ -33,16 +47,29 @@ final class DenseNetwork implements Network {
     final double[][] weights;
     /** Biases per layer. */
     final double[][] biases;
+    /** LayerNorm gains per hidden layer (null without LayerNorm). */
+    final double[][] gains;
+    /** LayerNorm shifts per hidden layer (null without LayerNorm). */
+    final double[][] shifts;
+    /** Every parameter array in the spec's layout; the arrays above are these. */
+    final double[][] parameters;
     /** Transposed weights per layer, {@code [in, out]} row-major; a function of {@link #weights}. */
     private final double[][] transposed;
 
     DenseNetwork(NetworkSpec spec) {
         this.spec = spec;
+        plainRelu = spec.isPlainRelu();
+        activation = spec.activation();
+        layerNorm = spec.layerNorm();
+        epsilon = spec.layerNormEpsilon();
         layers = spec.layerCount();
         in = new int[layers];
         out = new int[layers];
         weights = new double[layers][];
         biases = new double[layers][];
+        gains = layerNorm ? new double[layers - 1][] : null;
+        shifts = layerNorm ? new double[layers - 1][] : null;
+        parameters = new double[spec.parameterArrayCount()][];
         transposed = new double[layers][];
         for (int l = 0; l < layers; l++) {
             in[l] = spec.layerInput(l);
@@ -55,6 +82,14 @@ final class DenseNetwork implements Network {
             weights[l] = new double[(int) n];
             biases[l] = new double[out[l]];
             transposed[l] = new double[(int) n];
+            parameters[spec.weightArray(l)] = weights[l];
+            parameters[spec.biasArray(l)] = biases[l];
+            if (layerNorm && l < layers - 1) {
+                gains[l] = new double[out[l]];
+                shifts[l] = new double[out[l]];
+                parameters[spec.gainArray(l)] = gains[l];
+                parameters[spec.shiftArray(l)] = shifts[l];
+            }
         }
     }
 
@@ -111,7 +146,7 @@ final class DenseNetwork implements Network {
         int width = out[0];
         double[] wt = transposed[0];
         double[] b = biases[0];
-        double[] y = layers == 1 ? output : ws.activations[0];
+        double[] y = layers == 1 ? output : linearTarget(ws, 0);
         if (groupSize == 1) {
             for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
                 int r1 = Math.min(rows, r0 + ROW_BLOCK);
@@ -139,14 +174,14 @@ final class DenseNetwork implements Network {
             }
         }
         if (layers > 1) {
-            relu(y, rows * width);
+            finishHidden(ws, 0, rows);
         }
 
         for (int l = 1; l < layers; l++) {
             int n = in[l];
             int m = out[l];
             double[] a = ws.activations[l - 1];
-            double[] z = l == layers - 1 ? output : ws.activations[l];
+            double[] z = l == layers - 1 ? output : linearTarget(ws, l);
             double[] wl = transposed[l];
             double[] bl = biases[l];
             for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
@@ -157,7 +192,7 @@ final class DenseNetwork implements Network {
                 accumulateBlock(a, 0, n, 0, n, wl, 0, m, z, r0, r1);
             }
             if (l < layers - 1) {
-                relu(z, rows * m);
+                finishHidden(ws, l, rows);
             }
         }
 
@@ -190,6 +225,84 @@ final class DenseNetwork implements Network {
     private static void axpy(double a, double[] x, int xo, double[] y, int yo, int n) {
         for (int j = 0; j < n; j++) {
             y[yo + j] += a * x[xo + j];
+        }
+    }
+
+    /** Where hidden layer {@code l}'s linear map goes: the activations (plain ReLU) or the pre-activations. */
+    private double[] linearTarget(DenseWorkspace ws, int l) {
+        return plainRelu ? ws.activations[l] : ws.preActivations[l];
+    }
+
+    /** Hidden layer {@code l} after its linear map: LayerNorm (if any) and the activation. */
+    private void finishHidden(DenseWorkspace ws, int l, int rows) {
+        int n = out[l];
+        if (plainRelu) {
+            relu(ws.activations[l], rows * n);
+            return;
+        }
+        double[] u = ws.preActivations[l];
+        if (layerNorm) {
+            layerNorm(u, ws.normalized[l], ws.inverseStd[l], gains[l], shifts[l], rows, n, epsilon);
+        }
+        activate(activation, u, ws.activations[l], rows * n);
+    }
+
+    /**
+     * Per row of {@code z} ({@code [rows, n]}): {@code x̂ = (z − mean) / sqrt(var + ε)} (biased variance) into
+     * {@code normalized}, {@code 1/sqrt(var + ε)} into {@code inverseStd[r]}, and {@code γ ⊙ x̂ + β} back into
+     * {@code z}.
+     */
+    private static void layerNorm(double[] z, double[] normalized, double[] inverseStd, double[] gain,
+                                  double[] shift, int rows, int n, double epsilon) {
+        double inverseN = 1.0 / n;
+        for (int r = 0; r < rows; r++) {
+            int o = r * n;
+            double sum = 0.0;
+            for (int j = 0; j < n; j++) {
+                sum += z[o + j];
+            }
+            double mean = sum * inverseN;
+            double squares = 0.0;
+            for (int j = 0; j < n; j++) {
+                double c = z[o + j] - mean;
+                squares += c * c;
+            }
+            double rstd = 1.0 / Math.sqrt(squares * inverseN + epsilon);
+            inverseStd[r] = rstd;
+            for (int j = 0; j < n; j++) {
+                double xhat = (z[o + j] - mean) * rstd;
+                normalized[o + j] = xhat;
+                z[o + j] = gain[j] * xhat + shift[j];
+            }
+        }
+    }
+
+    /** {@code a[i] = f(u[i])} for {@code i < n}; the switch is outside the loops. */
+    private static void activate(Activation activation, double[] u, double[] a, int n) {
+        switch (activation) {
+            case RELU -> {
+                for (int i = 0; i < n; i++) {
+                    a[i] = Math.max(u[i], 0.0);
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < n; i++) {
+                    a[i] = Math.tanh(u[i]);
+                }
+            }
+            case ELU -> {
+                for (int i = 0; i < n; i++) {
+                    double x = u[i];
+                    a[i] = x > 0.0 ? x : Math.expm1(x);
+                }
+            }
+            case SILU -> {
+                for (int i = 0; i < n; i++) {
+                    double x = u[i];
+                    a[i] = x / (1.0 + Math.exp(-x));
+                }
+            }
+            default -> throw new IllegalStateException("unknown activation " + activation);
         }
     }
 
@@ -237,11 +350,15 @@ final class DenseNetwork implements Network {
             }
             double[] next = delta == ws.deltaA ? ws.deltaB : ws.deltaA;
             propagate(delta, m, weights[l], n, 0, n, next, rows);
-            int count = rows * n;
-            for (int i = 0; i < count; i++) {
-                if (!(a[i] > 0.0)) {
-                    next[i] = 0.0;
+            if (plainRelu) {
+                int count = rows * n;
+                for (int i = 0; i < count; i++) {
+                    if (!(a[i] > 0.0)) {
+                        next[i] = 0.0;
+                    }
                 }
+            } else {
+                backHidden(ws, l - 1, next, rows, grads);
             }
             delta = next;
         }
@@ -279,6 +396,81 @@ final class DenseNetwork implements Network {
     }
 
     /**
+     * Turns {@code d}, the gradient with respect to hidden layer {@code l}'s activations, into the gradient
+     * with respect to its linear map's output, in place; adds the LayerNorm gain and shift gradients to
+     * {@code grads} when given. With {@code g = dL/du ⊙ γ} per row, LayerNorm's backward is
+     * {@code dL/dz = (g − mean(g) − x̂·mean(g ⊙ x̂)) / sqrt(var + ε)}.
+     */
+    private void backHidden(DenseWorkspace ws, int l, double[] d, int rows, DenseGradients grads) {
+        int n = out[l];
+        int count = rows * n;
+        double[] u = ws.preActivations[l];
+        double[] a = ws.activations[l];
+        switch (activation) {
+            case RELU -> {
+                for (int i = 0; i < count; i++) {
+                    if (!(u[i] > 0.0)) {
+                        d[i] = 0.0;
+                    }
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < count; i++) {
+                    d[i] *= 1.0 - a[i] * a[i];
+                }
+            }
+            case ELU -> {
+                for (int i = 0; i < count; i++) {
+                    // exp(u) = f(u) + 1 for u <= 0
+                    if (!(u[i] > 0.0)) {
+                        d[i] *= a[i] + 1.0;
+                    }
+                }
+            }
+            case SILU -> {
+                for (int i = 0; i < count; i++) {
+                    double x = u[i];
+                    double sigma = 1.0 / (1.0 + Math.exp(-x));
+                    d[i] *= sigma * (1.0 + x * (1.0 - sigma));
+                }
+            }
+            default -> throw new IllegalStateException("unknown activation " + activation);
+        }
+        if (!layerNorm) {
+            return;
+        }
+        double[] xhat = ws.normalized[l];
+        double[] inverseStd = ws.inverseStd[l];
+        double[] gain = gains[l];
+        double[] gainGrad = grads == null ? null : grads.gains[l];
+        double[] shiftGrad = grads == null ? null : grads.shifts[l];
+        double inverseN = 1.0 / n;
+        for (int r = 0; r < rows; r++) {
+            int o = r * n;
+            if (grads != null) {
+                for (int j = 0; j < n; j++) {
+                    gainGrad[j] += d[o + j] * xhat[o + j];
+                    shiftGrad[j] += d[o + j];
+                }
+            }
+            double sum = 0.0;
+            double dot = 0.0;
+            for (int j = 0; j < n; j++) {
+                double g = d[o + j] * gain[j];
+                d[o + j] = g;
+                sum += g;
+                dot += g * xhat[o + j];
+            }
+            double meanG = sum * inverseN;
+            double meanGx = dot * inverseN;
+            double rstd = inverseStd[r];
+            for (int j = 0; j < n; j++) {
+                d[o + j] = (d[o + j] - meanG - xhat[o + j] * meanGx) * rstd;
+            }
+        }
+    }
+
+    /**
      * {@code gw[o, col0 + i] += Σ_r delta[r, o] · x[xOffset + r·n + i]} for {@code i < n} (rows ascending)
      * and, when {@code gb != null}, {@code gb[o] += Σ_r delta[r, o]}.
      */
@@ -312,7 +504,7 @@ final class DenseNetwork implements Network {
      */
     private static void propagate(double[] delta, int m, double[] w, int wStride, int col0, int n, double[] target,
                                   int rows) {
-        java.util.Arrays.fill(target, 0, rows * n, 0.0);
+        Arrays.fill(target, 0, rows * n, 0.0);
         for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
             int r1 = Math.min(rows, r0 + ROW_BLOCK);
             for (int o = 0; o < m; o++) {
@@ -349,9 +541,10 @@ final class DenseNetwork implements Network {
             importParameters(source.exportParameters());
             return;
         }
+        for (int i = 0; i < parameters.length; i++) {
+            System.arraycopy(src.parameters[i], 0, parameters[i], 0, parameters[i].length);
+        }
         for (int l = 0; l < layers; l++) {
-            System.arraycopy(src.weights[l], 0, weights[l], 0, weights[l].length);
-            System.arraycopy(src.biases[l], 0, biases[l], 0, biases[l].length);
             System.arraycopy(src.transposed[l], 0, transposed[l], 0, transposed[l].length);
         }
     }
@@ -362,25 +555,18 @@ final class DenseNetwork implements Network {
             throw new IllegalArgumentException("tau must be in [0, 1], found " + tau);
         }
         DenseNetwork src = sameShape(source);
-        double[][] sourceWeights;
-        double[][] sourceBiases;
+        double[][] sourceParameters;
         if (src != null) {
-            sourceWeights = src.weights;
-            sourceBiases = src.biases;
+            sourceParameters = src.parameters;
         } else {
-            double[][] exported = source.exportParameters();
-            spec.checkParameterLayout(exported);
-            sourceWeights = new double[layers][];
-            sourceBiases = new double[layers][];
-            for (int l = 0; l < layers; l++) {
-                sourceWeights[l] = exported[2 * l];
-                sourceBiases[l] = exported[2 * l + 1];
-            }
+            sourceParameters = source.exportParameters();
+            spec.checkParameterLayout(sourceParameters);
         }
         double keep = 1.0 - tau;
+        for (int i = 0; i < parameters.length; i++) {
+            polyak(parameters[i], sourceParameters[i], keep, tau);
+        }
         for (int l = 0; l < layers; l++) {
-            polyak(weights[l], sourceWeights[l], keep, tau);
-            polyak(biases[l], sourceBiases[l], keep, tau);
             refreshTransposed(l);
         }
     }
@@ -406,20 +592,16 @@ final class DenseNetwork implements Network {
 
     @Override
     public double[][] exportParameters() {
-        double[][] copy = new double[2 * layers][];
-        for (int l = 0; l < layers; l++) {
-            copy[2 * l] = weights[l].clone();
-            copy[2 * l + 1] = biases[l].clone();
-        }
-        return copy;
+        return deepCopy(parameters);
     }
 
     @Override
     public void importParameters(double[][] parameters) {
         spec.checkParameterLayout(parameters);
+        for (int i = 0; i < parameters.length; i++) {
+            System.arraycopy(parameters[i], 0, this.parameters[i], 0, this.parameters[i].length);
+        }
         for (int l = 0; l < layers; l++) {
-            System.arraycopy(parameters[2 * l], 0, weights[l], 0, weights[l].length);
-            System.arraycopy(parameters[2 * l + 1], 0, biases[l], 0, biases[l].length);
             refreshTransposed(l);
         }
     }

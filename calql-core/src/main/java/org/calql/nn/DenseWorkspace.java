@@ -4,8 +4,9 @@ import org.calql.spi.Workspace;
 
 /**
  * Buffers of one {@link DenseNetwork} for passes of at most {@link #maxRows()} rows, allocated once:
- * a copy of the last input (head part, then tail part), the post-ReLU activations of every hidden
- * layer, a buffer of one row per group (the head's first-layer term in forward, the group sums of
+ * a copy of the last input (head part, then tail part), the activations of every hidden layer (after
+ * the nonlinearity), for any spec other than plain ReLU the pre-activations (the nonlinearity's input) and,
+ * with LayerNorm, the normalised values and each row's {@code 1/sqrt(var + ε)}; a buffer of one row per group (the head's first-layer term in forward, the group sums of
  * the upstream gradient in backward) and two gradient buffers for backward.
  */
 final class DenseWorkspace implements Workspace {
@@ -13,6 +14,12 @@ final class DenseWorkspace implements Workspace {
     private final int maxRows;
     final double[] input;
     final double[][] activations;
+    /** Per hidden layer, the nonlinearity's input {@code [rows, width]}; null for plain ReLU. */
+    final double[][] preActivations;
+    /** Per hidden layer, LayerNorm's {@code x̂ = (z − mean)/sqrt(var + ε)} {@code [rows, width]}; null without LayerNorm. */
+    final double[][] normalized;
+    /** Per hidden layer, each row's {@code 1/sqrt(var + ε)}; null without LayerNorm. */
+    final double[][] inverseStd;
     final double[] groupBuffer;
     final double[] deltaA;
     final double[] deltaB;
@@ -33,9 +40,20 @@ final class DenseWorkspace implements Workspace {
         int layers = owner.layers;
         input = new double[size("input", maxRows, owner.in[0])];
         activations = new double[layers - 1][];
+        boolean layerNorm = owner.spec().layerNorm();
+        preActivations = owner.plainRelu ? null : new double[layers - 1][];
+        normalized = layerNorm ? new double[layers - 1][] : null;
+        inverseStd = layerNorm ? new double[layers - 1][] : null;
         int widest = 0;
         for (int l = 0; l < layers - 1; l++) {
             activations[l] = new double[size("activations", maxRows, owner.out[l])];
+            if (preActivations != null) {
+                preActivations[l] = new double[activations[l].length];
+            }
+            if (layerNorm) {
+                normalized[l] = new double[activations[l].length];
+                inverseStd[l] = new double[maxRows];
+            }
             widest = Math.max(widest, owner.out[l]);
         }
         // with groupSize >= 2 there are at most maxRows / 2 groups; with groupSize 1 the buffer is not used
@@ -58,7 +76,7 @@ final class DenseWorkspace implements Workspace {
         return maxRows;
     }
 
-    /** Post-ReLU activations of hidden layer {@code layer} from the last forward pass ({@code [rows, width]}). */
+    /** Activations (after the nonlinearity) of hidden layer {@code layer} from the last forward pass ({@code [rows, width]}). */
     double[] activations(int layer) {
         return activations[layer];
     }

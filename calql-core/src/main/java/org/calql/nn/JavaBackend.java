@@ -8,7 +8,8 @@ import org.calql.spi.ParallelPasses;
 
 /**
  * The plain-Java reference backend: networks computed in {@code double} on the host, with PyTorch
- * semantics ({@code nn.Linear}, ReLU, {@code torch.optim.Adam}). Stateless and thread-safe: different
+ * semantics ({@code nn.Linear}, {@code nn.LayerNorm}, ReLU/tanh/ELU/SiLU, {@code torch.optim.Adam}); it runs
+ * every {@link NetworkSpec}. Stateless and thread-safe: different
  * networks may run at once, so {@link #runIndependent} uses {@link ParallelPasses#shared()}.
  */
 public final class JavaBackend implements Backend {

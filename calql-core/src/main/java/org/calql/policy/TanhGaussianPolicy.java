@@ -1,7 +1,7 @@
 package org.calql.policy;
 
 import java.util.Arrays;
-import org.calql.nn.ParameterInitializer;
+import org.calql.init.ParameterInitializer;
 import org.calql.optim.ScalarAdam;
 import org.calql.spi.AdamState;
 import org.calql.spi.Network;

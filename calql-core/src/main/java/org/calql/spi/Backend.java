@@ -7,7 +7,13 @@ public interface Backend {
     /** Short name, e.g. {@code java} or {@code nd4j}. */
     String name();
 
-    /** A network of the given shape with all parameters zero; callers import initial parameters. */
+    /**
+     * A network of the given shape with all parameters zero (LayerNorm gains included: callers import initial
+     * parameters, e.g. from {@link org.calql.init.ParameterInitializer}).
+     *
+     * @throws IllegalArgumentException if the spec is null or this backend cannot run it (the message says
+     *                                  which part of the spec); the built-in backends run every spec
+     */
     Network createNetwork(NetworkSpec spec);
 
     /**

@@ -1,13 +1,16 @@
 package org.calql.spi;
 
 /**
- * A fully connected ReLU network run by a backend (see {@link NetworkSpec}).
+ * A fully connected network run by a backend: linear layers, and after each hidden one an optional
+ * LayerNorm and the spec's activation (see {@link NetworkSpec}).
  *
  * <p><b>Grouped input.</b> A forward pass has {@code rows = groups × groupSize} rows; input row
  * {@code r} is {@code concat(head[r / groupSize], tail[r])}: the head (e.g. an observation) is given
  * once per group and shared by the group's rows, the tail (e.g. an action) once per row. This lets a
  * critic evaluate many actions per state while a backend computes the head's first-layer term once
- * per group. A policy uses no tail ({@code tailDim = 0}, {@code groupSize = 1}).
+ * per group. A policy uses no tail ({@code tailDim = 0}, {@code groupSize = 1}). LayerNorm comes after the
+ * first linear map, so it normalises the full row either way: grouping changes how layer 0 is computed,
+ * never the result beyond rounding.
  *
  * <p>All host arrays are row-major and may be longer than needed; only the leading
  * {@code rows × width} values are read or written.
@@ -44,7 +47,8 @@ public interface Network {
      * Backward pass from {@code gradOutput} ({@code [rows, outputDim]}, the loss gradient with respect to the
      * last forward's output in {@code workspace}).
      *
-     * @param gradients  parameter gradients are <em>added</em> here; {@code null} to skip them
+     * @param gradients  parameter gradients (LayerNorm gains and shifts included) are <em>added</em> here;
+     *                   {@code null} to skip them
      * @param gradHead   receives {@code [groups, headDim]}, each group's gradient summed over its rows; may be null
      * @param gradTail   receives {@code [rows, tailDim]}; may be null
      */
@@ -63,7 +67,11 @@ public interface Network {
     /** Polyak update {@code θ ← (1 − τ)·θ + τ·θ_source}. */
     void softUpdateFrom(Network source, double tau);
 
-    /** A copy of the parameters: {@code [w0, b0, w1, b1, …]}, {@code w_l} row-major {@code [out, in]}. */
+    /**
+     * A copy of the parameters in the spec's layout (see {@link NetworkSpec}): {@code [w0, b0, w1, b1, …]},
+     * {@code w_l} row-major {@code [out, in]}; with LayerNorm {@code [w_l, b_l, gain_l, shift_l]} per hidden
+     * layer, then the output layer's {@code [w, b]}.
+     */
     double[][] exportParameters();
 
     /**

@@ -10,12 +10,16 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.calql.spi.Activation;
 import org.calql.spi.NetworkSpec;
 
-/** Grouped input against explicit concatenation, and forward against the textbook formula. */
+/**
+ * Grouped input against explicit concatenation, and forward against the textbook formula, for every
+ * activation with and without LayerNorm.
+ */
 class DenseNetworkProperties {
 
-    @Property(tries = 200)
+    @Property(tries = 400)
     void groupedForwardGivesTheBitsOfTheConcatenatedForward(
             @ForAll @IntRange(min = 0, max = 6) int headDim,
             @ForAll @IntRange(min = 0, max = 4) int tailDim,
@@ -23,9 +27,11 @@ class DenseNetworkProperties {
             @ForAll @IntRange(min = 1, max = 4) int outputDim,
             @ForAll @IntRange(min = 0, max = 5) int groups,
             @ForAll @IntRange(min = 1, max = 5) int groupSize,
+            @ForAll Activation activation,
+            @ForAll boolean layerNorm,
             @ForAll long seed) {
         Assume.that(headDim + tailDim >= 1);
-        NetworkSpec spec = NnFixtures.spec(headDim + tailDim, hidden, outputDim);
+        NetworkSpec spec = NnFixtures.spec(headDim + tailDim, hidden, outputDim, activation, layerNorm);
         SplittableRandom rng = new SplittableRandom(seed);
         double[][] params = NnFixtures.randomParameters(spec, rng);
         DenseNetwork net = new DenseNetwork(spec);
@@ -43,7 +49,7 @@ class DenseNetworkProperties {
 
         double[] textbook = NnFixtures.textbookForward(spec, params, input, rows);
         assertTrue(NnFixtures.normwiseError(textbook, plain, rows * outputDim) <= 1e-13,
-                "forward must match y = x·Wᵀ + b with ReLU between layers");
+                "forward must match the textbook formula (linear, LayerNorm, activation) for " + spec);
     }
 
     @Property(tries = 200)
@@ -54,10 +60,12 @@ class DenseNetworkProperties {
             @ForAll @IntRange(min = 1, max = 4) int outputDim,
             @ForAll @IntRange(min = 1, max = 5) int groups,
             @ForAll @IntRange(min = 1, max = 5) int groupSize,
+            @ForAll Activation activation,
+            @ForAll boolean layerNorm,
             @ForAll long seed) {
         Assume.that(headDim + tailDim >= 1);
         int inputDim = headDim + tailDim;
-        NetworkSpec spec = NnFixtures.spec(inputDim, hidden, outputDim);
+        NetworkSpec spec = NnFixtures.spec(inputDim, hidden, outputDim, activation, layerNorm);
         SplittableRandom rng = new SplittableRandom(seed);
         DenseNetwork net = new DenseNetwork(spec);
         net.importParameters(NnFixtures.randomParameters(spec, rng));

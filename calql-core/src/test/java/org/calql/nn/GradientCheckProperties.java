@@ -9,6 +9,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.calql.spi.Activation;
 import org.calql.spi.NetworkSpec;
 
 /**
@@ -16,9 +17,15 @@ import org.calql.spi.NetworkSpec;
  *
  * <p>With the ReLU pattern fixed, {@code L} is linear in any single parameter or input, so a central
  * difference is exact up to rounding; coordinates whose perturbation flips any ReLU are skipped.
+ *
+ * <p>Other activations and LayerNorm make {@code L} curved; {@link #everySpecMatchesCentralDifferences} uses the
+ * Richardson-extrapolated difference {@code (4·D(h/2) − D(h))/3} with {@code h = }{@value #SMOOTH_STEP}
+ * (error {@code O(h⁴)}), the same tolerance, and skips coordinates where {@code D(h)} and {@code D(h/2)} still
+ * differ by more than it (LayerNorm over two nearly equal units is almost a step).
  */
 class GradientCheckProperties {
     private static final double STEP = 1e-5;
+    private static final double SMOOTH_STEP = 1e-4;
     private static final double RELATIVE = 1e-6;
 
     @Property(tries = 150)
@@ -105,6 +112,92 @@ class GradientCheckProperties {
         assertTrue(checked >= spec.layerInput(spec.layerCount() - 1) * outputDim, "checked " + checked);
     }
 
+    @Property(tries = 150)
+    void everySpecMatchesCentralDifferences(
+            @ForAll Activation activation,
+            @ForAll boolean layerNorm,
+            @ForAll @IntRange(min = 0, max = 4) int headDim,
+            @ForAll @IntRange(min = 0, max = 3) int tailDim,
+            @ForAll @Size(min = 1, max = 3) List<@IntRange(min = 1, max = 6) Integer> hidden,
+            @ForAll @IntRange(min = 1, max = 3) int outputDim,
+            @ForAll @IntRange(min = 1, max = 3) int groups,
+            @ForAll @IntRange(min = 1, max = 4) int groupSize,
+            @ForAll long seed) {
+        Assume.that(headDim + tailDim >= 1);
+        Assume.that(activation != Activation.RELU || layerNorm);
+        NetworkSpec spec = NnFixtures.spec(headDim + tailDim, hidden, outputDim, activation, layerNorm);
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[][] params = NnFixtures.randomParameters(spec, rng);
+        int rows = groups * groupSize;
+        double[] head = NnFixtures.gaussian(rng, groups * headDim, 1.0);
+        double[] tail = NnFixtures.gaussian(rng, rows * tailDim, 1.0);
+        double[] gradOut = NnFixtures.gaussian(rng, rows * outputDim, 1.0);
+
+        DenseNetwork net = new DenseNetwork(spec);
+        net.importParameters(params);
+        DenseWorkspace ws = (DenseWorkspace) net.newWorkspace(rows);
+        double[] out = new double[rows * outputDim];
+        net.forward(ws, head, tailDim == 0 ? null : tail, tailDim, groups, groupSize, out);
+        DenseGradients grads = (DenseGradients) net.newGradients();
+        double[] gradHead = new double[groups * headDim];
+        double[] gradTail = new double[rows * tailDim];
+        net.backward(ws, gradOut, grads, gradHead, gradTail);
+        double[][] analytic = grads.export();
+
+        Probe probe = new Probe(spec, tailDim, groups, groupSize, gradOut);
+        boolean[] pattern = probe.pattern(params, head, tail);
+        double lossScale = 1.0;
+        for (int i = 0; i < out.length; i++) {
+            lossScale += Math.abs(gradOut[i] * out[i]);
+        }
+        double absolute = 1e-9 * lossScale;
+        boolean kinks = activation == Activation.RELU;
+        double[] offsets = {1.0, -1.0, 0.5, -0.5};
+        double[] at = new double[4];
+        int checked = 0;
+        int gainsAndShiftsChecked = 0;
+        double[][][] targets = {params, {head}, {tail}};
+        double[][] gradients = {null, gradHead, gradTail};
+        for (int t = 0; t < targets.length; t++) {
+            double[][] arrays = targets[t];
+            for (int a = 0; a < arrays.length; a++) {
+                double[] values = arrays[a];
+                for (int i = 0; i < values.length; i++) {
+                    double saved = values[i];
+                    boolean same = true;
+                    for (int k = 0; k < 4; k++) {
+                        values[i] = saved + offsets[k] * SMOOTH_STEP;
+                        at[k] = probe.loss(params, head, tail);
+                        same &= !kinks || probe.samePattern(pattern);
+                    }
+                    values[i] = saved;
+                    double wide = (at[0] - at[1]) / (2 * SMOOTH_STEP);
+                    double narrow = (at[2] - at[3]) / SMOOTH_STEP;
+                    double numeric = (4 * narrow - wide) / 3;
+                    double allowed = RELATIVE * Math.abs(numeric) + absolute;
+                    if (!same || Math.abs(wide - narrow) > allowed) {
+                        continue;
+                    }
+                    double backward = t == 0 ? analytic[a][i] : gradients[t][i];
+                    String what = t == 0 ? spec.parameterArrayName(a) + "[" + i + "]"
+                            : (t == 1 ? "gradHead[" : "gradTail[") + i + "]";
+                    check(what, backward, numeric, absolute);
+                    checked++;
+                    if (t == 0 && a % 4 >= 2 && layerNorm && a < spec.weightArray(spec.layerCount() - 1)) {
+                        gainsAndShiftsChecked++;
+                    }
+                }
+            }
+        }
+        // L is linear in the output layer's weights and bias, so they are always checked
+        int last = spec.layerCount() - 1;
+        assertTrue(checked >= (spec.layerInput(last) + 1) * outputDim, "checked " + checked);
+        if (layerNorm) {
+            // the output layer's weights reach every shift of the last hidden layer: some must be resolvable
+            assertTrue(gainsAndShiftsChecked > 0, "no LayerNorm gain or shift was checked for " + spec);
+        }
+    }
+
     private static void check(String what, double analytic, double numeric, double absolute) {
         double error = Math.abs(analytic - numeric);
         assertTrue(error <= RELATIVE * Math.abs(numeric) + absolute,
@@ -159,7 +252,8 @@ class GradientCheckProperties {
             boolean[] pattern = new boolean[total];
             int k = 0;
             for (int l = 0; l < net.layers - 1; l++) {
-                double[] a = ws.activations(l);
+                // the sign of the nonlinearity's input (ReLU's kink; ELU's second-derivative jump)
+                double[] a = net.plainRelu ? ws.activations(l) : ws.preActivations[l];
                 for (int i = 0; i < rows * net.out[l]; i++) {
                     pattern[k++] = a[i] > 0.0;
                 }

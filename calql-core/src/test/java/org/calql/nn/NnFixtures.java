@@ -2,6 +2,7 @@ package org.calql.nn;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.calql.spi.Activation;
 import org.calql.spi.NetworkSpec;
 
 /** Shared helpers of the org.calql.nn tests: random data and a textbook forward pass. */
@@ -13,6 +14,13 @@ final class NnFixtures {
         return NetworkSpec.of(inputDim, hidden.stream().mapToInt(Integer::intValue).toArray(), outputDim);
     }
 
+    /** A spec with the given activation, and LayerNorm when asked for and there is a hidden layer. */
+    static NetworkSpec spec(int inputDim, List<Integer> hidden, int outputDim, Activation activation,
+                            boolean layerNorm) {
+        return NetworkSpec.builder(inputDim, outputDim).hidden(hidden.stream().mapToInt(Integer::intValue).toArray())
+                .activation(activation).layerNorm(layerNorm && !hidden.isEmpty()).build();
+    }
+
     static double[] gaussian(SplittableRandom rng, int n, double scale) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
@@ -21,14 +29,25 @@ final class NnFixtures {
         return v;
     }
 
-    /** Weights ~ N(0, 1.5/in), biases ~ N(0, 0.01): activations neither vanish nor explode. */
+    /**
+     * Weights ~ N(0, 1.5/in), biases ~ N(0, 0.01): activations neither vanish nor explode; with LayerNorm,
+     * gains ~ 1 + N(0, 0.09) and shifts ~ N(0, 0.01) (drawn after each hidden layer's bias).
+     */
     static double[][] randomParameters(NetworkSpec spec, SplittableRandom rng) {
-        double[][] p = new double[2 * spec.layerCount()][];
+        double[][] p = new double[spec.parameterArrayCount()][];
         for (int l = 0; l < spec.layerCount(); l++) {
             int in = spec.layerInput(l);
             int out = spec.layerOutput(l);
-            p[2 * l] = gaussian(rng, in * out, Math.sqrt(1.5 / in));
-            p[2 * l + 1] = gaussian(rng, out, 0.1);
+            p[spec.weightArray(l)] = gaussian(rng, in * out, Math.sqrt(1.5 / in));
+            p[spec.biasArray(l)] = gaussian(rng, out, 0.1);
+            if (spec.layerNorm() && l < spec.layerCount() - 1) {
+                double[] gain = gaussian(rng, out, 0.3);
+                for (int i = 0; i < out; i++) {
+                    gain[i] += 1.0;
+                }
+                p[spec.gainArray(l)] = gain;
+                p[spec.shiftArray(l)] = gaussian(rng, out, 0.1);
+            }
         }
         return p;
     }
@@ -47,27 +66,63 @@ final class NnFixtures {
         return input;
     }
 
-    /** {@code y = x·Wᵀ + b} per layer with dot products, ReLU between layers: the definition. */
+    /**
+     * The definition, written from the formulas: {@code z = x·Wᵀ + b} per layer with dot products; per hidden
+     * layer and row, when the spec has LayerNorm, {@code u = γ·(z − μ)/√(σ² + ε) + β} with
+     * {@code μ = Σz/n}, {@code σ² = Σ(z − μ)²/n}; then the activation ({@code max(u, 0)}, {@code tanh u},
+     * {@code u > 0 ? u : eᵘ − 1}, {@code u/(1 + e⁻ᵘ)}).
+     */
     static double[] textbookForward(NetworkSpec spec, double[][] params, double[] input, int rows) {
         double[] x = input;
         for (int l = 0; l < spec.layerCount(); l++) {
             int in = spec.layerInput(l);
             int out = spec.layerOutput(l);
-            double[] w = params[2 * l];
-            double[] b = params[2 * l + 1];
+            boolean hidden = l < spec.layerCount() - 1;
+            double[] w = params[spec.weightArray(l)];
+            double[] b = params[spec.biasArray(l)];
             double[] y = new double[rows * out];
             for (int r = 0; r < rows; r++) {
+                double[] z = new double[out];
                 for (int o = 0; o < out; o++) {
                     double s = b[o];
                     for (int i = 0; i < in; i++) {
                         s += x[r * in + i] * w[o * in + i];
                     }
-                    y[r * out + o] = l < spec.layerCount() - 1 ? Math.max(s, 0.0) : s;
+                    z[o] = s;
+                }
+                if (hidden && spec.layerNorm()) {
+                    double mean = 0.0;
+                    for (double v : z) {
+                        mean += v;
+                    }
+                    mean /= out;
+                    double variance = 0.0;
+                    for (double v : z) {
+                        variance += (v - mean) * (v - mean);
+                    }
+                    variance /= out;
+                    double[] gain = params[spec.gainArray(l)];
+                    double[] shift = params[spec.shiftArray(l)];
+                    for (int o = 0; o < out; o++) {
+                        z[o] = gain[o] * (z[o] - mean) / Math.sqrt(variance + spec.layerNormEpsilon()) + shift[o];
+                    }
+                }
+                for (int o = 0; o < out; o++) {
+                    y[r * out + o] = hidden ? textbookActivation(spec.activation(), z[o]) : z[o];
                 }
             }
             x = y;
         }
         return x;
+    }
+
+    private static double textbookActivation(Activation activation, double u) {
+        return switch (activation) {
+            case RELU -> Math.max(u, 0.0);
+            case TANH -> Math.tanh(u);
+            case ELU -> u > 0.0 ? u : Math.exp(u) - 1.0;
+            case SILU -> u / (1.0 + Math.exp(-u));
+        };
     }
 
     /** {@code max|actual − expected| / max|expected|} over the first {@code n} values. */

@@ -7,8 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,11 +26,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The contract every backend keeps, checked against the plain-Java backend (the oracle, found as
  * {@code Backends.named("java")}): forward (plain and grouped), backward (parameter gradients,
  * gradHead, gradTail, each optional), Adam, copy and soft update, parameter and optimizer-state export
- * and import, over several shapes including one-row batches.
+ * and import, over several shapes including one-row batches, every {@link Activation} and LayerNorm;
+ * and backward against central differences of the backend's own forward pass (a jqwik property).
  *
  * <p>A backend module subclasses this class in its tests and supplies {@link #backend()} and
- * {@link #tolerance()}. Values are compared norm-wise: {@code max|actual − expected| <= tolerance ·
- * max|expected|} over each array.
+ * {@link #tolerance()} (and, for a float32 backend, the finite-difference settings). Values are compared
+ * norm-wise: {@code max|actual − expected| <= tolerance · max|expected|} over each array.
  */
 public abstract class AbstractBackendContractTest {
     /** The backend under test. */
@@ -35,10 +45,37 @@ public abstract class AbstractBackendContractTest {
         return Backends.named("java");
     }
 
+    /**
+     * Step {@code h} of the central differences {@code (L(θ + h) − L(θ − h)) / 2h} of
+     * {@link #backwardMatchesCentralDifferences}: 1e-5 by default (float64).
+     */
+    protected double finiteDifferenceStep() {
+        return 1e-5;
+    }
+
+    /**
+     * Relative part of the central-difference tolerance: a gradient passes when
+     * {@code |backward − difference| <= relative·|difference| + absolute·(1 + Σ|gradOutput·output|)}; 1e-6 by default.
+     */
+    protected double finiteDifferenceRelative() {
+        return 1e-6;
+    }
+
+    /** Absolute part of the central-difference tolerance, per unit of the loss's scale; 1e-8 by default. */
+    protected double finiteDifferenceAbsolute() {
+        return 1e-8;
+    }
+
     /** A network shape and a batch layout. */
-    protected record Shape(int inputDim, int[] hidden, int outputDim, int tailDim, int groups, int groupSize) {
+    protected record Shape(int inputDim, int[] hidden, int outputDim, int tailDim, int groups, int groupSize,
+                           Activation activation, boolean layerNorm) {
+        Shape(int inputDim, int[] hidden, int outputDim, int tailDim, int groups, int groupSize) {
+            this(inputDim, hidden, outputDim, tailDim, groups, groupSize, Activation.RELU, false);
+        }
+
         NetworkSpec spec() {
-            return NetworkSpec.of(inputDim, hidden, outputDim);
+            return NetworkSpec.builder(inputDim, outputDim).hidden(hidden).activation(activation)
+                    .layerNorm(layerNorm).build();
         }
 
         int rows() {
@@ -51,12 +88,15 @@ public abstract class AbstractBackendContractTest {
 
         @Override
         public String toString() {
-            return inputDim + "->" + Arrays.toString(hidden) + "->" + outputDim + " tail=" + tailDim + " groups="
-                    + groups + "x" + groupSize;
+            return inputDim + "->" + Arrays.toString(hidden) + "->" + outputDim + " " + activation
+                    + (layerNorm ? "+LayerNorm" : "") + " tail=" + tailDim + " groups=" + groups + "x" + groupSize;
         }
     }
 
-    /** Shapes every test runs over: linear, policy-like, critic-like, one-row batches, an empty head. */
+    /**
+     * Shapes every test runs over: linear, policy-like, critic-like, one-row batches, an empty head; ReLU
+     * without LayerNorm, then every activation with and without LayerNorm.
+     */
     protected static Stream<Shape> shapes() {
         return Stream.of(
                 new Shape(3, new int[0], 1, 0, 1, 1),
@@ -66,18 +106,36 @@ public abstract class AbstractBackendContractTest {
                 new Shape(4, new int[] {8, 8, 8}, 6, 0, 9, 1),
                 new Shape(2, new int[] {3}, 1, 2, 2, 2),
                 new Shape(37, new int[] {64, 64}, 1, 8, 3, 11),
-                new Shape(29, new int[] {32, 32, 32}, 16, 0, 1, 1));
+                new Shape(29, new int[] {32, 32, 32}, 16, 0, 1, 1),
+                new Shape(5, new int[] {4}, 3, 1, 1, 1, Activation.ELU, true),
+                new Shape(5, new int[] {7}, 2, 2, 4, 3, Activation.TANH, true),
+                new Shape(6, new int[] {16, 16}, 1, 2, 5, 4, Activation.RELU, true),
+                new Shape(4, new int[] {8, 8, 8}, 6, 0, 9, 1, Activation.ELU, false),
+                new Shape(2, new int[] {3}, 1, 2, 2, 2, Activation.SILU, false),
+                new Shape(4, new int[] {6, 5}, 2, 0, 3, 1, Activation.TANH, false),
+                new Shape(37, new int[] {64, 64}, 1, 8, 3, 11, Activation.SILU, true));
     }
 
-    /** Random parameters with healthy activations (weights ~ N(0, 1.5/in), biases ~ N(0, 0.01)). */
+    /**
+     * Random parameters with healthy activations (weights ~ N(0, 1.5/in), biases ~ N(0, 0.01)); with
+     * LayerNorm, gains ~ 1 + N(0, 0.09) and shifts ~ N(0, 0.01), so that neither is at its initial value.
+     */
     protected static double[][] randomParameters(NetworkSpec spec, SplittableRandom rng) {
-        double[][] p = new double[2 * spec.layerCount()][];
+        double[][] p = new double[spec.parameterArrayCount()][];
         for (int l = 0; l < spec.layerCount(); l++) {
             int in = spec.layerInput(l);
             int out = spec.layerOutput(l);
             double scale = Math.sqrt(1.5 / in);
-            p[2 * l] = gaussian(rng, in * out, scale);
-            p[2 * l + 1] = gaussian(rng, out, 0.1);
+            p[spec.weightArray(l)] = gaussian(rng, in * out, scale);
+            p[spec.biasArray(l)] = gaussian(rng, out, 0.1);
+            if (spec.layerNorm() && l < spec.layerCount() - 1) {
+                double[] gain = gaussian(rng, out, 0.3);
+                for (int i = 0; i < out; i++) {
+                    gain[i] += 1.0;
+                }
+                p[spec.gainArray(l)] = gain;
+                p[spec.shiftArray(l)] = gaussian(rng, out, 0.1);
+            }
         }
         return p;
     }
@@ -487,6 +545,195 @@ public abstract class AbstractBackendContractTest {
         }
         shape.spec().checkParameterLayout(exported[1]);
         assertClose("scaled gradients " + shape, exported[0], exported[1]);
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void createNetworkRunsEverySpec(Shape shape) {
+        Network network = backend().createNetwork(shape.spec());
+        assertEquals(shape.spec(), network.spec());
+        assertEquals(shape.spec().parameterArrayCount(), network.exportParameters().length);
+        long values = 0;
+        for (double[] array : network.exportParameters()) {
+            values += array.length;
+        }
+        assertEquals(shape.spec().parameterCount(), values, "exported values = parameterCount()");
+    }
+
+    @Test
+    void importNamesTheLayerNormArrayWhoseLengthIsWrong() {
+        NetworkSpec spec = NetworkSpec.builder(3, 2).hidden(4, 5).layerNorm(true).build();
+        Network net = backend().createNetwork(spec);
+        double[][] params = randomParameters(spec, new SplittableRandom(5));
+        net.importParameters(params);
+        double[][] before = net.exportParameters();
+        double[][] shortShift = DeepCopy.of(params);
+        shortShift[spec.shiftArray(1)] = new double[4];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.importParameters(shortShift));
+        assertEquals("parameters[7] (layer 1 LayerNorm shift) must have 5 values, found 4", e.getMessage());
+        // a layout without LayerNorm (8 arrays would be needed, 6 given) is rejected with the rule
+        double[][] plain = randomParameters(NetworkSpec.of(3, new int[] {4, 5}, 2), new SplittableRandom(6));
+        e = assertThrows(IllegalArgumentException.class, () -> net.importParameters(plain));
+        assertTrue(e.getMessage().startsWith("parameters must hold 10 arrays"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("found 6"), e.getMessage());
+        assertClose("parameters after rejected imports", before, net.exportParameters());
+        Optimizer adam = net.newAdam();
+        AdamState state = adam.exportState();
+        assertThrows(IllegalArgumentException.class,
+                () -> adam.importState(new AdamState(1, shortShift, state.secondMoment())));
+        assertEquals(0, adam.exportState().steps(), "a rejected Adam state changes nothing");
+    }
+
+    @Provide
+    Arbitrary<Activation> activations() {
+        return Arbitraries.of(Activation.values());
+    }
+
+    /**
+     * Parameter gradients (LayerNorm gain and shift included), gradHead and gradTail from backward against
+     * (Richardson-extrapolated) central differences of {@code L = Σ gradOutput · output} computed with this backend's
+     * forward pass, over
+     * random shapes, groupings, activations and LayerNorm; step {@link #finiteDifferenceStep()}, tolerance
+     * {@link #finiteDifferenceRelative()} and {@link #finiteDifferenceAbsolute()}. ReLU without LayerNorm is left
+     * to the plain-ReLU oracle tests. Coordinates the step cannot resolve are skipped (see
+     * {@link #checkDifference}: a ReLU kink crossed, or a difference that still changes between steps {@code h}
+     * and {@code h/2}); the output layer's parameters are never skipped this way, which the property asserts.
+     */
+    @Property(tries = 60)
+    void backwardMatchesCentralDifferences(
+            @ForAll("activations") Activation activation,
+            @ForAll boolean layerNorm,
+            @ForAll @IntRange(min = 0, max = 3) int headDim,
+            @ForAll @IntRange(min = 0, max = 2) int tailDim,
+            @ForAll @Size(min = 1, max = 2) List<@IntRange(min = 1, max = 5) Integer> hidden,
+            @ForAll @IntRange(min = 1, max = 2) int outputDim,
+            @ForAll @IntRange(min = 1, max = 3) int groups,
+            @ForAll @IntRange(min = 1, max = 3) int groupSize,
+            @ForAll long seed) {
+        Assume.that(headDim + tailDim >= 1);
+        Assume.that(activation != Activation.RELU || layerNorm);
+        NetworkSpec spec = NetworkSpec.builder(headDim + tailDim, outputDim)
+                .hidden(hidden.stream().mapToInt(Integer::intValue).toArray())
+                .activation(activation).layerNorm(layerNorm).build();
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[][] params = randomParameters(spec, rng);
+        int rows = groups * groupSize;
+        double[] head = gaussian(rng, groups * headDim, 1.0);
+        double[] tail = tailDim == 0 ? null : gaussian(rng, rows * tailDim, 1.0);
+        double[] gradOut = gaussian(rng, rows * outputDim, 1.0);
+
+        Network net = backend().createNetwork(spec);
+        net.importParameters(params);
+        Workspace ws = net.newWorkspace(rows);
+        double[] out = new double[rows * outputDim];
+        net.forward(ws, head, tail, tailDim, groups, groupSize, out);
+        ParameterGradients grads = net.newGradients();
+        double[] gradHead = new double[groups * headDim];
+        double[] gradTail = new double[rows * tailDim];
+        net.backward(ws, gradOut, grads, gradHead, gradTail);
+        double[][] analytic = grads.export();
+        spec.checkParameterLayout(analytic);
+
+        double lossScale = 1.0;
+        for (int i = 0; i < out.length; i++) {
+            lossScale += Math.abs(gradOut[i] * out[i]);
+        }
+        double h = finiteDifferenceStep();
+        double absolute = finiteDifferenceAbsolute() * lossScale;
+        boolean kinks = activation == Activation.RELU;
+        Network probe = backend().createNetwork(spec);
+        Workspace probeWs = probe.newWorkspace(rows);
+        double[] probeOut = new double[out.length];
+        double[] inputs = concatenateInputs(head, tail);
+        java.util.function.ToDoubleFunction<double[]> loss = x -> {
+            probe.forward(probeWs, Arrays.copyOfRange(x, 0, head.length),
+                    tail == null ? null : Arrays.copyOfRange(x, head.length, x.length), tailDim, groups, groupSize,
+                    probeOut);
+            double sum = 0.0;
+            for (int i = 0; i < probeOut.length; i++) {
+                sum += gradOut[i] * probeOut[i];
+            }
+            return sum;
+        };
+        probe.importParameters(params);
+        double base = loss.applyAsDouble(inputs);
+        int checked = 0;
+        for (int a = 0; a < params.length; a++) {
+            for (int i = 0; i < params[a].length; i++) {
+                double saved = params[a][i];
+                double[] at = new double[4];
+                for (int k = 0; k < 4; k++) {
+                    params[a][i] = saved + OFFSETS[k] * h;
+                    probe.importParameters(params);
+                    at[k] = loss.applyAsDouble(inputs);
+                }
+                params[a][i] = saved;
+                if (checkDifference(spec.parameterArrayName(a) + "[" + i + "]", analytic[a][i], at, base, h, absolute,
+                        kinks)) {
+                    checked++;
+                }
+            }
+        }
+        probe.importParameters(params);
+        double[] both = concatenateGradients(gradHead, gradTail);
+        for (int i = 0; i < inputs.length; i++) {
+            double saved = inputs[i];
+            double[] at = new double[4];
+            for (int k = 0; k < 4; k++) {
+                inputs[i] = saved + OFFSETS[k] * h;
+                at[k] = loss.applyAsDouble(inputs);
+            }
+            inputs[i] = saved;
+            String what = i < head.length ? "gradHead[" + i + "]" : "gradTail[" + (i - head.length) + "]";
+            if (checkDifference(what, both[i], at, base, h, absolute, kinks)) {
+                checked++;
+            }
+        }
+        // L is linear in the output layer's weights and bias, so they are never skipped
+        int last = spec.layerCount() - 1;
+        assertTrue(checked >= (spec.layerInput(last) + 1) * outputDim, "checked " + checked + " " + spec);
+    }
+
+    /** Where the loss is evaluated around a coordinate, in steps: {@code +h, −h, +h/2, −h/2}. */
+    private static final double[] OFFSETS = {1.0, -1.0, 0.5, -0.5};
+
+    /**
+     * Checks one coordinate against the Richardson-extrapolated central difference
+     * {@code (4·D(h/2) − D(h)) / 3} with {@code D(s) = (L(+s) − L(−s)) / 2s} (truncation error {@code O(h⁴)});
+     * false (and no check) where the step does not resolve the coordinate: {@code D(h)} and {@code D(h/2)} disagree
+     * by more than the tolerance (LayerNorm over two units with nearly equal inputs is nearly a step function),
+     * or, with {@code kinks}, the one-sided slopes at step {@code h} do. Both are facts about the forward pass alone.
+     */
+    private boolean checkDifference(String what, double analytic, double[] at, double base, double h,
+                                    double absolute, boolean kinks) {
+        double wide = (at[0] - at[1]) / (2 * h);
+        double narrow = (at[2] - at[3]) / h;
+        double numeric = (4 * narrow - wide) / 3;
+        double allowed = finiteDifferenceRelative() * Math.abs(numeric) + absolute;
+        if (Math.abs(wide - narrow) > allowed) {
+            return false;
+        }
+        if (kinks && Math.abs((at[0] - base) / h - (base - at[1]) / h) > allowed) {
+            return false;
+        }
+        double error = Math.abs(analytic - numeric);
+        assertTrue(error <= allowed, what + ": backward " + analytic + ", central difference " + numeric
+                + ", error " + error + " > " + allowed + " (step " + h + ")");
+        return true;
+    }
+
+    private static double[] concatenateInputs(double[] head, double[] tail) {
+        double[] x = Arrays.copyOf(head, head.length + (tail == null ? 0 : tail.length));
+        if (tail != null) {
+            System.arraycopy(tail, 0, x, head.length, tail.length);
+        }
+        return x;
+    }
+
+    private static double[] concatenateGradients(double[] gradHead, double[] gradTail) {
+        double[] x = Arrays.copyOf(gradHead, gradHead.length + gradTail.length);
+        System.arraycopy(gradTail, 0, x, gradHead.length, gradTail.length);
+        return x;
     }
 
     @Test

@@ -92,7 +92,7 @@ public final class Nd4jBackend implements Backend {
         return Nd4jBackendProvider.NAME;
     }
 
-    /** A float32 network of the given shape with all parameters zero. */
+    /** A float32 network of the given shape with all parameters zero; every {@link NetworkSpec} runs. */
     @Override
     public Network createNetwork(NetworkSpec spec) {
         return new Nd4jNetwork(Objects.requireNonNull(spec, "spec"));

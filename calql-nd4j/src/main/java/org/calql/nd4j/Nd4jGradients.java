@@ -5,13 +5,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Parameter gradients of one {@link Nd4jNetwork} shape, in the network's flat layout (see
- * {@link Nd4jLayout}), so that one gemm per layer adds both weight and bias gradients.
+ * {@link Nd4jLayout}), so that one gemm per layer adds both weight and bias gradients (and, with
+ * LayerNorm, one gemm each the gain and shift gradients).
  */
 final class Nd4jGradients implements ParameterGradients {
     private final Nd4jLayout layout;
     private final INDArray flat;
     private final INDArray[] augmented;
     private final Layer0[] layer0;
+    private final INDArray[] gainColumns;
+    private final INDArray[] shiftColumns;
 
     Nd4jGradients(Nd4jLayout layout) {
         this.layout = layout;
@@ -21,6 +24,14 @@ final class Nd4jGradients implements ParameterGradients {
             augmented[l] = layout.augmented(flat, l);
         }
         this.layer0 = new Layer0[layout.in(0) + 1];
+        int hiddenLayers = layout.layers() - 1;
+        boolean layerNorm = layout.spec().layerNorm();
+        gainColumns = layerNorm ? new INDArray[hiddenLayers] : null;
+        shiftColumns = layerNorm ? new INDArray[hiddenLayers] : null;
+        for (int l = 0; layerNorm && l < hiddenLayers; l++) {
+            gainColumns[l] = Nd4jLayout.fView(flat, layout.gainOffset(l), layout.out(l), 1);
+            shiftColumns[l] = Nd4jLayout.fView(flat, layout.shiftOffset(l), layout.out(l), 1);
+        }
     }
 
     Nd4jLayout layout() {
@@ -34,6 +45,16 @@ final class Nd4jGradients implements ParameterGradients {
     /** Augmented gradient {@code [out, in + 1]} of {@code layer}. */
     INDArray augmented(int layer) {
         return augmented[layer];
+    }
+
+    /** Hidden layer {@code layer}'s LayerNorm gain gradient as an f-order {@code [out, 1]} view (LayerNorm only). */
+    INDArray gainColumn(int layer) {
+        return gainColumns[layer];
+    }
+
+    /** Hidden layer {@code layer}'s LayerNorm shift gradient as an f-order {@code [out, 1]} view (LayerNorm only). */
+    INDArray shiftColumn(int layer) {
+        return shiftColumns[layer];
     }
 
     /** Views of layer 0's gradient split at {@code tailDim} (single-threaded, like every gradient use). */

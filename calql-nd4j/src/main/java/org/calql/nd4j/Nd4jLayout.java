@@ -18,13 +18,17 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * weight {@code [W | b]} as an f-order {@code [out, in + 1]} matrix, so weight {@code (o, i)} sits at
  * {@code offset + o + out·i} and bias {@code o} at {@code offset + out·in + o}. Column ranges of an
  * f-order matrix are contiguous, which makes the weight alone, the head columns and the tail-plus-bias
- * columns of layer 0 plain views.
+ * columns of layer 0 plain views. With LayerNorm, each hidden layer's block is followed by its gain
+ * ({@code out} floats, {@link #gainOffset(int)}) and its shift ({@code out} floats, {@link #shiftOffset(int)}),
+ * mirroring the exported layout {@code [w, b, gain, shift]} (see {@link NetworkSpec}).
  */
 final class Nd4jLayout {
     private final NetworkSpec spec;
     private final int[] in;
     private final int[] out;
     private final long[] offset;
+    /** Per hidden layer with LayerNorm, where its gain starts (its shift follows); null without LayerNorm. */
+    private final long[] gainOffset;
     private final int size;
 
     Nd4jLayout(NetworkSpec spec) {
@@ -33,12 +37,17 @@ final class Nd4jLayout {
         in = new int[layers];
         out = new int[layers];
         offset = new long[layers];
+        gainOffset = spec.layerNorm() ? new long[layers - 1] : null;
         long total = 0;
         for (int l = 0; l < layers; l++) {
             in[l] = spec.layerInput(l);
             out[l] = spec.layerOutput(l);
             offset[l] = total;
             total += (long) out[l] * (in[l] + 1);
+            if (gainOffset != null && l < layers - 1) {
+                gainOffset[l] = total;
+                total += 2L * out[l];
+            }
         }
         if (total > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("network has " + total + " parameters; the ND4J backend supports at most "
@@ -67,6 +76,16 @@ final class Nd4jLayout {
         return offset[layer];
     }
 
+    /** Start of hidden layer {@code layer}'s LayerNorm gain ({@code out} floats); the spec must have LayerNorm. */
+    long gainOffset(int layer) {
+        return gainOffset[layer];
+    }
+
+    /** Start of hidden layer {@code layer}'s LayerNorm shift ({@code out} floats). */
+    long shiftOffset(int layer) {
+        return gainOffset[layer] + out[layer];
+    }
+
     /** Number of floats in the flat buffer (equals {@link NetworkSpec#parameterCount()}). */
     int size() {
         return size;
@@ -93,8 +112,8 @@ final class Nd4jLayout {
             int o = out[l];
             int n = in[l];
             int base = (int) offset[l];
-            double[] w = params[2 * l];
-            double[] b = params[2 * l + 1];
+            double[] w = params[spec.weightArray(l)];
+            double[] b = params[spec.biasArray(l)];
             for (int r = 0; r < o; r++) {
                 int row = r * n;
                 for (int c = 0; c < n; c++) {
@@ -105,12 +124,21 @@ final class Nd4jLayout {
             for (int r = 0; r < o; r++) {
                 flat[biasBase + r] = (float) b[r];
             }
+            if (gainOffset != null && l < in.length - 1) {
+                double[] gain = params[spec.gainArray(l)];
+                double[] shift = params[spec.shiftArray(l)];
+                int g = (int) gainOffset[l];
+                for (int r = 0; r < o; r++) {
+                    flat[g + r] = (float) gain[r];
+                    flat[g + o + r] = (float) shift[r];
+                }
+            }
         }
     }
 
     /** Reads {@code flat} into a fresh array in export layout. */
     double[][] fromFlat(float[] flat) {
-        double[][] params = new double[2 * in.length][];
+        double[][] params = new double[spec.parameterArrayCount()][];
         for (int l = 0; l < in.length; l++) {
             int o = out[l];
             int n = in[l];
@@ -127,8 +155,19 @@ final class Nd4jLayout {
             for (int r = 0; r < o; r++) {
                 b[r] = flat[biasBase + r];
             }
-            params[2 * l] = w;
-            params[2 * l + 1] = b;
+            params[spec.weightArray(l)] = w;
+            params[spec.biasArray(l)] = b;
+            if (gainOffset != null && l < in.length - 1) {
+                double[] gain = new double[o];
+                double[] shift = new double[o];
+                int g = (int) gainOffset[l];
+                for (int r = 0; r < o; r++) {
+                    gain[r] = flat[g + r];
+                    shift[r] = flat[g + o + r];
+                }
+                params[spec.gainArray(l)] = gain;
+                params[spec.shiftArray(l)] = shift;
+            }
         }
         return params;
     }

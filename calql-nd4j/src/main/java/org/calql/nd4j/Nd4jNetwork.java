@@ -1,29 +1,53 @@
 package org.calql.nd4j;
 
 import java.nio.FloatBuffer;
+import org.calql.spi.Activation;
 import org.calql.spi.Network;
 import org.calql.spi.NetworkSpec;
 import org.calql.spi.Optimizer;
 import org.calql.spi.ParameterGradients;
 import org.calql.spi.Workspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.RSqrt;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.ELU;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Swish;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.SwishDerivative;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A fully connected ReLU network in float32 on ND4J (see {@link Network} for the contract and
- * {@link Nd4jLayout} for where parameters live).
+ * A fully connected network of any {@link NetworkSpec} in float32 on ND4J (see {@link Network} for the
+ * contract and {@link Nd4jLayout} for where parameters live).
  *
  * <p>Per hidden layer the forward pass is one gemm into a preallocated f-order output (bias included
  * through the ones column) and one in-place ReLU; backward is one gemm for the weight and bias
  * gradients (skipped without gradients), one for the input gradient, and a sign-mask multiply. With
  * grouped input, layer 0 multiplies the head once per group ({@code groups × h0}) and broadcasts it to
  * the group's rows with a rank-1 gemm; backward sums the group's rows with a ones-vector gemm.
+ *
+ * <p>Other activations replace the in-place ReLU by an in-place tanh, ELU (α = 1) or SiLU (which first
+ * keeps its input for the derivative); their derivatives are {@code 1 − a²}, {@code min(a + 1, 1)} and
+ * ND4J's swish derivative. LayerNorm works on the whole row after the layer's gemm (so grouped input is
+ * unchanged): row means and variances are gemms with a ones vector, centring is a rank-1 gemm, the
+ * scalings are broadcast multiplies; backward adds the gain and shift gradients with ones-vector gemms.
  */
 final class Nd4jNetwork implements Network {
     private final NetworkSpec spec;
+    private final boolean plainRelu;
+    private final Activation activation;
+    private final double epsilon;
+    /** Per hidden layer: LayerNorm gain and shift as vectors of the parameter buffer (null without LayerNorm). */
+    private final INDArray[] gains;
+    private final INDArray[] shifts;
     private final Nd4jLayout layout;
     private final INDArray params;
     private final INDArray[] augmented;
@@ -42,6 +66,15 @@ final class Nd4jNetwork implements Network {
             weights[l] = layout.weight(params, l);
         }
         layer0 = new Nd4jGradients.Layer0[layout.in(0) + 1];
+        plainRelu = spec.isPlainRelu();
+        activation = spec.activation();
+        epsilon = spec.layerNormEpsilon();
+        gains = spec.layerNorm() ? new INDArray[layers - 1] : null;
+        shifts = spec.layerNorm() ? new INDArray[layers - 1] : null;
+        for (int l = 0; gains != null && l < layers - 1; l++) {
+            gains[l] = Nd4jLayout.vector(params, layout.gainOffset(l), layout.out(l));
+            shifts[l] = Nd4jLayout.vector(params, layout.shiftOffset(l), layout.out(l));
+        }
     }
 
     Nd4jLayout layout() {
@@ -138,7 +171,11 @@ final class Nd4jNetwork implements Network {
         }
         int last = layout.layers() - 1;
         for (int l = 0; l < last; l++) {
-            exec.exec(new ScalarMax(v.z[l], null, v.z[l], 0.0));
+            if (plainRelu) {
+                exec.exec(new ScalarMax(v.z[l], null, v.z[l], 0.0));
+            } else {
+                finishHidden(v, l);
+            }
             v.onesTail[l].assign(1.0);
             Nd4j.gemm(v.augmented[l], augmented[l + 1], v.z[l + 1], false, true, 1.0, 0.0);
         }
@@ -154,6 +191,82 @@ final class Nd4jNetwork implements Network {
             }
         }
         ws.last = v;
+    }
+
+    /** Hidden layer {@code l} after its gemm (not plain ReLU): LayerNorm if the spec has it, then the activation. */
+    private void finishHidden(Nd4jWorkspace.Views v, int l) {
+        var exec = Nd4j.getExecutioner();
+        INDArray z = v.z[l];
+        if (gains != null) {
+            double inverseN = 1.0 / layout.out(l);
+            INDArray xhat = v.normalized[l];
+            // mean per row, then centre: z ← z − mean·1ᵀ
+            Nd4j.gemm(z, v.onesWidthColumn[l], v.rowStat, false, false, inverseN, 0.0);
+            Nd4j.gemm(v.rowStat, v.onesWidthRow[l], z, false, false, -1.0, 1.0);
+            // biased variance per row of the centred values, then 1/sqrt(var + ε)
+            exec.exec(new MulOp(z, z, xhat));
+            Nd4j.gemm(xhat, v.onesWidthColumn[l], v.inverseStd[l], false, false, inverseN, 0.0);
+            exec.exec(new ScalarAdd(v.inverseStd[l], null, v.inverseStd[l], epsilon));
+            exec.exec(new RSqrt(v.inverseStd[l], v.inverseStd[l]));
+            // x̂ = centred·(1/sqrt(var + ε)); u = γ ⊙ x̂ + β back into z
+            exec.exec(new BroadcastMulOp(z, v.inverseStdVector[l], xhat, 0));
+            exec.exec(new BroadcastMulOp(xhat, gains[l], z, 1));
+            exec.exec(new BroadcastAddOp(z, shifts[l], z, 1));
+        }
+        switch (activation) {
+            case RELU -> exec.exec(new ScalarMax(z, null, z, 0.0));
+            case TANH -> exec.exec(new Tanh(z, z));
+            case ELU -> Nd4j.exec(new ELU(z, z, 1.0));
+            case SILU -> {
+                v.pre[l].assign(z);
+                exec.exec(new Swish(v.pre[l], z));
+            }
+            default -> throw new IllegalStateException("unknown activation " + activation);
+        }
+    }
+
+    /**
+     * Turns {@code dz[l]}, the gradient with respect to hidden layer {@code l}'s activations, into the gradient
+     * with respect to its gemm's output, in place (not plain ReLU); adds the LayerNorm gain and shift gradients
+     * to {@code g} when given. With {@code d = dL/du ⊙ γ}: {@code dL/dz = (d − mean(d) − x̂·mean(d ⊙ x̂)) / sqrt(var + ε)}.
+     */
+    private void backHidden(Nd4jWorkspace.Views v, int l, Nd4jGradients g) {
+        var exec = Nd4j.getExecutioner();
+        INDArray d = v.dz[l];
+        INDArray a = v.z[l];
+        INDArray mask = v.mask[l];
+        switch (activation) {
+            case RELU -> exec.exec(new Sign(a, mask));
+            case TANH -> {
+                exec.exec(new MulOp(a, a, mask));
+                exec.exec(new ScalarReverseSubtraction(mask, null, mask, 1.0));
+            }
+            case ELU -> {
+                exec.exec(new ScalarAdd(a, null, mask, 1.0));
+                exec.exec(new ScalarMin(mask, null, mask, 1.0));
+            }
+            case SILU -> exec.exec(new SwishDerivative(v.pre[l], mask));
+            default -> throw new IllegalStateException("unknown activation " + activation);
+        }
+        exec.exec(new MulOp(d, mask, d));
+        if (gains == null) {
+            return;
+        }
+        INDArray xhat = v.normalized[l];
+        if (g != null) {
+            Nd4j.gemm(d, v.onesRows, g.shiftColumn(l), true, false, 1.0, 1.0);
+            exec.exec(new MulOp(d, xhat, mask));
+            Nd4j.gemm(mask, v.onesRows, g.gainColumn(l), true, false, 1.0, 1.0);
+        }
+        double inverseN = 1.0 / layout.out(l);
+        exec.exec(new BroadcastMulOp(d, gains[l], d, 1));
+        Nd4j.gemm(d, v.onesWidthColumn[l], v.rowStat, false, false, inverseN, 0.0);
+        exec.exec(new MulOp(d, xhat, mask));
+        Nd4j.gemm(mask, v.onesWidthColumn[l], v.rowStat2, false, false, inverseN, 0.0);
+        Nd4j.gemm(v.rowStat, v.onesWidthRow[l], d, false, false, -1.0, 1.0);
+        exec.exec(new BroadcastMulOp(xhat, v.rowStat2Vector, mask, 0));
+        exec.exec(new SubOp(d, mask, d));
+        exec.exec(new BroadcastMulOp(d, v.inverseStdVector[l], d, 0));
     }
 
     /** Writes {@code [head[r / groupSize] | tail[r] | 1]} for every row, f-order, into the input buffer. */
@@ -249,8 +362,12 @@ final class Nd4jNetwork implements Network {
                 Nd4j.gemm(v.dz[l], v.augmented[l - 1], g.augmented(l), true, false, 1.0, 1.0);
             }
             Nd4j.gemm(v.dz[l], weights[l], v.dz[l - 1], false, false, 1.0, 0.0);
-            exec.exec(new Sign(v.z[l - 1], v.mask[l - 1]));
-            exec.exec(new MulOp(v.dz[l - 1], v.mask[l - 1], v.dz[l - 1]));
+            if (plainRelu) {
+                exec.exec(new Sign(v.z[l - 1], v.mask[l - 1]));
+                exec.exec(new MulOp(v.dz[l - 1], v.mask[l - 1], v.dz[l - 1]));
+            } else {
+                backHidden(v, l - 1, g);
+            }
         }
 
         if (v.grouped) {

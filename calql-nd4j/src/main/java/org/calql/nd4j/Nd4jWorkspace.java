@@ -3,6 +3,8 @@ package org.calql.nd4j;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.calql.spi.Activation;
+import org.calql.spi.NetworkSpec;
 import org.calql.spi.Workspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -14,6 +16,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Hidden activations are stored as f-order {@code [rows, width + 1]}: the last column holds ones so
  * the next layer's gemm adds the bias, and the first {@code rows·width} floats are the plain
  * activations.
+ *
+ * <p>Specs other than plain ReLU add, per hidden layer: with LayerNorm the normalised values
+ * {@code x̂} and each row's {@code 1/sqrt(var + ε)} (kept for backward), with SiLU the pre-activations; and,
+ * shared by all layers, two row-statistics vectors and a ones vector as wide as the widest hidden layer.
  */
 final class Nd4jWorkspace implements Workspace {
     static final int CACHED_SHAPES = 16;
@@ -31,6 +37,17 @@ final class Nd4jWorkspace implements Workspace {
     final INDArray mask;
     final INDArray gradInput;
     final INDArray gradHeadInput;
+    /** Per hidden layer: LayerNorm's x̂ {@code [rows, out]} (null without LayerNorm). */
+    final INDArray[] normalized;
+    /** Per hidden layer: each row's {@code 1/sqrt(var + ε)} (null without LayerNorm). */
+    final INDArray[] inverseStd;
+    /** Per hidden layer: the activation's input, kept for SiLU's derivative (null for other activations). */
+    final INDArray[] pre;
+    /** Row statistics scratch (null for plain ReLU). */
+    final INDArray rowStat;
+    final INDArray rowStat2;
+    /** Ones as wide as the widest hidden layer (null for plain ReLU). */
+    final INDArray onesWidth;
     final FloatBuffer inputHost;
     final FloatBuffer headHost;
     final FloatBuffer outputHost;
@@ -78,6 +95,25 @@ final class Nd4jWorkspace implements Workspace {
         mask = Nd4jLayout.floats(rows * widestHidden);
         gradInput = Nd4jLayout.floats(rows * in);
         gradHeadInput = Nd4jLayout.floats(rows * in);
+        NetworkSpec spec = layout.spec();
+        boolean layerNorm = spec.layerNorm();
+        boolean keepPre = spec.activation() == Activation.SILU;
+        normalized = layerNorm ? new INDArray[layers - 1] : null;
+        inverseStd = layerNorm ? new INDArray[layers - 1] : null;
+        pre = keepPre ? new INDArray[layers - 1] : null;
+        for (int l = 0; l < layers - 1; l++) {
+            if (layerNorm) {
+                normalized[l] = Nd4jLayout.floats(rows * layout.out(l));
+                inverseStd[l] = Nd4jLayout.floats(rows);
+            }
+            if (keepPre) {
+                pre[l] = Nd4jLayout.floats(rows * layout.out(l));
+            }
+        }
+        boolean plain = spec.isPlainRelu();
+        rowStat = plain ? null : Nd4jLayout.floats(rows);
+        rowStat2 = plain ? null : Nd4jLayout.floats(rows);
+        onesWidth = plain ? null : Nd4jLayout.floats(widestHidden).assign(1.0);
         inputHost = Nd4jLayout.host(input);
         headHost = Nd4jLayout.host(head);
         outputHost = Nd4jLayout.host(activations[layers - 1]);
@@ -145,7 +181,7 @@ final class Nd4jWorkspace implements Workspace {
         /** Grouped only: head gradient {@code [groups, headDim]}. */
         final INDArray gradHead;
 
-        /** Per layer: output {@code [rows, out]} (post-ReLU for hidden layers). */
+        /** Per layer: output {@code [rows, out]} (after the activation for hidden layers). */
         final INDArray[] z;
         /** Per hidden layer: output with its ones column {@code [rows, out + 1]}. */
         final INDArray[] augmented;
@@ -153,8 +189,23 @@ final class Nd4jWorkspace implements Workspace {
         final INDArray[] onesTail;
         /** Per layer: gradient with respect to the layer's output {@code [rows, out]}. */
         final INDArray[] dz;
-        /** Per hidden layer: scratch {@code [rows, out]} for the ReLU mask. */
+        /** Per hidden layer: scratch {@code [rows, out]} for the activation's derivative. */
         final INDArray[] mask;
+        /** Per hidden layer with LayerNorm: x̂ {@code [rows, out]}, 1/sqrt(var + ε) as {@code [rows, 1]} and as a vector. */
+        final INDArray[] normalized;
+        final INDArray[] inverseStd;
+        final INDArray[] inverseStdVector;
+        /** Per hidden layer with SiLU: the activation's input {@code [rows, out]}. */
+        final INDArray[] pre;
+        /** Not plain ReLU: row statistics {@code [rows, 1]} and as vectors, ones {@code [rows, 1]}. */
+        final INDArray rowStat;
+        final INDArray rowStatVector;
+        final INDArray rowStat2;
+        final INDArray rowStat2Vector;
+        final INDArray onesRows;
+        /** Not plain ReLU, per hidden layer: ones {@code [out, 1]} and {@code [1, out]}. */
+        final INDArray[] onesWidthColumn;
+        final INDArray[] onesWidthRow;
 
         Views(Nd4jWorkspace ws, int groups, int groupSize, int tailDim) {
             Nd4jLayout layout = ws.network.layout();
@@ -172,6 +223,22 @@ final class Nd4jWorkspace implements Workspace {
             onesTail = new INDArray[layers];
             dz = new INDArray[layers];
             mask = new INDArray[layers];
+            boolean plain = ws.rowStat == null;
+            normalized = ws.normalized == null ? null : new INDArray[layers];
+            inverseStd = ws.normalized == null ? null : new INDArray[layers];
+            inverseStdVector = ws.normalized == null ? null : new INDArray[layers];
+            pre = ws.pre == null ? null : new INDArray[layers];
+            onesWidthColumn = plain ? null : new INDArray[layers];
+            onesWidthRow = plain ? null : new INDArray[layers];
+            if (rows == 0 || plain) {
+                rowStat = rowStatVector = rowStat2 = rowStat2Vector = onesRows = null;
+            } else {
+                rowStat = Nd4jLayout.fView(ws.rowStat, 0, rows, 1);
+                rowStatVector = Nd4jLayout.vector(ws.rowStat, 0, rows);
+                rowStat2 = Nd4jLayout.fView(ws.rowStat2, 0, rows, 1);
+                rowStat2Vector = Nd4jLayout.vector(ws.rowStat2, 0, rows);
+                onesRows = Nd4jLayout.fView(ws.ones, 0, rows, 1);
+            }
             if (rows == 0) {
                 input = head = headTerm = headTermRow = headTermGrad = headTermGradRow = null;
                 z0Wide = dz0Wide = onesColumn = gradInput = gradHead = null;
@@ -185,6 +252,18 @@ final class Nd4jWorkspace implements Workspace {
                     augmented[l] = Nd4jLayout.fView(ws.activations[l], 0, rows, out + 1);
                     onesTail[l] = Nd4jLayout.vector(ws.activations[l], (long) rows * out, rows);
                     mask[l] = Nd4jLayout.fView(ws.mask, 0, rows, out);
+                    if (normalized != null) {
+                        normalized[l] = Nd4jLayout.fView(ws.normalized[l], 0, rows, out);
+                        inverseStd[l] = Nd4jLayout.fView(ws.inverseStd[l], 0, rows, 1);
+                        inverseStdVector[l] = Nd4jLayout.vector(ws.inverseStd[l], 0, rows);
+                    }
+                    if (pre != null) {
+                        pre[l] = Nd4jLayout.fView(ws.pre[l], 0, rows, out);
+                    }
+                    if (!plain) {
+                        onesWidthColumn[l] = Nd4jLayout.fView(ws.onesWidth, 0, out, 1);
+                        onesWidthRow[l] = Nd4jLayout.fView(ws.onesWidth, 0, 1, out);
+                    }
                 }
             }
             if (grouped) {

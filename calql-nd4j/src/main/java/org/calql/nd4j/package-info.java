@@ -1,6 +1,8 @@
 /**
  * The ND4J backend for calql networks: float32 on ND4J's native CPU library (CUDA by swapping the
- * native artifact, untested).
+ * native artifact, untested). It runs every {@link org.calql.spi.NetworkSpec}: ReLU, tanh, ELU or SiLU
+ * after each hidden layer, with or without LayerNorm (whose gain and shift follow each hidden layer's
+ * block in the flat parameter buffer).
  *
  * <p>{@link org.calql.nd4j.Nd4jBackendProvider} registers the backend under the name {@code nd4j}
  * with rank 10, so {@link org.calql.spi.Backends#best()} prefers it to the plain-Java one; the native

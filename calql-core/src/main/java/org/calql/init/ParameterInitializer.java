@@ -1,9 +1,11 @@
-package org.calql.nn;
+package org.calql.init;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.QRDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
+import org.calql.nn.Gaussian;
 import org.calql.spi.Initialization;
 import org.calql.spi.NetworkSpec;
 
@@ -20,6 +22,11 @@ import org.calql.spi.NetworkSpec;
  *       {@code orthogonal_(gain=0.01)}, all biases zero.</li>
  * </ul>
  *
+ * <p>With LayerNorm ({@link NetworkSpec#layerNorm()}) every gain γ is 1 and every shift β is 0, as
+ * {@code nn.LayerNorm} starts; they consume no random numbers, so the linear layers of a spec with
+ * LayerNorm get exactly the values of the same spec without it (same seed, same scheme).
+ * {@link NetworkSpec#activation()} does not change the scheme.
+ *
  * <p>Layers are drawn in order, each weight in row-major order and then its bias, so the result is a
  * function of the generator's state (the same seed gives the same bits). Uniform values are
  * {@code −b + 2b·u} with {@code u = rng.nextDouble()}; Gaussian values come from {@link Gaussian}.
@@ -32,8 +39,9 @@ public final class ParameterInitializer {
     }
 
     /**
-     * Parameters in the layout of {@link org.calql.spi.Network#exportParameters()}:
-     * {@code [w0, b0, w1, b1, …]}, {@code w_l} row-major {@code [out, in]}.
+     * Parameters in the layout of {@link org.calql.spi.Network#exportParameters()} (see {@link NetworkSpec}):
+     * {@code [w0, b0, w1, b1, …]}, {@code w_l} row-major {@code [out, in]}, with {@code gain_l = 1} and
+     * {@code shift_l = 0} after {@code b_l} of every hidden layer when the spec has LayerNorm.
      *
      * @param spec the network's shape
      * @param init the scheme
@@ -45,7 +53,7 @@ public final class ParameterInitializer {
                     + ", init=" + init + ", rng=" + rng);
         }
         int layers = spec.layerCount();
-        double[][] params = new double[2 * layers][];
+        double[][] params = new double[spec.parameterArrayCount()][];
         for (int l = 0; l < layers; l++) {
             int in = spec.layerInput(l);
             int out = spec.layerOutput(l);
@@ -61,8 +69,14 @@ public final class ParameterInitializer {
                 w = uniform(in * out, bound, rng);
                 b = uniform(out, bound, rng);
             }
-            params[2 * l] = w;
-            params[2 * l + 1] = b;
+            params[spec.weightArray(l)] = w;
+            params[spec.biasArray(l)] = b;
+            if (spec.layerNorm() && !last) {
+                double[] gain = new double[out];
+                Arrays.fill(gain, 1.0);
+                params[spec.gainArray(l)] = gain;
+                params[spec.shiftArray(l)] = new double[out];
+            }
         }
         return params;
     }
@@ -81,6 +95,8 @@ public final class ParameterInitializer {
      * {@code torch.nn.init.orthogonal_} makes it: a Gaussian matrix (transposed when
      * {@code rows < cols}), its QR decomposition, {@code Q·diag(sign(diag(R)))}, transposed back.
      * Rows are orthonormal when {@code rows <= cols}, columns when {@code rows >= cols}.
+     *
+     * @param rng the source of the {@code rows × cols} Gaussian draws (row-major); advanced by them
      */
     static double[] orthogonal(int rows, int cols, double gain, SplittableRandom rng) {
         double[][] a = new double[rows][cols];

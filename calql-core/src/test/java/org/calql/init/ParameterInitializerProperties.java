@@ -1,7 +1,8 @@
-package org.calql.nn;
+package org.calql.init;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -10,6 +11,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.calql.nn.Gaussian;
+import org.calql.spi.Activation;
 import org.calql.spi.Initialization;
 import org.calql.spi.NetworkSpec;
 import org.junit.jupiter.api.Test;
@@ -45,7 +48,7 @@ class ParameterInitializerProperties {
             @ForAll @Size(max = 3) List<@IntRange(min = 1, max = 30) Integer> hidden,
             @ForAll @IntRange(min = 1, max = 10) int outputDim,
             @ForAll long seed) {
-        NetworkSpec spec = NnFixtures.spec(inputDim, hidden, outputDim);
+        NetworkSpec spec = NetworkSpec.of(inputDim, hidden.stream().mapToInt(Integer::intValue).toArray(), outputDim);
         int last = spec.layerCount() - 1;
 
         double[][] p = ParameterInitializer.initialize(spec, Initialization.PYTORCH_DEFAULT, new SplittableRandom(seed));
@@ -139,7 +142,63 @@ class ParameterInitializerProperties {
 
     @Test
     void rejectsNullArguments() {
-        DenseNetworkTest.assertMessage(() -> ParameterInitializer.initialize(null, Initialization.ORTHOGONAL,
-                new SplittableRandom(1)), "spec");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ParameterInitializer.initialize(null, Initialization.ORTHOGONAL, new SplittableRandom(1)));
+        assertTrue(e.getMessage().contains("spec"), e.getMessage());
+    }
+
+    @Property(tries = 100)
+    void layerNormStartsAtUnitGainAndZeroShiftAndLeavesTheLinearDrawsAlone(
+            @ForAll @IntRange(min = 1, max = 20) int inputDim,
+            @ForAll @Size(min = 1, max = 3) List<@IntRange(min = 1, max = 20) Integer> hidden,
+            @ForAll @IntRange(min = 1, max = 6) int outputDim,
+            @ForAll Activation activation,
+            @ForAll long seed) {
+        int[] widths = hidden.stream().mapToInt(Integer::intValue).toArray();
+        NetworkSpec plain = NetworkSpec.of(inputDim, widths, outputDim);
+        NetworkSpec normed = NetworkSpec.builder(inputDim, outputDim).hidden(widths).activation(activation)
+                .layerNorm(true).build();
+        for (Initialization init : Initialization.values()) {
+            SplittableRandom plainRng = new SplittableRandom(seed);
+            SplittableRandom normedRng = new SplittableRandom(seed);
+            double[][] expected = ParameterInitializer.initialize(plain, init, plainRng);
+            double[][] actual = ParameterInitializer.initialize(normed, init, normedRng);
+            normed.checkParameterLayout(actual);
+            for (int l = 0; l < normed.layerCount(); l++) {
+                assertArrayEquals(expected[plain.weightArray(l)], actual[normed.weightArray(l)],
+                        init + ": layer " + l + " weight is the same as without LayerNorm");
+                assertArrayEquals(expected[plain.biasArray(l)], actual[normed.biasArray(l)],
+                        init + ": layer " + l + " bias is the same as without LayerNorm");
+            }
+            for (int l = 0; l < widths.length; l++) {
+                double[] ones = new double[widths[l]];
+                java.util.Arrays.fill(ones, 1.0);
+                assertArrayEquals(ones, actual[normed.gainArray(l)], init + ": layer " + l + " gain starts at 1");
+                assertArrayEquals(new double[widths[l]], actual[normed.shiftArray(l)],
+                        init + ": layer " + l + " shift starts at 0");
+            }
+            // gain and shift consume no random numbers: both generators are in the same state afterwards
+            assertEquals(plainRng.nextLong(), normedRng.nextLong(), init + ": generator state after initialisation");
+        }
+    }
+
+    @Test
+    void plainSpecKeepsItsDrawsBitForBit() {
+        // the documented draw order and formula, replayed from the same seed, to the bit
+        NetworkSpec spec = NetworkSpec.of(3, new int[] {2}, 1);
+        double[][] p = ParameterInitializer.initialize(spec, Initialization.PYTORCH_DEFAULT, new SplittableRandom(7));
+        SplittableRandom replay = new SplittableRandom(7);
+        double bound = 1.0 / Math.sqrt(3.0);
+        for (int i = 0; i < 6; i++) {
+            assertEquals(-bound + 2.0 * bound * replay.nextDouble(), p[0][i], 0.0, "w0[" + i + "]");
+        }
+        for (int i = 0; i < 2; i++) {
+            assertEquals(-bound + 2.0 * bound * replay.nextDouble(), p[1][i], 0.0, "b0[" + i + "]");
+        }
+        double last = 0.01 * Math.sqrt(6.0 / 3.0);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(-last + 2.0 * last * replay.nextDouble(), p[2][i], 0.0, "w1[" + i + "]");
+        }
+        assertArrayEquals(new double[1], p[3], "b1");
     }
 }
