@@ -5,6 +5,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.OptionalDouble;
 import org.calql.config.CalQlConfig;
+import org.calql.critic.CriticEnsemble;
 import org.calql.data.DatasetFingerprint;
 import org.calql.data.ObservationNormalizer;
 import org.calql.data.OfflineDataset;
@@ -140,6 +141,11 @@ public final class Agent {
     /** The policy being trained (its parameters change with every update; not for acting on other threads). */
     public Policy trainedPolicy() {
         return step.policy();
+    }
+
+    /** The critics being trained, with their targets (not for use on other threads while training). */
+    public CriticEnsemble critics() {
+        return step.critics();
     }
 
     /** The deterministic action for a raw observation (see {@link InferencePolicy#act(double[])}). */

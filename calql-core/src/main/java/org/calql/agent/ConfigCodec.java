@@ -10,6 +10,7 @@ import org.calql.critic.CriticSpec;
 import org.calql.regularizer.Calibration;
 import org.calql.regularizer.CqlRegularizer;
 import org.calql.regularizer.ReferenceValues;
+import org.calql.spi.Activation;
 import org.calql.spi.Initialization;
 import org.calql.train.TrainingConfig;
 
@@ -28,6 +29,9 @@ final class ConfigCodec {
         m.put("batchSize", Integer.toString(c.batchSize()));
         m.put("criticEnsembleSize", Integer.toString(c.criticEnsembleSize()));
         m.put("qHidden", ints(c.qHidden()));
+        m.put("criticActivation", c.critic().activation().name());
+        m.put("criticLayerNorm", Boolean.toString(c.critic().layerNorm()));
+        m.put("criticLayerNormEpsilon", Double.toString(c.critic().layerNormEpsilon()));
         m.put("policyHidden", ints(c.policyHidden()));
         m.put("initialization", c.initialization().name());
         m.put("maxAction", Double.toString(c.maxAction()));
@@ -92,7 +96,7 @@ final class ConfigCodec {
         return CalQlConfig.builder()
                 .observationDim(integer(m, "observationDim")).actionDim(integer(m, "actionDim"))
                 .batchSize(integer(m, "batchSize")).criticEnsembleSize(integer(m, "criticEnsembleSize"))
-                .qHidden(intArray(get(m, "qHidden"))).policyHidden(intArray(get(m, "policyHidden")))
+                .critic(critic(m)).policyHidden(intArray(get(m, "policyHidden")))
                 .initialization(Initialization.valueOf(get(m, "initialization")))
                 .maxAction(real(m, "maxAction")).discount(real(m, "discount")).tau(real(m, "tau"))
                 .targetUpdatePeriod(integer(m, "targetUpdatePeriod")).qfLr(real(m, "qfLr"))
@@ -145,10 +149,20 @@ final class ConfigCodec {
     /** The structural fields of a saved config, read without building it (a custom component may be named there). */
     static ConfigStructure decodeStructure(Map<String, String> m) {
         return new ConfigStructure(integer(m, "observationDim"), integer(m, "actionDim"), integer(m, "batchSize"),
-                integer(m, "criticEnsembleSize"), integer(m, "cqlNActions"), CriticSpec.mlp(intArray(get(m, "qHidden"))),
+                integer(m, "criticEnsembleSize"), integer(m, "cqlNActions"), critic(m),
                 intArray(get(m, "policyHidden")), m.getOrDefault("policy", TANH_GAUSSIAN),
                 bool(m, "maxTargetBackup"), real(m, "maxAction"),
                 Initialization.valueOf(get(m, "initialization")), Long.parseLong(get(m, "seed")));
+    }
+
+    /** The critic spec; files written before activations and LayerNorm existed hold ReLU critics without it. */
+    private static CriticSpec critic(Map<String, String> m) {
+        CriticSpec.Builder b = CriticSpec.builder().hidden(intArray(get(m, "qHidden")));
+        if (m.containsKey("criticActivation")) {
+            b.activation(Activation.valueOf(get(m, "criticActivation"))).layerNorm(bool(m, "criticLayerNorm"))
+                    .layerNormEpsilon(real(m, "criticLayerNormEpsilon"));
+        }
+        return b.build();
     }
 
     static Map<String, String> parse(String text) {
