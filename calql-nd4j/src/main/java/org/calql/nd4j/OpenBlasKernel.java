@@ -188,7 +188,7 @@ public final class OpenBlasKernel {
         String deciding = deciding(flags);
         return chosen.map(c -> new Decision(c, Origin.CALQL, "CPU " + vendor + " with " + deciding))
                 .orElseGet(() -> new Decision(null, Origin.OPENBLAS, "CPU " + vendor + " with " + deciding
-                        + ": no AVX2, OpenBLAS's own choice stands"));
+                        + ": no avx2 and fma, OpenBLAS's own choice stands"));
     }
 
     /**
