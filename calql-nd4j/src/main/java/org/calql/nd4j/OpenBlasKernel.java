@@ -202,7 +202,7 @@ public final class OpenBlasKernel {
         if (decision != null) {
             return decision;
         }
-        Decision d = decide(System.getProperty(PROPERTY), OpenBlasKernel::getenv, cpuinfo());
+        Decision d = decide(System.getProperty(PROPERTY), System::getenv, cpuinfo());
         if (d.origin() == Origin.CALQL || d.origin() == Origin.PROPERTY) {
             d = set(d);
         }
@@ -224,6 +224,13 @@ public final class OpenBlasKernel {
                         + "); set it in the environment or create the backend first");
             }
             org.bytedeco.javacpp.Loader.load(org.bytedeco.systems.global.linux.class);
+            for (String name : List.of(CORETYPE_ENV, L2_SIZE_ENV)) {
+                String value = nativeGetenv(name);
+                if (value != null && !value.isEmpty()) {
+                    return decide(null, n -> n.equals(name) ? value : null, null);
+                }
+            }
+            // overwrite = 0: never replaces a value, even one set between the check and here
             int rc = org.bytedeco.systems.global.linux.setenv(CORETYPE_ENV, d.coreType(), 0);
             if (rc != 0) {
                 return new Decision(null, Origin.OPENBLAS, "setenv failed (" + rc + "); " + d.reason());
@@ -332,25 +339,17 @@ public final class OpenBlasKernel {
                 .anyMatch(k -> k.startsWith("openblas") || k.startsWith("nd4jcpu"));
     }
 
-    private static String getenv(String name) {
-        String v = System.getenv(name);
-        if (v == null && isLinuxX86()) {
-            // a variable set natively after the JVM started (System.getenv is a snapshot)
-            try {
-                org.bytedeco.javacpp.Loader.load(org.bytedeco.systems.global.linux.class);
-                java.nio.ByteBuffer b = org.bytedeco.systems.global.linux.getenv(name);
-                if (b != null) {
-                    byte[] bytes = new byte[b.remaining()];
-                    b.get(bytes);
-                    v = new String(bytes, StandardCharsets.UTF_8);
-                    int nul = v.indexOf('\0');
-                    v = nul >= 0 ? v.substring(0, nul) : v;
-                }
-            } catch (RuntimeException | LinkageError e) {
-                LOG.debug("native getenv failed", e);
-            }
+    /** A variable set natively after the JVM started ({@link System#getenv} is a snapshot); needs the natives. */
+    private static String nativeGetenv(String name) {
+        java.nio.ByteBuffer b = org.bytedeco.systems.global.linux.getenv(name);
+        if (b == null) {
+            return null;
         }
-        return v;
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        String v = new String(bytes, StandardCharsets.UTF_8);
+        int nul = v.indexOf('\0');
+        return nul >= 0 ? v.substring(0, nul) : v;
     }
 
     private static boolean isLinuxX86() {
