@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import org.calql.nd4j.OpenBlasKernel;
 import org.calql.spi.Backends;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
@@ -72,6 +73,9 @@ public final class BenchMain {
         long start = System.nanoTime();
 
         o.println("calql-bench " + (quick ? "--quick" : "full") + ": JMH log and JSON in " + out);
+        // The forks choose the kernel the same way (same environment, same calql.nd4j.coreType).
+        String kernel = SgemmBenchmark.kernel();
+        o.println(kernel);
         ChainedOptionsBuilder nd4j = base(out, "nd4j", quick ? 1 : 3, quick ? 2 : 4,
                 quick ? TimeValue.milliseconds(400) : TimeValue.seconds(1),
                 quick ? TimeValue.milliseconds(500) : TimeValue.seconds(2))
@@ -112,6 +116,7 @@ public final class BenchMain {
         lines.add(0, "");
         lines.add(1, String.format(Locale.ROOT, "(%s, %.0f s)", quick ? "--quick" : "full",
                 (System.nanoTime() - start) / 1e9));
+        lines.add(2, kernel);
         Files.write(out.resolve("table.txt"), lines, StandardCharsets.UTF_8);
         lines.forEach(o::println);
         if (lines.get(lines.size() - 1).endsWith("n/a")) {
@@ -123,10 +128,17 @@ public final class BenchMain {
                                               TimeValue warmupTime, TimeValue measurementTime) {
         return new OptionsBuilder().forks(1).warmupIterations(warmups).warmupTime(warmupTime)
                 .measurementIterations(measurements).measurementTime(measurementTime)
-                .jvmArgsAppend("-Xms1g", "-Xmx3g")
+                .jvmArgsAppend(forkArgs())
                 .shouldFailOnError(false)
                 .resultFormat(ResultFormatType.JSON).result(out.resolve("jmh-" + name + ".json").toString())
                 .output(out.resolve("jmh-" + name + ".log").toString());
+    }
+
+    /** The forks' JVM options: heap, and the parent's {@value OpenBlasKernel#PROPERTY} if it has one. */
+    private static String[] forkArgs() {
+        String coreType = System.getProperty(OpenBlasKernel.PROPERTY);
+        return coreType == null ? new String[] {"-Xms1g", "-Xmx3g"}
+                : new String[] {"-Xms1g", "-Xmx3g", "-D" + OpenBlasKernel.PROPERTY + "=" + coreType};
     }
 
     private static String pattern(Class<?> benchmark) {

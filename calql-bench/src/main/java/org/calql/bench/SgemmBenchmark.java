@@ -3,6 +3,7 @@ package org.calql.bench;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.calql.nd4j.OpenBlasKernel;
 import org.calql.spi.Backends;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -49,6 +50,8 @@ public class SgemmBenchmark {
         "7936x9x256.nt", "7936x257x1.nt"})
     public String shape;
 
+    private static volatile boolean kernelPrinted;
+
     private INDArray a;
     private INDArray b;
     private INDArray c;
@@ -60,6 +63,10 @@ public class SgemmBenchmark {
     public void setup() {
         Backends.named("nd4j"); // initialises ND4J exactly as the update's backend does
         useEveryCore();
+        if (!kernelPrinted) {
+            kernelPrinted = true;
+            System.out.println("# " + kernel());
+        }
         Shape s = Shape.parse(shape);
         transposeA = s.transposeA;
         transposeB = s.transposeB;
@@ -67,6 +74,15 @@ public class SgemmBenchmark {
         a = (transposeA ? Nd4j.rand(DataType.FLOAT, s.k, s.m) : Nd4j.rand(DataType.FLOAT, s.m, s.k)).dup('f');
         b = (transposeB ? Nd4j.rand(DataType.FLOAT, s.n, s.k) : Nd4j.rand(DataType.FLOAT, s.k, s.n)).dup('f');
         c = Nd4j.create(DataType.FLOAT, new long[] {s.m, s.n}, 'f');
+    }
+
+    /**
+     * The OpenBLAS kernel this JVM runs and how it was chosen ({@link OpenBlasKernel#summary()}); creates the
+     * ND4J backend first, which is when calql chooses the kernel.
+     */
+    public static String kernel() {
+        Backends.named("nd4j");
+        return OpenBlasKernel.summary();
     }
 
     /** Sets OpenBLAS to one thread per available processor (the backend may have lowered it). */

@@ -25,6 +25,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *       {@value #BLAS_THREADS_PROPERTY} sets another count, {@code 0} leaves OpenBLAS's setting alone; a section
  *       of passes at once then runs with 1 BLAS thread and restores the count afterwards.</li>
  * </ul>
+ *
+ * <p>Before ND4J loads, it also chooses OpenBLAS's kernel from the CPU's feature flags when nothing in the
+ * environment chose one ({@link OpenBlasKernel}; {@value OpenBlasKernel#PROPERTY} turns it off or names one).
  */
 public final class Nd4jBackend implements Backend {
     /** System property that sets ND4J's master thread count; {@code 0} leaves ND4J's default. */
@@ -70,6 +73,8 @@ public final class Nd4jBackend implements Backend {
         int masterThreads = ParallelPasses.threadCount(MASTER_THREADS_PROPERTY, DEFAULT_MASTER_THREADS, 0);
         int blasThreads = ParallelPasses.threadCount(BLAS_THREADS_PROPERTY,
                 ParallelPasses.shared().threads() > 1 ? 1 : 0, 0);
+        // Before the first native call: OpenBLAS reads OPENBLAS_CORETYPE once, when its library loads.
+        OpenBlasKernel.applyBeforeLoad();
         try {
             // Touching the factory loads the native backend; a 1-element array checks that ops run.
             Nd4j.create(DataType.FLOAT, 1);
@@ -124,6 +129,7 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public String toString() {
-        return "Nd4jBackend[float32, " + Nd4j.getBackend().getClass().getSimpleName() + "]";
+        return "Nd4jBackend[float32, " + Nd4j.getBackend().getClass().getSimpleName() + ", OpenBLAS "
+                + OpenBlasKernel.runningCoreType().orElse("kernel unknown") + "]";
     }
 }
