@@ -3,15 +3,19 @@ package org.calql.regularizer;
 import java.util.Objects;
 
 /**
- * The CQL push-down term, with an optional calibration (Cal-QL). Per state {@code b}, with
- * {@code c(q) = calibration.apply(q, V_ref(s_b))} applied to policy-action entries only:
+ * The CQL push-down term, with an optional calibration (Cal-QL), over any {@link QLayout}. Per state {@code b},
+ * with {@code c(q) = calibration.apply(q, V_ref(s_b))} applied to the entries of calibrated groups only:
  * <pre>
- *   importance sampling:  e = [ Q(s,a_rand) − log(0.5^A),  c(Q(s,a_next)) − log π_next,  c(Q(s,a_cur)) − log π_cur ]
- *   otherwise:            e = [ Q(s,a_rand), Q(s,a_data), c(Q(s,a_next)), c(Q(s,a_cur)) ]
+ *   continuous ({@link QLayout#sampledActions}):
+ *     importance sampling:  e = [ Q(s,a_rand) − log(0.5^A),  c(Q(s,a_next)) − log π_next,  c(Q(s,a_cur)) − log π_cur ]
+ *     otherwise:            e = [ Q(s,a_rand), Q(s,a_data), c(Q(s,a_next)), c(Q(s,a_cur)) ]
+ *   discrete ({@link QLayout#allActions}), with or without importance sampling:
+ *                         e = [ c(Q(s,0)), …, c(Q(s,|A|−1)) ]
  *   ood_b   = T · logsumexp(e / T)
  *   value   = mean_b clamp(ood_b − Q(s_b,a_data), clipMin, clipMax)
  * </pre>
- * (Kumar et al. 2020, CQL(H); Nakamoto et al. 2023, Cal-QL.) Immutable and stateless.
+ * (Kumar et al. 2020, CQL(H); Nakamoto et al. 2023, Cal-QL; the discrete form is d3rlpy's {@code DiscreteCQL}
+ * with Cal-QL's bound on every action.) Immutable and stateless.
  */
 public final class CqlRegularizer implements ConservativeRegularizer {
     private final double temperature;
@@ -64,75 +68,107 @@ public final class CqlRegularizer implements ConservativeRegularizer {
         return calibration;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Any {@link QLayout} is served by one logsumexp path. Per state {@code b} with
+     * {@code c(q) = calibration.apply(q, V_ref(s_b))} on the entries of calibrated groups and {@code ρ} the group's
+     * log-density (subtracted only when importance-sampling), the entries are {@code e = c(q) − ρ} for every
+     * pushed-down entry, plus the data entry's own {@code Q(s, a_data)} when the regularizer does not
+     * importance-sample and the data entry is not already pushed down. Then
+     * {@code ood_b = T·logsumexp(e/T)}, {@code gap_b = ood_b − Q(s_b, a_data)} and
+     * {@code d value/d q_i = 1[clipMin ≤ gap_b ≤ clipMax]/B · (softmax_i(e/T)·c'(q_i) − 1[i = data])}.
+     * {@code q} and {@code gradQ} must be distinct arrays.
+     */
     @Override
     public double evaluate(PenaltyInputs in, double[] q, double[] gradQ) {
+        QLayout layout = in.layout();
         int batch = in.batchSize();
-        int n = in.samples();
-        int stride = in.stride();
+        int stride = layout.stride();
         if (q.length < batch * stride || gradQ.length < batch * stride) {
-            throw new IllegalArgumentException("q and gradQ need " + batch * stride + " entries (B·(1+3N)), found "
-                    + q.length + " and " + gradQ.length);
+            throw new IllegalArgumentException("q and gradQ need " + batch * stride + " entries (B·" + stride
+                    + "), found " + q.length + " and " + gradQ.length);
         }
-        double randomDensity = Math.log(Math.pow(0.5, in.actionDim()));
-        double[] logNext = in.logProbNext();
-        double[] logCur = in.logProbCurrent();
+        int groups = layout.groupCount();
+        int rounds = layout.maxCount();
+        int[] offsets = layout.offsets;
+        int[] counts = layout.counts;
+        boolean[] calibrated = layout.calibrated;
+        boolean[] corrected = layout.corrected;
+        double[] constants = layout.constants;
+        boolean dataAmong = layout.dataAmongPushedDown();
+        boolean dataOwnEntry = !importanceSampling && !dataAmong;
         double[] ref = in.referenceValues();
         double invT = 1.0 / temperature;
         double sum = 0.0;
         for (int b = 0; b < batch; b++) {
             int base = b * stride;
-            int lp = b * n;
+            int data = base + checkedDataIndex(in, b, stride);
             double v = ref[b];
-            // pass 1: the largest entry
+            // pass 1: each pushed-down entry's value, kept in gradQ, and the largest entry
             double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < n; j++) {
-                max = Math.max(max, entryRandom(q[base + 1 + j], randomDensity));
-                max = Math.max(max, entryPolicy(q[base + 1 + n + j], v, logNext[lp + j]));
-                max = Math.max(max, entryPolicy(q[base + 1 + 2 * n + j], v, logCur[lp + j]));
+            for (int j = 0; j < rounds; j++) {
+                for (int g = 0; g < groups; g++) {
+                    if (j < counts[g]) {
+                        int i = base + offsets[g] + j;
+                        double e = calibrated[g] ? calibration.apply(q[i], v) : q[i];
+                        if (importanceSampling && corrected[g]) {
+                            double[] perEntry = in.corrections(g);
+                            e = e - (perEntry == null ? constants[g] : perEntry[b * counts[g] + j]);
+                        }
+                        gradQ[i] = e;
+                        max = Math.max(max, e);
+                    }
+                }
             }
-            if (!importanceSampling) {
-                max = Math.max(max, q[base]);
+            if (dataOwnEntry) {
+                max = Math.max(max, q[data]);
             }
-            // pass 2: sum of exponentials
+            // pass 2: sum of exponentials, in the same order
             double s = 0.0;
-            for (int j = 0; j < n; j++) {
-                s += Math.exp((entryRandom(q[base + 1 + j], randomDensity) - max) * invT);
-                s += Math.exp((entryPolicy(q[base + 1 + n + j], v, logNext[lp + j]) - max) * invT);
-                s += Math.exp((entryPolicy(q[base + 1 + 2 * n + j], v, logCur[lp + j]) - max) * invT);
+            for (int j = 0; j < rounds; j++) {
+                for (int g = 0; g < groups; g++) {
+                    if (j < counts[g]) {
+                        s += Math.exp((gradQ[base + offsets[g] + j] - max) * invT);
+                    }
+                }
             }
-            if (!importanceSampling) {
-                s += Math.exp((q[base] - max) * invT);
+            if (dataOwnEntry) {
+                s += Math.exp((q[data] - max) * invT);
             }
             double lse = max * invT + Math.log(s);
             double ood = temperature * lse;
-            double diff = ood - q[base];
+            double diff = ood - q[data];
             double clipped = Math.max(clipDiffMin, Math.min(clipDiffMax, diff));
             sum += clipped;
             // pass 3: gradient (softmax weights; the clamp passes gradient where clipMin <= diff <= clipMax)
-            double g = (diff >= clipDiffMin && diff <= clipDiffMax) ? 1.0 / batch : 0.0;
-            for (int j = 0; j < n; j++) {
-                int iRand = base + 1 + j;
-                int iNext = base + 1 + n + j;
-                int iCur = base + 1 + 2 * n + j;
-                gradQ[iRand] = g * Math.exp(entryRandom(q[iRand], randomDensity) * invT - lse);
-                gradQ[iNext] = g * Math.exp(entryPolicy(q[iNext], v, logNext[lp + j]) * invT - lse)
-                        * calibration.derivative(q[iNext], v);
-                gradQ[iCur] = g * Math.exp(entryPolicy(q[iCur], v, logCur[lp + j]) * invT - lse)
-                        * calibration.derivative(q[iCur], v);
+            double gate = (diff >= clipDiffMin && diff <= clipDiffMax) ? 1.0 / batch : 0.0;
+            for (int g = 0; g < groups; g++) {
+                int from = base + offsets[g];
+                int to = from + counts[g];
+                if (calibrated[g]) {
+                    for (int i = from; i < to; i++) {
+                        gradQ[i] = gate * Math.exp(gradQ[i] * invT - lse) * calibration.derivative(q[i], v);
+                    }
+                } else {
+                    for (int i = from; i < to; i++) {
+                        gradQ[i] = gate * Math.exp(gradQ[i] * invT - lse);
+                    }
+                }
             }
-            double dataWeight = importanceSampling ? 0.0 : Math.exp(q[base] * invT - lse);
-            gradQ[base] = g * (dataWeight - 1.0);
+            double own = dataOwnEntry ? Math.exp(q[data] * invT - lse) : 0.0;
+            gradQ[data] = dataAmong ? gradQ[data] + gate * (own - 1.0) : gate * (own - 1.0);
         }
         return sum / batch;
     }
 
-    private double entryRandom(double q, double randomDensity) {
-        return importanceSampling ? q - randomDensity : q;
-    }
-
-    private double entryPolicy(double q, double reference, double logProb) {
-        double c = calibration.apply(q, reference);
-        return importanceSampling ? c - logProb : c;
+    private static int checkedDataIndex(PenaltyInputs in, int b, int stride) {
+        int d = in.dataIndex(b);
+        if (d < 0 || d >= stride) {
+            throw new IllegalArgumentException("data index of row " + b + " must lie in [0, " + stride + "), found "
+                    + d);
+        }
+        return d;
     }
 
     @Override
