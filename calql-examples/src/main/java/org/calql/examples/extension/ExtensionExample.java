@@ -22,10 +22,11 @@ import org.calql.train.TrainingListener;
  * ({@link RecentTransitionStore}, via {@code Trainer.Builder.transitionStore}). It pre-trains Cal-QL on
  * behaviour data of a short point-maze corridor and fine-tunes online.
  *
- * <p>LayerNorm bounds the critic's hidden features, so its Q-values grow toward the returns' scale (about −100
- * here, with AntMaze's reward transform) more slowly than a plain critic's: in one run on this task (seed 3), mean Q of the
- * data actions after 1,000 updates was −63 with LayerNorm against −114 without, and both policies reached the
- * goal from all 30 test starts after 3,000 updates. Budget updates accordingly, or keep rewards small.
+ * <p>LayerNorm bounds the critic's hidden features, so its Q-values grow toward the returns' scale (about
+ * −100 here, with AntMaze's reward transform) more slowly than a plain critic's: in one run on this task
+ * (seed 3), mean Q of the data actions after 1,000 updates was −63 with LayerNorm against −114 without, and both
+ * policies reached the goal from all 30 test starts after 3,000 updates. Budget updates accordingly, or keep
+ * rewards small.
  */
 public final class ExtensionExample {
     /** A short corridor: the goal is three cells from the start. */
