@@ -13,6 +13,7 @@ import org.calql.data.PreparedDataset;
 import org.calql.data.ReplayBuffer;
 import org.calql.data.RewardTransform;
 import org.calql.data.TransitionBatch;
+import org.calql.env.BoxSpace;
 import org.calql.env.Environment;
 import org.calql.policy.Policy;
 import org.calql.random.Rng;
@@ -336,6 +337,10 @@ public final class Agent {
      * @throws IllegalArgumentException naming both sides when they differ
      */
     public void checkEnvironment(Environment environment) {
+        if (!(environment.actionSpace() instanceof BoxSpace)) {
+            throw new IllegalArgumentException("this agent's policy acts in a box of actions, but the environment's"
+                    + " action space is " + environment.actionSpace());
+        }
         if (environment.observationDim() != config.observationDim()
                 || environment.actionSpace().dim() != config.actionDim()) {
             throw new IllegalArgumentException("environment has observationDim " + environment.observationDim()

@@ -8,6 +8,7 @@ import org.calql.data.OfflineDataset;
 import org.calql.data.PreparedDataset;
 import org.calql.data.ReturnsToGo;
 import org.calql.env.ActionScaling;
+import org.calql.env.BoxSpace;
 import org.calql.env.Environment;
 import org.calql.env.StepResult;
 import org.calql.critic.CriticEnsemble;
@@ -41,7 +42,7 @@ final class Evaluator {
     EvaluationResult evaluate(Environment env, InferencePolicy policy, ObservationNormalizer normalizer,
                               Phase phase, long atStep) {
         int episodes = training.evaluationEpisodes();
-        ActionScaling scaling = new ActionScaling(env.actionSpace(), config.maxAction());
+        ActionScaling scaling = new ActionScaling((BoxSpace) env.actionSpace(), config.maxAction());
         double[] envAction = new double[config.actionDim()];
         double returnSum = 0.0;
         double qSum = 0.0;

@@ -8,7 +8,7 @@ import java.util.Arrays;
  *
  * <p>Bounds must be finite with {@code low_i < high_i}.
  */
-public final class BoxSpace {
+public final class BoxSpace implements ActionSpace {
     private final double[] low;
     private final double[] high;
 

@@ -1,25 +1,26 @@
 package org.calql.env;
 
 /**
- * An episodic environment with a continuous box action space, in the Gymnasium convention.
+ * An episodic environment in the Gymnasium convention, with a continuous box or a discrete action space.
  *
  * <p>Use: {@code double[] obs = env.reset(seed);} then {@code env.step(action)} until the result is
  * {@link StepResult#done() done}, then {@code reset} again. An environment is deterministic given
  * the seed of {@code reset} and the actions; all its randomness comes from that seed. Instances are
  * stateful and not thread-safe: use one per thread.
  *
- * <p>Actions are in the environment's units, inside {@link #actionSpace()}; a policy acting in
- * {@code [-maxAction, maxAction]} maps its actions with {@link ActionScaling}. Implementations
- * reject an action of the wrong length or with a non-finite entry
- * ({@link BoxSpace#requireValid(double[])}) and clip finite actions into the box.
+ * <p>Actions are in the environment's units, inside {@link #actionSpace()}. In a {@link BoxSpace}, a policy acting
+ * in {@code [-maxAction, maxAction]} maps its actions with {@link ActionScaling}; implementations reject an action of
+ * the wrong length or with a non-finite entry ({@link BoxSpace#requireValid(double[])}) and clip finite actions into
+ * the box. In a {@link DiscreteSpace} an action is one entry holding the index
+ * ({@link DiscreteSpace#index(double[])} reads and checks it).
  */
 public interface Environment {
 
     /** Width of an observation. */
     int observationDim();
 
-    /** The continuous action space, in the environment's units. */
-    BoxSpace actionSpace();
+    /** The action space, in the environment's units. */
+    ActionSpace actionSpace();
 
     /** Width of an action, {@code actionSpace().dim()}. */
     default int actionDim() {

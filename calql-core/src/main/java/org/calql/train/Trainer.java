@@ -10,6 +10,7 @@ import org.calql.data.ReplaySampler;
 import org.calql.data.TransitionBatch;
 import org.calql.data.TransitionSampler;
 import org.calql.env.ActionScaling;
+import org.calql.env.BoxSpace;
 import org.calql.env.Environment;
 import org.calql.env.StepResult;
 import org.calql.update.UpdateResult;
@@ -124,7 +125,7 @@ public final class Trainer {
             }
             replay = state.replay();
         }
-        ActionScaling scaling = new ActionScaling(environment.actionSpace(), agent.config().maxAction());
+        ActionScaling scaling = new ActionScaling((BoxSpace) environment.actionSpace(), agent.config().maxAction());
         ReplaySampler online = new ReplaySampler(replay, agent.normalizer());
         TransitionSampler offline = prepared == null ? null : new OfflineSampler(prepared, agent.normalizer());
         TransitionSampler mixed = offline == null ? online

@@ -33,7 +33,9 @@ public final class DatasetGenerator {
             throw new IllegalArgumentException("episodes must be at least 1, found " + episodes);
         }
         int obsDim = env.observationDim();
-        BoxSpace box = env.actionSpace();
+        if (!(env.actionSpace() instanceof BoxSpace box)) {
+            throw new IllegalArgumentException("rollout needs a box action space, found " + env.actionSpace());
+        }
         int actDim = box.dim();
         int limit = env.maxEpisodeSteps();
         int expected = limit == Integer.MAX_VALUE ? 1024 : (int) Math.min(1L << 24, (long) limit * episodes);
