@@ -108,11 +108,11 @@ final class CheckpointInput {
         return v;
     }
 
-    /** An int that must equal {@code expected}, which {@code source} implies. */
+    /** An int that must equal {@code expected}, which {@code source} (named in the message) implies. */
     int readExactInt(String field, int expected, String source) throws IOException {
         int v = readInt(field);
         if (v != expected) {
-            throw error(field + " is " + count(v) + ", " + source + " implies " + count(expected));
+            throw error(field + " is " + count(v) + ", expected " + count(expected) + " (" + source + ")");
         }
         return v;
     }

@@ -65,6 +65,9 @@ import org.calql.spi.NetworkSpec;
  * normaliser, replay consistency, generator snapshots). Any failure is an {@link IOException} naming the file, the
  * section, the field, the value and the rule, and nothing is half-loaded.
  *
+ * <p>Both {@code save} and {@code load} normalise the directory lexically first ({@code a/missing/../b} is
+ * {@code a/b}).
+ *
  * <p><b>Writing</b> goes to {@code agent.calql<digits>.tmp} in the same directory, under an exclusive file lock,
  * then the checksum is computed over what is on disk, and the temp is moved into place atomically; a failure
  * leaves any earlier checkpoint in place, no temp, and no directory that {@code save} created. Save and load
@@ -150,7 +153,7 @@ final class Checkpoints {
     /** The nearest existing ancestor of {@code dir} (itself included), checked to be a writable directory. */
     private static Path nearestExisting(Path directory, Path dir) throws IOException {
         Path p = dir;
-        while (p != null && Files.notExists(p)) {
+        while (p != null && !Files.exists(p)) {
             p = p.getParent();
         }
         if (p == null) {
@@ -263,7 +266,7 @@ final class Checkpoints {
     }
 
     static CheckpointInfo inspect(Path directory) throws IOException {
-        Path file = directory.resolve(FILE_NAME);
+        Path file = directory.toAbsolutePath().normalize().resolve(FILE_NAME);
         CheckpointContents c = read(directory, new JavaBackend(), null, true);
         Map<String, Long> counters = new LinkedHashMap<>();
         String[] names = {"pretrainUpdates", "finetuneUpdates", "finetuneSteps", "finetuneEpisodes",
@@ -281,8 +284,9 @@ final class Checkpoints {
      * Reads and checks everything; builds the agent unless {@code inspect} and the config names custom
      * components.
      */
-    private static CheckpointContents read(Path directory, Backend backend, CalQlConfig given, boolean inspect)
+    private static CheckpointContents read(Path dirArgument, Backend backend, CalQlConfig given, boolean inspect)
             throws IOException {
+        Path directory = dirArgument.toAbsolutePath().normalize();
         Path file = directory.resolve(FILE_NAME);
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no calql checkpoint here");

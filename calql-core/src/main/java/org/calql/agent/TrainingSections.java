@@ -268,7 +268,7 @@ final class TrainingSections {
 
         @Override
         public void read(CheckpointInput in, int version, CheckpointContents into) throws IOException {
-            int n = in.readExactInt("counter count", 5, "the training state's 5 counters");
+            int n = in.readExactInt("counter count", 5, "the training state's counters");
             into.counters = in.readLongs("counters", n);
             into.onlinePhase = in.readBoolean("online phase flag");
             check(in, into.counters);

@@ -108,7 +108,7 @@ final class V1Reader {
             in.readExactInt(what + " length", 3, "an Rng snapshot");
             into.generators[i] = TrainingSections.Generators.readSnapshot(in, what);
         }
-        in.readExactInt("counter count", 5, "the training state's 5 counters");
+        in.readExactInt("counter count", 5, "the training state's counters");
         into.counters = in.readLongs("counters", 5);
         TrainingSections.Counters.check(in, into.counters);
         into.onlinePhase = in.readBoolean("online phase flag");
