@@ -2,8 +2,11 @@ package org.calql.agent;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A verified description of a checkpoint, for tools such as {@code calql checkpoint-info}: read with
@@ -14,7 +17,7 @@ import java.util.Map;
  * @param formatVersion   1 (before named sections) or 2
  * @param config          the saved config's entries, as written (sorted by key)
  * @param trainingConfig  the saved training config's entries
- * @param counters        the training counters by name ({@code pretrainUpdates}, {@code finetuneUpdates},
+ * @param counters        the training counters by name, in this order ({@code pretrainUpdates}, {@code finetuneUpdates},
  *                        {@code finetuneSteps}, {@code finetuneEpisodes}, {@code finetuneFailures})
  * @param onlinePhase     whether the agent was saved with its fine-tuning settings in force
  * @param updateSteps     updates the update step has taken
@@ -42,11 +45,11 @@ public record CheckpointInfo(Path file, long bytes, int formatVersion, Map<Strin
     public record Section(String name, int version, long offset, long bytes) {
     }
 
-    /** Defensive copies. */
+    /** Unmodifiable copies: the configs sorted by key, the counters in the order given. */
     public CheckpointInfo {
-        config = Map.copyOf(config);
-        trainingConfig = Map.copyOf(trainingConfig);
-        counters = Map.copyOf(counters);
+        config = Collections.unmodifiableMap(new TreeMap<>(config));
+        trainingConfig = Collections.unmodifiableMap(new TreeMap<>(trainingConfig));
+        counters = Collections.unmodifiableMap(new LinkedHashMap<>(counters));
         sections = List.copyOf(sections);
     }
 
