@@ -196,9 +196,9 @@ final class Checkpoints {
     private static IOException cannotSave(Path directory, IOException e) {
         String reason;
         if (e instanceof FileSystemException f) {
-            reason = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2")
-                    .toLowerCase(java.util.Locale.ROOT) + " on " + f.getFile()
-                    + (f.getReason() == null ? "" : " (" + f.getReason() + ")");
+            String kind = e.getClass().getSimpleName().replace("Exception", "")
+                    .replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+            reason = f.getFile() + ": " + (f.getReason() != null ? f.getReason() : kind);
         } else {
             reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }

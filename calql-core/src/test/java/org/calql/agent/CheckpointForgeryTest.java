@@ -280,6 +280,8 @@ class CheckpointForgeryTest {
             assertTrue(seconds < 1.0, seconds + " s for: " + e.getMessage());
             assertTrue(allocated < 32L << 20, allocated + " bytes allocated for: " + e.getMessage());
             assertTrue(!e.getMessage().contains("truncated"), "the file is not short: " + e.getMessage());
+            System.out.printf("huge length refused in %.3f s, %,d bytes allocated: %s%n", seconds, allocated,
+                    e.getMessage().replaceAll(".*agent.calql", "agent.calql"));
         }
     }
 
