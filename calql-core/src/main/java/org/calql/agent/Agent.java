@@ -95,8 +95,10 @@ public final class Agent {
     /**
      * Loads an agent saved with {@link #save(Path)}; its networks run on {@code backend}.
      *
-     * @throws IOException if the file is missing, truncated, corrupt, of another format version, or needs a
-     *                     config (a custom regularizer, reference or policy) — nothing is half-loaded
+     * @throws IOException if the file is missing, truncated, corrupt, of another format version, holds a value
+     *                     that does not fit the config or its rules, or needs a config (a custom regularizer,
+     *                     reference or policy) — the message names the file, the section, the value and the rule;
+     *                     no other exception escapes for a bad file, and nothing is half-loaded
      */
     public static Agent load(Path directory, Backend backend) throws IOException {
         return Checkpoints.load(directory, backend, null);
@@ -117,11 +119,26 @@ public final class Agent {
 
     /**
      * Writes everything needed to resume (config, networks, optimizer states, temperatures, normaliser, replay,
-     * random generator states, counters) to {@code directory/agent.calql}, atomically: a failure leaves any
-     * earlier file in place.
+     * random generator states, counters) to {@code directory/agent.calql} (format 2, named sections; see the
+     * package documentation), atomically: a failure leaves any earlier file in place, no temporary file and no
+     * directory this call created. Missing directories are created ({@code directory} is normalised first, so
+     * {@code a/missing/../b} creates only {@code a/b}); stale temporary files that killed saves left are removed.
+     *
+     * @throws IOException naming the directory and the reason (not a directory, not writable, disk full, …)
      */
     public void save(Path directory) throws IOException {
         Checkpoints.save(this, directory);
+    }
+
+    /**
+     * Checks, creating nothing, that {@link #save(Path)} could write into {@code directory}: its nearest existing
+     * ancestor (itself, or where the missing directories would be created) is a writable directory and
+     * {@code directory/agent.calql} is not a directory. Lets a long run fail before it starts, not after.
+     *
+     * @throws IOException naming the path and the reason
+     */
+    public static void checkSaveDirectory(Path directory) throws IOException {
+        Checkpoints.checkSavable(directory);
     }
 
     /** The validated configuration. */

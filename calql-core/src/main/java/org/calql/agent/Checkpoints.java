@@ -6,434 +6,533 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 import org.calql.config.CalQlConfig;
-import org.calql.data.ObservationNormalizer;
+import org.calql.config.ConfigStructure;
+import org.calql.critic.CriticLayout;
 import org.calql.data.ReplayBuffer;
-import org.calql.data.RewardTransform;
+import org.calql.nn.JavaBackend;
 import org.calql.random.Rng;
-import org.calql.spi.AdamState;
 import org.calql.spi.Backend;
-import org.calql.train.TrainingConfig;
-import org.calql.critic.CriticEnsembleState;
-import org.calql.optim.ScalarState;
-import org.calql.policy.PolicyState;
-import org.calql.update.UpdateStepState;
+import org.calql.spi.NetworkSpec;
 
 /**
- * The checkpoint file {@code agent.calql}: a magic string, a format version, the configs as text, then
- * every array in big-endian binary, and a CRC-32 of all of it. Written to a temporary file and moved into
- * place; read completely and checked before an agent is built, so a bad file leaves nothing half-loaded.
+ * The checkpoint file {@code agent.calql}, format 2: named, versioned sections, each written and read by its
+ * component's {@link SectionCodec} ({@link Sections#ALL}). All numbers are big-endian.
+ *
+ * <pre>
+ * UTF    "CALQL-CHECKPOINT"         (2-byte length 16, then the ASCII bytes)
+ * int    2                          format version
+ * long   file length                the whole file, checksum included (tells a truncation from a corruption)
+ * then, until the checksum, sections:
+ *   UTF  name                       e.g. "critics" (at most 64 bytes, [a-z0-9-])
+ *   int  section version            the codec's; each codec says which versions it reads
+ *   long payload length
+ *   ...  payload                    the codec's layout (see ConfigSections, ModelSections, TrainingSections)
+ * long   CRC-32 of every byte before it
+ * </pre>
+ *
+ * The sections are {@code config}, {@code training-config}, {@code critics}, {@code policy}, {@code temperature},
+ * {@code lagrange}, {@code update-steps}, {@code normalizer}, {@code replay}, {@code generators} and
+ * {@code training-counters}, each exactly once, in any order. A section this calql does not know, or a version of
+ * one it does not read, is refused, not skipped: every section holds state that a bit-exact resume needs, so a
+ * reader that dropped one would continue silently differently. Format 1 (before sections) is still read, by
+ * {@link V1Reader}; writing always writes format 2.
+ *
+ * <p><b>Reading</b> validates before it allocates: the magic and version (fixed size), then the checksum over the
+ * whole file by streaming it (no allocation); then the section directory, each length checked against the bytes
+ * left; then the configs; then a fresh agent is built from the config, whose arrays are the layouts every declared
+ * count and length must equal before an array is allocated; every value is checked as it is read (finite weights
+ * and moments, second moments and step counts {@code >= 0}) and by the component's import (layouts, counters,
+ * normaliser, replay consistency, generator snapshots). Any failure is an {@link IOException} naming the file, the
+ * section, the field, the value and the rule, and nothing is half-loaded.
+ *
+ * <p>Both {@code save} and {@code load} normalise the directory lexically first ({@code a/missing/../b} is
+ * {@code a/b}).
+ *
+ * <p><b>Writing</b> goes to {@code agent.calql<digits>.tmp} in the same directory, under an exclusive file lock,
+ * then the checksum is computed over what is on disk, and the temp is moved into place atomically; a failure
+ * leaves any earlier checkpoint in place, no temp, and no directory that {@code save} created. Save and load
+ * first remove stale temps that killed saves left ({@link TempFiles}).
  */
 final class Checkpoints {
     static final String FILE_NAME = "agent.calql";
     static final String MAGIC = "CALQL-CHECKPOINT";
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
+    static final int V1 = 1;
+    /** Bytes before the first v1 field: the magic's UTF and the version. */
+    static final int V1_HEADER = 2 + 16 + 4;
+    /** Bytes before the first v2 section: the magic's UTF, the version and the file length. */
+    static final int V2_HEADER = V1_HEADER + 8;
+    static final int MAX_NAME = 64;
 
     private Checkpoints() {
     }
 
+    // ---------------------------------------------------------------- save
+
     static void save(Agent agent, Path directory) throws IOException {
-        Files.createDirectories(directory);
-        Path target = directory.resolve(FILE_NAME);
-        Path temp = Files.createTempFile(directory, FILE_NAME, ".tmp");
+        Path dir = directory.toAbsolutePath().normalize();
+        List<Path> created = createDirectories(directory, dir);
+        boolean saved = false;
+        Path temp = null;
         try {
-            try (OutputStream raw = Files.newOutputStream(temp);
-                 CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16),
-                         new CRC32());
-                 DataOutputStream out = new DataOutputStream(checked)) {
-                write(agent, out);
-                out.flush();
-                long crc = checked.getChecksum().getValue();
-                out.writeLong(crc);
+            Path target = dir.resolve(FILE_NAME);
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("cannot save a checkpoint in " + directory + ": " + target
+                        + " is a directory");
+            }
+            TempFiles.removeStale(dir);
+            try {
+                temp = Files.createTempFile(dir, FILE_NAME, ".tmp");
+            } catch (IOException e) {
+                throw cannotSave(directory, e);
+            }
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                 FileLock lock = channel.lock()) {
+                write(agent, channel);
+                channel.force(true);
+            } catch (IOException e) {
+                throw cannotSave(directory, e);
             }
             try {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw cannotSave(directory, e);
             }
+            saved = true;
         } finally {
-            Files.deleteIfExists(temp);
+            if (temp != null) {
+                Files.deleteIfExists(temp);
+            }
+            if (!saved) {
+                for (Path p : created) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException e) {
+                        // not empty or not ours any more: leave it
+                    }
+                }
+            }
         }
     }
 
-    private static void write(Agent agent, DataOutputStream out) throws IOException {
+    /**
+     * Checks that a checkpoint can be saved in {@code directory} without creating anything: the nearest existing
+     * ancestor is a writable directory, and {@code directory/agent.calql} is not a directory.
+     */
+    static void checkSavable(Path directory) throws IOException {
+        Path dir = directory.toAbsolutePath().normalize();
+        Path existing = nearestExisting(directory, dir);
+        if (existing.equals(dir) && Files.isDirectory(dir.resolve(FILE_NAME), LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("cannot save a checkpoint in " + directory + ": " + dir.resolve(FILE_NAME)
+                    + " is a directory");
+        }
+    }
+
+    /** The nearest existing ancestor of {@code dir} (itself included), checked to be a writable directory. */
+    private static Path nearestExisting(Path directory, Path dir) throws IOException {
+        Path p = dir;
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IOException("cannot save a checkpoint in " + directory + ": no ancestor of it exists");
+        }
+        if (!Files.isDirectory(p)) {
+            throw new IOException("cannot save a checkpoint in " + directory + ": " + p + " is not a directory");
+        }
+        if (!Files.isWritable(p)) {
+            throw new IOException("cannot save a checkpoint in " + directory + ": " + p + " is not writable");
+        }
+        return p;
+    }
+
+    /**
+     * Creates the missing directories of {@code dir} (already normalised, so {@code a/missing/../b} creates only
+     * {@code a/b}), returning them deepest first so a failed save can remove them again.
+     */
+    private static List<Path> createDirectories(Path directory, Path dir) throws IOException {
+        Path existing = nearestExisting(directory, dir);
+        List<Path> missing = new ArrayList<>();
+        for (Path p = dir; !p.equals(existing); p = p.getParent()) {
+            missing.add(0, p);
+        }
+        List<Path> created = new ArrayList<>();
+        try {
+            for (Path p : missing) {
+                Files.createDirectory(p);
+                created.add(0, p);
+            }
+        } catch (IOException e) {
+            for (Path p : created) {
+                Files.deleteIfExists(p);
+            }
+            throw cannotSave(directory, e);
+        }
+        return created;
+    }
+
+    private static IOException cannotSave(Path directory, IOException e) {
+        String reason;
+        if (e instanceof FileSystemException f) {
+            String kind = e.getClass().getSimpleName().replace("Exception", "")
+                    .replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+            reason = f.getFile() + ": " + (f.getReason() != null ? f.getReason() : kind);
+        } else {
+            reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        if (reason.startsWith("cannot save a checkpoint")) {
+            return e;
+        }
+        return new IOException("cannot save a checkpoint in " + directory + ": " + reason, e);
+    }
+
+    private static void write(Agent agent, FileChannel channel) throws IOException {
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel),
+                1 << 16));
         out.writeUTF(MAGIC);
         out.writeInt(FORMAT_VERSION);
-        writeText(out, ConfigCodec.encode(agent.config()));
-        writeText(out, ConfigCodec.encode(agent.trainingConfig()));
-        UpdateStepState s = agent.updateStep().exportState();
-        CriticEnsembleState c = s.critics();
-        PolicyState policy = s.policy();
-        int n = policy.parameters().length - 2;
-        out.writeInt(c.critics().length);
-        for (int k = 0; k < c.critics().length; k++) {
-            writeLayers(out, c.critics()[k]);
-            writeLayers(out, c.targets()[k]);
+        out.writeLong(0L); // the file length, patched below
+        CheckpointWriting state = CheckpointWriting.of(agent);
+        for (SectionCodec codec : Sections.ALL) {
+            out.writeUTF(codec.name());
+            out.writeInt(codec.version());
+            out.flush();
+            long lengthAt = channel.position();
+            out.writeLong(0L); // the payload length, patched below
+            out.flush();
+            long start = channel.position();
+            codec.write(state, out);
+            out.flush();
+            patchLong(channel, lengthAt, channel.position() - start);
         }
-        writeLayers(out, Arrays.copyOf(policy.parameters(), n));
-        out.writeDouble(policy.parameters()[n][0]);
-        out.writeDouble(policy.parameters()[n + 1][0]);
-        out.writeDouble(s.temperature().value());
-        out.writeDouble(s.lagrange().value());
-        for (AdamState a : c.optimizers()) {
-            writeAdam(out, a);
-        }
-        AdamState adam = policy.optimizer();
-        writeAdam(out, new AdamState(adam.steps(), Arrays.copyOf(adam.firstMoment(), n),
-                Arrays.copyOf(adam.secondMoment(), n)));
-        for (int i = n; i < n + 2; i++) {
-            writeDoubles(out, new double[] {adam.steps(), adam.firstMoment()[i][0], adam.secondMoment()[i][0]});
-        }
-        writeDoubles(out, s.temperature().adam());
-        writeDoubles(out, s.lagrange().adam());
-        out.writeLong(s.steps());
-        ObservationNormalizer normalizer = agent.normalizer();
-        writeDoubles(out, normalizer.mean());
-        writeDoubles(out, normalizer.std());
-        out.writeBoolean(normalizer.isIdentity());
-        ReplayBuffer replay = agent.trainingState().replay();
-        out.writeBoolean(replay != null);
-        if (replay != null) {
-            writeReplay(out, replay.exportState());
-        }
-        for (Rng rng : agent.generators()) {
-            writeLongs(out, rng.snapshot());
-        }
-        writeLongs(out, agent.trainingState().counters());
-        out.writeBoolean(agent.trainingState().onlinePhase());
+        out.flush();
+        long end = channel.position();
+        patchLong(channel, V1_HEADER, end + 8);
+        out.writeLong(crc(channel, end));
+        out.flush();
     }
 
+    private static void patchLong(FileChannel channel, long at, long value) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(8).putLong(0, value);
+        while (b.hasRemaining()) {
+            channel.write(b, at + b.position());
+        }
+    }
+
+    /** CRC-32 of the first {@code length} bytes, streamed from the file. */
+    private static long crc(FileChannel channel, long length) throws IOException {
+        CRC32 crc = new CRC32();
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+        long at = 0;
+        while (at < length) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), length - at));
+            int n = channel.read(buffer, at);
+            if (n < 0) {
+                throw new EOFException("file ended at " + at + " of " + length + " bytes");
+            }
+            buffer.flip();
+            crc.update(buffer);
+            at += n;
+        }
+        return crc.getValue();
+    }
+
+    // ---------------------------------------------------------------- load
+
     static Agent load(Path directory, Backend backend, CalQlConfig given) throws IOException {
+        return read(directory, backend, given, false).agent;
+    }
+
+    static CheckpointInfo inspect(Path directory) throws IOException {
+        Path file = directory.toAbsolutePath().normalize().resolve(FILE_NAME);
+        CheckpointContents c = read(directory, new JavaBackend(), null, true);
+        Map<String, Long> counters = new LinkedHashMap<>();
+        String[] names = {"pretrainUpdates", "finetuneUpdates", "finetuneSteps", "finetuneEpisodes",
+            "finetuneFailures"};
+        for (int i = 0; i < names.length; i++) {
+            counters.put(names[i], c.counters[i]);
+        }
+        return new CheckpointInfo(file, Files.size(file), c.formatVersion, ConfigCodec.parse(c.configText),
+                ConfigCodec.parse(c.trainingText), counters, c.onlinePhase, c.updateSteps,
+                c.hasReplay ? c.replay.size() : -1, c.sections, c.agent != null,
+                c.agent != null ? "" : c.note);
+    }
+
+    /**
+     * Reads and checks everything; builds the agent unless {@code inspect} and the config names custom
+     * components.
+     */
+    private static CheckpointContents read(Path dirArgument, Backend backend, CalQlConfig given, boolean inspect)
+            throws IOException {
+        Path directory = dirArgument.toAbsolutePath().normalize();
         Path file = directory.resolve(FILE_NAME);
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no calql checkpoint here");
         }
-        try (InputStream raw = Files.newInputStream(file);
-             CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(raw, 1 << 16), new CRC32());
-             DataInputStream in = new DataInputStream(checked)) {
-            Loaded loaded = read(in, file, given);
-            long expected = checked.getChecksum().getValue();
-            long stored = in.readLong();
-            if (stored != expected) {
-                throw new IOException("checkpoint " + file + " is corrupt: checksum " + Long.toHexString(stored)
-                        + " does not match its contents (" + Long.toHexString(expected) + ")");
+        TempFiles.removeStale(directory);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            CheckpointContents c = new CheckpointContents();
+            long size = channel.size();
+            c.formatVersion = header(channel, file, size);
+            verifyChecksum(channel, file, size, c.formatVersion);
+            if (c.formatVersion == V1) {
+                CheckpointInput in = region(channel, file, "format-1 body", V1_HEADER, size - 8 - V1_HEADER);
+                V1Reader.readConfigs(in, c);
+                resolve(c, file, backend, given, inspect);
+                if (c.agent == null) {
+                    c.note = "format 1 with custom components: the values need the caller's config";
+                    throw new IOException("checkpoint " + file + " is format 1 and " + c.note);
+                }
+                V1Reader.readState(in, c);
+            } else {
+                readSections(channel, file, size, c, backend, given, inspect);
             }
-            if (in.read() != -1) {
-                throw new IOException("checkpoint " + file + " has trailing bytes after its checksum");
+            if (c.agent != null) {
+                build(c);
             }
-            return loaded.build(backend, file);
+            return c;
         } catch (EOFException e) {
-            throw new IOException("checkpoint " + file + " is truncated (" + Files.size(file) + " bytes)", e);
-        } catch (IllegalArgumentException | OutOfMemoryError e) {
-            throw new IOException("checkpoint " + file + " cannot be loaded: " + e.getMessage(), e);
+            throw new IOException("checkpoint " + file + " ended early while being read ("
+                    + Files.size(file) + " bytes): " + e.getMessage(), e);
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            throw new IOException("checkpoint " + file + " cannot be loaded: " + e, e);
         }
     }
 
-    private static Loaded read(DataInputStream in, Path file, CalQlConfig given) throws IOException {
-        String magic;
-        try {
-            magic = in.readUTF();
-        } catch (IOException e) {
-            throw new IOException(file + " is not a calql checkpoint (no header)", e);
+    /** Checks the magic; returns the format version (1 or 2). */
+    private static int header(FileChannel channel, Path file, long size) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(V2_HEADER);
+        while (b.hasRemaining() && channel.read(b, b.position()) > 0) {
+            // fill what the file has
         }
-        if (!MAGIC.equals(magic)) {
-            throw new IOException(file + " is not a calql checkpoint (header '" + shorten(magic) + "')");
+        b.flip();
+        byte[] magic = MAGIC.getBytes(StandardCharsets.US_ASCII);
+        boolean ours = b.remaining() >= 2 + magic.length && b.getShort(0) == magic.length;
+        for (int i = 0; ours && i < magic.length; i++) {
+            ours = b.get(2 + i) == magic[i];
         }
-        int version = in.readInt();
-        if (version != FORMAT_VERSION) {
+        if (!ours) {
+            throw new IOException(file + " is not a calql checkpoint (" + size + " bytes, no '" + MAGIC
+                    + "' header)");
+        }
+        if (b.remaining() < V1_HEADER + 8) {
+            throw new IOException("checkpoint " + file + " is truncated: " + size + " bytes hold only its header");
+        }
+        int version = b.getInt(2 + magic.length);
+        if (version != V1 && version != FORMAT_VERSION) {
             throw new IOException("checkpoint " + file + " has format version " + version
-                    + "; this calql reads version " + FORMAT_VERSION);
+                    + "; this calql reads versions " + V1 + " and " + FORMAT_VERSION);
         }
-        Loaded l = new Loaded();
-        String configText = readText(in);
-        l.training = ConfigCodec.decodeTraining(ConfigCodec.parse(readText(in)));
-        if (given != null) {
-            try {
-                ConfigCodec.decodeStructure(ConfigCodec.parse(configText)).requireSame(given.structure());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("the given config does not fit the checkpoint: "
-                        + e.getMessage().replace("cannot change after creation: it is", "is saved as"), e);
+        return version;
+    }
+
+    /** Streams the whole file through CRC-32 and compares it with the stored value, before anything is parsed. */
+    private static void verifyChecksum(FileChannel channel, Path file, long size, int version) throws IOException {
+        long expected = crc(channel, size - 8);
+        ByteBuffer b = ByteBuffer.allocate(8);
+        while (b.hasRemaining() && channel.read(b, size - 8 + b.position()) > 0) {
+            // read the stored checksum
+        }
+        long stored = b.getLong(0);
+        long declared = -1;
+        if (version == FORMAT_VERSION) {
+            ByteBuffer d = ByteBuffer.allocate(8);
+            while (d.hasRemaining() && channel.read(d, V1_HEADER + d.position()) > 0) {
+                // read the declared file length
             }
-            l.config = given;
-        } else {
-            l.config = ConfigCodec.decodeConfig(ConfigCodec.parse(configText));
+            declared = d.getLong(0);
         }
-        int k = in.readInt();
-        if (k != l.config.criticEnsembleSize()) {
-            throw new IllegalArgumentException("checkpoint holds " + k + " critics, config says "
-                    + l.config.criticEnsembleSize());
+        if (stored != expected) {
+            if (declared > size) {
+                throw new IOException("checkpoint " + file + " is truncated or corrupt: its header declares "
+                        + CheckpointInput.count(declared) + " bytes, the file has " + CheckpointInput.count(size)
+                        + " (checksum mismatch)");
+            }
+            throw new IOException("checkpoint " + file + " is corrupt: checksum " + Long.toHexString(stored)
+                    + " does not match its contents (" + Long.toHexString(expected) + ")"
+                    + (version == V1 ? " or the file is truncated" : ""));
         }
-        double[][][] critics = new double[k][][];
-        double[][][] targets = new double[k][][];
-        for (int i = 0; i < k; i++) {
-            critics[i] = readLayers(in);
-            targets[i] = readLayers(in);
+        if (version == FORMAT_VERSION && declared != size) {
+            throw new IOException("checkpoint " + file + " declares " + CheckpointInput.count(declared)
+                    + " bytes in its header, the file has " + CheckpointInput.count(size));
         }
-        double[][] policyNetwork = readLayers(in);
-        double logStdMultiplier = in.readDouble();
-        double logStdOffset = in.readDouble();
-        double logAlpha = in.readDouble();
-        double logAlphaPrime = in.readDouble();
-        AdamState[] criticAdam = new AdamState[k];
-        for (int i = 0; i < k; i++) {
-            criticAdam[i] = readAdam(in);
+    }
+
+    private static void readSections(FileChannel channel, Path file, long size, CheckpointContents c,
+                                     Backend backend, CalQlConfig given, boolean inspect) throws IOException {
+        long end = size - 8;
+        Map<String, CheckpointInfo.Section> found = new HashMap<>();
+        List<CheckpointInfo.Section> order = new ArrayList<>();
+        long at = V2_HEADER;
+        while (at < end) {
+            DataInputStream in = stream(channel, at);
+            if (end - at < 2 + 4 + 8) {
+                throw new IOException("checkpoint " + file + ": " + (end - at) + " bytes at offset " + at
+                        + " are too few for a section header");
+            }
+            int nameLength = in.readUnsignedShort();
+            if (nameLength == 0 || nameLength > MAX_NAME || end - at < 2 + nameLength + 4 + 8) {
+                throw new IOException("checkpoint " + file + ": the section at offset " + at + " declares a name of "
+                        + nameLength + " bytes; names have 1 to " + MAX_NAME + " and must fit in the "
+                        + (end - at) + " bytes left");
+            }
+            byte[] nameBytes = new byte[nameLength];
+            in.readFully(nameBytes);
+            String name = new String(nameBytes, StandardCharsets.US_ASCII);
+            if (!name.matches("[a-z0-9-]+")) {
+                throw new IOException("checkpoint " + file + ": the section at offset " + at + " has the name '"
+                        + name.replaceAll("[^ -~]", "?") + "'; names are [a-z0-9-]");
+            }
+            int version = in.readInt();
+            long length = in.readLong();
+            long payload = at + 2 + nameLength + 4 + 8;
+            if (length < 0 || length > end - payload) {
+                throw new IOException("checkpoint " + file + ": section '" + name + "' declares "
+                        + CheckpointInput.count(length) + " bytes, the file has " + CheckpointInput.count(end - payload)
+                        + " bytes left before its checksum");
+            }
+            SectionCodec codec = Sections.named(name);
+            if (codec == null) {
+                throw new IOException("checkpoint " + file + " has section '" + name + "', which this calql does "
+                        + "not know (written by a newer calql?); it is refused rather than dropped, since resuming "
+                        + "without it would not continue the saved training");
+            }
+            if (!codec.reads(version)) {
+                throw new IOException("checkpoint " + file + ": section '" + name + "' has version " + version
+                        + "; this calql reads version " + codec.version());
+            }
+            CheckpointInfo.Section s = new CheckpointInfo.Section(name, version, payload, length);
+            if (found.put(name, s) != null) {
+                throw new IOException("checkpoint " + file + " holds section '" + name + "' twice");
+            }
+            order.add(s);
+            at = payload + length;
         }
-        AdamState policyAdam = readAdam(in);
-        double[][] scalars = new double[4][];
-        for (int i = 0; i < 4; i++) {
-            scalars[i] = readDoubles(in);
+        for (SectionCodec codec : Sections.ALL) {
+            if (!found.containsKey(codec.name())) {
+                throw new IOException("checkpoint " + file + " lacks section '" + codec.name() + "'");
+            }
         }
-        long steps = in.readLong();
-        l.state = new UpdateStepState(new CriticEnsembleState(critics, targets, criticAdam),
-                tanhGaussianState(policyNetwork, logStdMultiplier, logStdOffset, policyAdam, scalars[0], scalars[1]),
-                new ScalarState(logAlpha, scalars[2]), new ScalarState(logAlphaPrime, scalars[3]), steps);
-        double[] mean = readDoubles(in);
-        double[] std = readDoubles(in);
-        boolean identity = in.readBoolean();
-        l.normalizer = identity ? ObservationNormalizer.identity(mean.length) : ObservationNormalizer.of(mean, std);
-        if (in.readBoolean()) {
-            l.replay = readReplay(in);
+        c.sections = order;
+        SectionCodec config = Sections.ALL.get(0);
+        SectionCodec training = Sections.ALL.get(1);
+        readSection(channel, file, found.get(config.name()), config, c);
+        readSection(channel, file, found.get(training.name()), training, c);
+        resolve(c, file, backend, given, inspect);
+        for (SectionCodec codec : Sections.ALL) {
+            if (codec == config || codec == training || (codec.needsTemplate() && c.template == null)) {
+                continue;
+            }
+            readSection(channel, file, found.get(codec.name()), codec, c);
         }
-        l.rngs = new long[3][];
-        for (int i = 0; i < 3; i++) {
-            l.rngs[i] = readLongs(in);
-        }
-        l.counters = readLongs(in);
-        if (l.counters.length != 5) {
-            throw new IllegalArgumentException("checkpoint counters must hold 5 values, found " + l.counters.length);
-        }
-        l.onlinePhase = in.readBoolean();
-        return l;
+    }
+
+    private static void readSection(FileChannel channel, Path file, CheckpointInfo.Section s, SectionCodec codec,
+                                    CheckpointContents into) throws IOException {
+        CheckpointInput in = region(channel, file, s.name(), s.offset(), s.bytes());
+        codec.read(in, s.version(), into);
+        in.requireEnd();
+    }
+
+    private static CheckpointInput region(FileChannel channel, Path file, String name, long offset, long length)
+            throws IOException {
+        return new CheckpointInput(stream(channel, offset), length, file, name);
+    }
+
+    private static DataInputStream stream(FileChannel channel, long offset) throws IOException {
+        channel.position(offset);
+        return new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
     }
 
     /**
-     * The tanh-Gaussian policy's state from the v1 layout: the network's parameters and Adam state, and the two
-     * log-std scalars' values and {@code [steps, m, v]} Adam states, which step with the network.
+     * Decides the config (the saved one, or the caller's when its structure matches), then builds a fresh agent
+     * whose state is the template of every layout. In inspection, a config with custom components leaves the
+     * agent null.
      */
-    private static PolicyState tanhGaussianState(double[][] network, double multiplier, double offset, AdamState adam,
-                                                 double[] multiplierAdam, double[] offsetAdam) {
-        if (adam.firstMoment() == null || adam.secondMoment() == null || multiplierAdam.length != 3
-                || offsetAdam.length != 3) {
-            throw new IllegalArgumentException("policy optimizer state is malformed");
-        }
-        if (multiplierAdam[0] != adam.steps() || offsetAdam[0] != adam.steps()) {
-            throw new IllegalArgumentException("the log-std scalars' optimizers took " + multiplierAdam[0] + " and "
-                    + offsetAdam[0] + " steps, the policy network's " + adam.steps());
-        }
-        int n = network.length;
-        double[][] parameters = Arrays.copyOf(network, n + 2);
-        parameters[n] = new double[] {multiplier};
-        parameters[n + 1] = new double[] {offset};
-        double[][] m = Arrays.copyOf(adam.firstMoment(), adam.firstMoment().length + 2);
-        double[][] v = Arrays.copyOf(adam.secondMoment(), adam.secondMoment().length + 2);
-        m[m.length - 2] = new double[] {multiplierAdam[1]};
-        m[m.length - 1] = new double[] {offsetAdam[1]};
-        v[v.length - 2] = new double[] {multiplierAdam[2]};
-        v[v.length - 1] = new double[] {offsetAdam[2]};
-        return new PolicyState(parameters, new AdamState(adam.steps(), m, v));
-    }
-
-    /** Everything read from a file, turned into an agent only after the whole file checked out. */
-    private static final class Loaded {
-        CalQlConfig config;
-        TrainingConfig training;
-        UpdateStepState state;
-        ObservationNormalizer normalizer;
-        ReplayBuffer.State replay;
-        long[][] rngs;
-        long[] counters;
-        boolean onlinePhase;
-
-        Agent build(Backend backend, Path file) {
-            if (normalizer.observationDim() != config.observationDim()) {
-                throw new IllegalArgumentException("normaliser has " + normalizer.observationDim()
-                        + " dimensions, config observationDim " + config.observationDim());
+    private static void resolve(CheckpointContents c, Path file, Backend backend, CalQlConfig given,
+                                boolean inspect) throws IOException {
+        if (given != null) {
+            try {
+                c.structure.requireSame(given.structure());
+            } catch (IllegalArgumentException e) {
+                throw new IOException("checkpoint " + file + ": the given config does not fit the checkpoint: "
+                        + e.getMessage().replace("cannot change after creation: it is", "is saved as"), e);
             }
-            Agent agent = Agent.create(config, training, backend);
-            if (onlinePhase) {
-                agent.applyOnlineSettings();
-            }
-            agent.updateStep().importState(state);
-            agent.setNormalizer(normalizer);
-            ReplayBuffer buffer = null;
-            if (replay != null) {
-                if (replay.observationDim() != config.observationDim() || replay.actionDim() != config.actionDim()) {
-                    throw new IllegalArgumentException("replay holds observationDim " + replay.observationDim()
-                            + " and actionDim " + replay.actionDim() + ", config observationDim "
-                            + config.observationDim() + " and actionDim " + config.actionDim());
+            c.config = given;
+        } else {
+            try {
+                c.config = ConfigCodec.decodeConfig(ConfigCodec.parse(c.configText));
+            } catch (IllegalArgumentException e) {
+                if (inspect && ConfigCodec.namesCustomComponent(ConfigCodec.parse(c.configText))) {
+                    c.note = e.getMessage();
+                    return;
                 }
-                OptionalDouble failure = Double.isNaN(training.sparseFailureReward()) ? OptionalDouble.empty()
-                        : OptionalDouble.of(training.sparseFailureReward());
-                buffer = new ReplayBuffer(replay.capacity(), replay.observationDim(),
-                        replay.actionDim(), new RewardTransform(training.rewardScale(), training.rewardBias()),
-                        config.discount(), failure);
-                buffer.importState(replay);
+                throw new IOException("checkpoint " + file + ": section 'config': " + e.getMessage(), e);
             }
-            agent.trainingState().restore(counters, buffer, onlinePhase);
-            Rng[] generators = agent.generators();
-            for (int i = 0; i < 3; i++) {
-                generators[i].restore(rngs[i]);
-            }
-            return agent;
+        }
+        checkModelFits(c.config.structure(), file);
+        c.agent = Agent.create(c.config, c.training, backend);
+        c.template = c.agent.updateStep().exportState();
+    }
+
+    /**
+     * Refuses a config whose networks (critics, targets, their moments; the tanh-Gaussian policy's network) could
+     * not fit in the heap, before they are allocated.
+     */
+    private static void checkModelFits(ConfigStructure s, Path file) throws IOException {
+        NetworkSpec critic = s.critic().networkSpec(CriticLayout.STATE_ACTION, s.observationDim(), s.actionDim());
+        double doubles = 5.0 * s.criticEnsembleSize() * critic.parameterCount();
+        if (s.policy().equals(ConfigCodec.TANH_GAUSSIAN)) {
+            doubles += 5.0 * NetworkSpec.of(s.observationDim(), s.policyHidden(), 2 * s.actionDim()).parameterCount();
+        }
+        double bytes = 8.0 * doubles;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap) {
+            throw new IOException(String.format(java.util.Locale.ROOT, "checkpoint %s: section 'config': its "
+                    + "networks need about %,.0f bytes (%d critics of %,d parameters), more than the heap's %,d",
+                    file, bytes, s.criticEnsembleSize(), critic.parameterCount(), heap));
         }
     }
 
-    // --- primitives ---
-
-    private static void writeText(DataOutputStream out, String text) throws IOException {
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static String readText(DataInputStream in) throws IOException {
-        int n = length(in, 1 << 20);
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
-    private static int length(DataInputStream in, int max) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > max) {
-            throw new IllegalArgumentException("array length " + n + " is out of range [0, " + max + "]");
+    /** Imports the decoded state into the fresh agent. */
+    private static void build(CheckpointContents c) {
+        Agent agent = c.agent;
+        if (c.onlinePhase) {
+            agent.applyOnlineSettings();
         }
-        return n;
-    }
-
-    private static void writeDoubles(DataOutputStream out, double[] v) throws IOException {
-        out.writeInt(v.length);
-        for (double x : v) {
-            out.writeDouble(x);
+        agent.updateStep().importState(c.updateStepState());
+        agent.setNormalizer(c.normalizer);
+        ReplayBuffer buffer = null;
+        if (c.hasReplay) {
+            buffer = agent.newReplayBuffer();
+            buffer.importState(c.replay);
         }
-    }
-
-    private static double[] readDoubles(DataInputStream in) throws IOException {
-        double[] v = new double[length(in, Integer.MAX_VALUE - 8)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = in.readDouble();
+        agent.trainingState().restore(c.counters, buffer, c.onlinePhase);
+        Rng[] generators = agent.generators();
+        for (int i = 0; i < generators.length; i++) {
+            generators[i].restore(c.generators[i]);
         }
-        return v;
-    }
-
-    private static void writeFloats(DataOutputStream out, float[] v) throws IOException {
-        out.writeInt(v.length);
-        for (float x : v) {
-            out.writeFloat(x);
-        }
-    }
-
-    private static float[] readFloats(DataInputStream in) throws IOException {
-        float[] v = new float[length(in, Integer.MAX_VALUE - 8)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = in.readFloat();
-        }
-        return v;
-    }
-
-    private static void writeBooleans(DataOutputStream out, boolean[] v) throws IOException {
-        out.writeInt(v.length);
-        for (boolean x : v) {
-            out.writeBoolean(x);
-        }
-    }
-
-    private static boolean[] readBooleans(DataInputStream in) throws IOException {
-        boolean[] v = new boolean[length(in, Integer.MAX_VALUE - 8)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = in.readBoolean();
-        }
-        return v;
-    }
-
-    private static void writeLongs(DataOutputStream out, long[] v) throws IOException {
-        out.writeInt(v.length);
-        for (long x : v) {
-            out.writeLong(x);
-        }
-    }
-
-    private static long[] readLongs(DataInputStream in) throws IOException {
-        long[] v = new long[length(in, 1 << 10)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = in.readLong();
-        }
-        return v;
-    }
-
-    private static void writeLayers(DataOutputStream out, double[][] layers) throws IOException {
-        out.writeInt(layers.length);
-        for (double[] l : layers) {
-            writeDoubles(out, l);
-        }
-    }
-
-    private static double[][] readLayers(DataInputStream in) throws IOException {
-        double[][] layers = new double[length(in, 1 << 10)][];
-        for (int i = 0; i < layers.length; i++) {
-            layers[i] = readDoubles(in);
-        }
-        return layers;
-    }
-
-    private static void writeAdam(DataOutputStream out, AdamState a) throws IOException {
-        out.writeLong(a.steps());
-        writeLayers(out, a.firstMoment());
-        writeLayers(out, a.secondMoment());
-    }
-
-    private static AdamState readAdam(DataInputStream in) throws IOException {
-        long steps = in.readLong();
-        return new AdamState(steps, readLayers(in), readLayers(in));
-    }
-
-    private static void writeReplay(DataOutputStream out, ReplayBuffer.State s) throws IOException {
-        out.writeInt(s.capacity());
-        out.writeInt(s.observationDim());
-        out.writeInt(s.actionDim());
-        out.writeInt(s.position());
-        out.writeInt(s.size());
-        out.writeLong(s.committedCount());
-        writeFloats(out, s.observations());
-        writeFloats(out, s.actions());
-        writeFloats(out, s.rewards());
-        writeFloats(out, s.nextObservations());
-        writeBooleans(out, s.terminals());
-        writeDoubles(out, s.returnsToGo());
-        writeFloats(out, s.pendingObservations());
-        writeFloats(out, s.pendingActions());
-        writeFloats(out, s.pendingRewards());
-        writeFloats(out, s.pendingNextObservations());
-        writeBooleans(out, s.pendingTerminals());
-    }
-
-    private static ReplayBuffer.State readReplay(DataInputStream in) throws IOException {
-        int capacity = in.readInt();
-        int obsDim = in.readInt();
-        int actDim = in.readInt();
-        int position = in.readInt();
-        int size = in.readInt();
-        long committed = in.readLong();
-        return new ReplayBuffer.State(capacity, obsDim, actDim, position, size, committed, readFloats(in),
-                readFloats(in), readFloats(in), readFloats(in), readBooleans(in), readDoubles(in), readFloats(in),
-                readFloats(in), readFloats(in), readFloats(in), readBooleans(in));
-    }
-
-    private static String shorten(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 }

@@ -112,6 +112,13 @@ final class ConfigCodec {
                 .build();
     }
 
+    /** Whether the saved config names a custom policy, regularizer or reference, which need the caller's config. */
+    static boolean namesCustomComponent(Map<String, String> m) {
+        return !m.getOrDefault("policy", TANH_GAUSSIAN).equals(TANH_GAUSSIAN)
+                || m.getOrDefault("regularizer", "").startsWith(CUSTOM)
+                || m.getOrDefault("referenceValues", "").startsWith(CUSTOM);
+    }
+
     static String encode(TrainingConfig t) {
         Map<String, String> m = new TreeMap<>();
         m.put("rewardScale", Double.toString(t.rewardScale()));

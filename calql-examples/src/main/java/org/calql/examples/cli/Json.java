@@ -2,7 +2,7 @@ package org.calql.examples.cli;
 
 import java.math.BigDecimal;
 
-/** A tiny writer of one JSON object with numbers, strings and integer arrays, in insertion order. */
+/** A tiny writer of one JSON object with numbers, booleans, strings, integer arrays and nested objects, in insertion order. */
 final class Json {
     private final StringBuilder sb = new StringBuilder("{");
     private boolean first = true;
@@ -38,6 +38,40 @@ final class Json {
                 sb.append(',');
             }
             sb.append(values[i]);
+        }
+        sb.append(']');
+        return this;
+    }
+
+    Json put(String key, boolean value) {
+        key(key);
+        sb.append(value);
+        return this;
+    }
+
+    /** A nested object of string values, in the map's order. */
+    Json put(String key, java.util.Map<String, String> values) {
+        Json nested = new Json();
+        values.forEach(nested::put);
+        return put(key, nested);
+    }
+
+    /** A nested object. */
+    Json put(String key, Json value) {
+        key(key);
+        sb.append(value);
+        return this;
+    }
+
+    /** An array of objects. */
+    Json put(String key, java.util.List<Json> values) {
+        key(key);
+        sb.append('[');
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(values.get(i));
         }
         sb.append(']');
         return this;

@@ -1,0 +1,55 @@
+package org.calql.agent;
+
+import org.calql.config.CalQlConfig;
+import org.calql.config.ConfigStructure;
+import org.calql.critic.CriticEnsembleState;
+import org.calql.data.ObservationNormalizer;
+import org.calql.data.ReplayBuffer;
+import org.calql.optim.ScalarState;
+import org.calql.policy.PolicyState;
+import org.calql.train.TrainingConfig;
+import org.calql.update.UpdateStepState;
+
+/**
+ * What a checkpoint reader decoded, filled section by section and turned into an agent only after the whole
+ * file checked out. {@link #template} is a fresh agent's state built from the config: its array layouts are what
+ * the config implies, so every declared length is compared with it before an array is allocated.
+ */
+final class CheckpointContents {
+    /** 1 or 2. */
+    int formatVersion;
+    /** The v2 sections in file order (empty for v1). */
+    java.util.List<CheckpointInfo.Section> sections = java.util.List.of();
+    /** Why the values were not built (inspection of a checkpoint with custom components). */
+    String note = "";
+    /** The saved config's text, as {@link ConfigCodec} wrote it. */
+    String configText;
+    /** The structural fields of the saved config (dimensions, sizes), read without building it. */
+    ConfigStructure structure;
+    /** The config the agent is built with: the saved one, or the caller's when it fits. */
+    CalQlConfig config;
+    /** The saved training config's text. */
+    String trainingText;
+    TrainingConfig training;
+    /** A fresh agent built from {@link #config}; null when the values are not to be built (inspection only). */
+    Agent agent;
+    /** The fresh agent's state, the layouts every array must have; null with {@link #agent}. */
+    UpdateStepState template;
+
+    CriticEnsembleState critics;
+    PolicyState policy;
+    ScalarState temperature;
+    ScalarState lagrange;
+    long updateSteps;
+    ObservationNormalizer normalizer;
+    boolean hasReplay;
+    ReplayBuffer.State replay;
+    long[][] generators;
+    long[] counters;
+    boolean onlinePhase;
+
+    /** The update step's state from the decoded parts. */
+    UpdateStepState updateStepState() {
+        return new UpdateStepState(critics, policy, temperature, lagrange, updateSteps);
+    }
+}

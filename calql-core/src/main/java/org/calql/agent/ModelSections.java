@@ -1,0 +1,204 @@
+package org.calql.agent;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.function.Function;
+import org.calql.agent.CheckpointInput.Values;
+import org.calql.critic.CriticEnsembleState;
+import org.calql.optim.ScalarState;
+import org.calql.policy.PolicyState;
+import org.calql.spi.AdamState;
+import org.calql.update.UpdateStepState;
+
+/**
+ * The update step's sections, version 1 each. Arrays are written as {@code int count}, then per array
+ * {@code int length} and its doubles; every count and length must equal the fresh model's (what the config
+ * implies), every value must be finite, Adam's second moments {@code >= 0} and step counts {@code >= 0}.
+ * <ul>
+ *   <li>{@code critics}: {@code int K}, then per critic: its arrays, its target's arrays, its Adam state
+ *       ({@code long steps}, first-moment arrays, second-moment arrays).</li>
+ *   <li>{@code policy}: the parameter arrays in the policy's own layout ({@link PolicyState}), then its Adam
+ *       state as above — generic, so a user's {@code Policy} round-trips too.</li>
+ *   <li>{@code temperature}, {@code lagrange}: {@code double value, long steps, double m, double v}.</li>
+ *   <li>{@code update-steps}: {@code long}.</li>
+ * </ul>
+ */
+final class ModelSections {
+    private ModelSections() {
+    }
+
+    static void writeArrays(DataOutputStream out, double[][] arrays) throws IOException {
+        out.writeInt(arrays.length);
+        for (double[] a : arrays) {
+            out.writeInt(a.length);
+            for (double x : a) {
+                out.writeDouble(x);
+            }
+        }
+    }
+
+    static void writeAdam(DataOutputStream out, AdamState a) throws IOException {
+        out.writeLong(a.steps());
+        writeArrays(out, a.firstMoment());
+        writeArrays(out, a.secondMoment());
+    }
+
+    /** An Adam state whose moments must have {@code layout}'s shape. */
+    static AdamState readAdam(CheckpointInput in, String what, double[][] layout) throws IOException {
+        long steps = in.readNonNegativeLong(what + " optimizer steps");
+        double[][] m = in.readArrays(what + " first moment", layout, Values.FINITE);
+        double[][] v = in.readArrays(what + " second moment", layout, Values.NON_NEGATIVE);
+        return new AdamState(steps, m, v);
+    }
+
+    /** Section {@code critics}: {@link CriticEnsembleState}. */
+    static final class Critics implements SectionCodec {
+        @Override
+        public String name() {
+            return "critics";
+        }
+
+        @Override
+        public int version() {
+            return 1;
+        }
+
+        @Override
+        public boolean needsTemplate() {
+            return true;
+        }
+
+        @Override
+        public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
+            CriticEnsembleState c = s.state().critics();
+            out.writeInt(c.critics().length);
+            for (int k = 0; k < c.critics().length; k++) {
+                writeArrays(out, c.critics()[k]);
+                writeArrays(out, c.targets()[k]);
+                writeAdam(out, c.optimizers()[k]);
+            }
+        }
+
+        @Override
+        public void read(CheckpointInput in, int version, CheckpointContents into) throws IOException {
+            CriticEnsembleState t = into.template.critics();
+            int k = in.readExactInt("critic count", t.critics().length, "the config's criticEnsembleSize");
+            double[][][] critics = new double[k][][];
+            double[][][] targets = new double[k][][];
+            AdamState[] adam = new AdamState[k];
+            for (int i = 0; i < k; i++) {
+                critics[i] = in.readArrays("critic " + i, t.critics()[i], Values.FINITE);
+                targets[i] = in.readArrays("target " + i, t.targets()[i], Values.FINITE);
+                adam[i] = readAdam(in, "critic " + i, t.critics()[i]);
+            }
+            into.critics = new CriticEnsembleState(critics, targets, adam);
+        }
+    }
+
+    /** Section {@code policy}: {@link PolicyState}, in the layout of whatever {@code Policy} the config builds. */
+    static final class Policy implements SectionCodec {
+        @Override
+        public String name() {
+            return "policy";
+        }
+
+        @Override
+        public int version() {
+            return 1;
+        }
+
+        @Override
+        public boolean needsTemplate() {
+            return true;
+        }
+
+        @Override
+        public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
+            PolicyState p = s.state().policy();
+            writeArrays(out, p.parameters());
+            writeAdam(out, p.optimizer());
+        }
+
+        @Override
+        public void read(CheckpointInput in, int version, CheckpointContents into) throws IOException {
+            double[][] layout = into.template.policy().parameters();
+            double[][] parameters = in.readArrays("policy parameter", layout, Values.FINITE);
+            into.policy = new PolicyState(parameters, readAdam(in, "policy", layout));
+        }
+    }
+
+    /** Sections {@code temperature} ({@code logAlpha}) and {@code lagrange} ({@code logAlphaPrime}). */
+    static final class Scalar implements SectionCodec {
+        private final String name;
+        private final Function<UpdateStepState, ScalarState> field;
+        private final boolean lagrange;
+
+        Scalar(String name, Function<UpdateStepState, ScalarState> field, boolean lagrange) {
+            this.name = name;
+            this.field = field;
+            this.lagrange = lagrange;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public int version() {
+            return 1;
+        }
+
+        @Override
+        public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
+            ScalarState v = field.apply(s.state());
+            out.writeDouble(v.value());
+            out.writeLong((long) v.adam()[0]);
+            out.writeDouble(v.adam()[1]);
+            out.writeDouble(v.adam()[2]);
+        }
+
+        @Override
+        public void read(CheckpointInput in, int version, CheckpointContents into) throws IOException {
+            double value = in.readFinite(name + " value");
+            long steps = in.readNonNegativeLong(name + " optimizer steps");
+            if (steps > 1L << 53) {
+                throw in.error(name + " optimizer steps must be at most 2^53, found " + steps);
+            }
+            double m = in.readFinite(name + " first moment");
+            double v = in.readFinite(name + " second moment");
+            if (v < 0.0) {
+                throw in.error(name + " second moment must be >= 0, found " + v);
+            }
+            ScalarState state = new ScalarState(value, new double[] {steps, m, v});
+            if (lagrange) {
+                into.lagrange = state;
+            } else {
+                into.temperature = state;
+            }
+        }
+    }
+
+    /** Section {@code update-steps}: the update step's count of updates. */
+    static final class Steps implements SectionCodec {
+        @Override
+        public String name() {
+            return "update-steps";
+        }
+
+        @Override
+        public int version() {
+            return 1;
+        }
+
+        @Override
+        public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
+            out.writeLong(s.state().steps());
+        }
+
+        @Override
+        public void read(CheckpointInput in, int version, CheckpointContents into) throws IOException {
+            into.updateSteps = in.readNonNegativeLong("update steps");
+        }
+    }
+}
