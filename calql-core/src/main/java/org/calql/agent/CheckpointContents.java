@@ -47,6 +47,8 @@ final class CheckpointContents {
     long[][] generators;
     long[] counters;
     boolean onlinePhase;
+    /** The offline data's fingerprint, or null (none, or a format-1 file). */
+    String offlineData;
 
     /** The update step's state from the decoded parts. */
     UpdateStepState updateStepState() {

@@ -52,7 +52,7 @@ import org.calql.spi.NetworkSpec;
  *
  * The sections are {@code config}, {@code training-config}, {@code critics}, {@code policy}, {@code temperature},
  * {@code lagrange}, {@code update-steps}, {@code normalizer}, {@code replay}, {@code generators} and
- * {@code training-counters}, each exactly once, in any order. A section this calql does not know, or a version of
+ * {@code training-counters} and {@code offline-data}, each exactly once, in any order. A section this calql does not know, or a version of
  * one it does not read, is refused, not skipped: every section holds state that a bit-exact resume needs, so a
  * reader that dropped one would continue silently differently. Format 1 (before sections) is still read, by
  * {@link V1Reader}; writing always writes format 2.
@@ -530,6 +530,7 @@ final class Checkpoints {
             buffer.importState(c.replay);
         }
         agent.trainingState().restore(c.counters, buffer, c.onlinePhase);
+        agent.trainingState().recordOfflineData(c.offlineData);
         Rng[] generators = agent.generators();
         for (int i = 0; i < generators.length; i++) {
             generators[i].restore(c.generators[i]);

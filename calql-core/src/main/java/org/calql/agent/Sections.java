@@ -17,7 +17,8 @@ final class Sections {
             new TrainingSections.Normalizer(),
             new TrainingSections.Replay(),
             new TrainingSections.Generators(),
-            new TrainingSections.Counters());
+            new TrainingSections.Counters(),
+            new TrainingSections.OfflineData());
 
     private Sections() {
     }

@@ -244,6 +244,36 @@ final class TrainingSections {
         }
     }
 
+    /**
+     * Section {@code offline-data}: the {@link org.calql.data.DatasetFingerprint} of the offline data the agent
+     * trained on, as UTF-8 text (empty when none), so that resuming refuses other data.
+     */
+    static final class OfflineData implements SectionCodec {
+        static final int MAX_BYTES = 256;
+
+        @Override
+        public String name() {
+            return "offline-data";
+        }
+
+        @Override
+        public int version() {
+            return 1;
+        }
+
+        @Override
+        public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
+            String fingerprint = s.agent().trainingState().offlineDataFingerprint();
+            out.write((fingerprint == null ? "" : fingerprint).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void read(CheckpointInput in, int version, CheckpointContents into) throws IOException {
+            String text = in.readText("offline data fingerprint", MAX_BYTES);
+            into.offlineData = text.isEmpty() ? null : text;
+        }
+    }
+
     /** Section {@code training-counters}: the counters and phase; the rules are {@link TrainingState#restore}'s. */
     static final class Counters implements SectionCodec {
         @Override

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckpointFormatTest {
     private static final Backend JAVA = Backends.named("java");
     private static final List<String> SECTIONS = List.of("config", "training-config", "critics", "policy",
-            "temperature", "lagrange", "update-steps", "normalizer", "replay", "generators", "training-counters");
+            "temperature", "lagrange", "update-steps", "normalizer", "replay", "generators", "training-counters",
+            "offline-data");
 
     @TempDir
     Path dir;
