@@ -67,7 +67,7 @@ class CheckpointInfoCommandTest {
         assertEquals("2", json.getAsJsonObject("config").get("observationDim").getAsString());
         assertEquals("64", json.getAsJsonObject("trainingConfig").get("replayCapacity").getAsString());
         JsonArray sections = json.getAsJsonArray("sections");
-        assertEquals(11, sections.size());
+        assertEquals(12, sections.size());
         long total = 0;
         for (int i = 0; i < sections.size(); i++) {
             total = sections.get(i).getAsJsonObject().get("offset").getAsLong()
