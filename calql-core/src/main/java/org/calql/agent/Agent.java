@@ -3,16 +3,14 @@ package org.calql.agent;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.OptionalDouble;
 import org.calql.config.CalQlConfig;
 import org.calql.critic.CriticEnsemble;
-import org.calql.data.DatasetFingerprint;
 import org.calql.data.ObservationNormalizer;
 import org.calql.data.OfflineDataset;
 import org.calql.data.PreparedDataset;
 import org.calql.data.ReplayBuffer;
-import org.calql.data.RewardTransform;
 import org.calql.data.TransitionBatch;
+import org.calql.env.ActionScaling;
 import org.calql.env.BoxSpace;
 import org.calql.env.Environment;
 import org.calql.policy.Policy;
@@ -26,6 +24,7 @@ import org.calql.train.Phase;
 import org.calql.train.Trainer;
 import org.calql.train.TrainingConfig;
 import org.calql.train.TrainingListener;
+import org.calql.train.TrainableAgent;
 import org.calql.train.TrainingState;
 import org.calql.update.UpdateResult;
 import org.calql.update.UpdateStep;
@@ -53,7 +52,7 @@ import org.calql.update.UpdateStep;
  *
  * <p>Not thread-safe, except {@link #policy()}.
  */
-public final class Agent {
+public final class Agent implements TrainableAgent {
     private final CalQlConfig config;
     private final TrainingConfig training;
     private final UpdateStep step;
@@ -61,9 +60,8 @@ public final class Agent {
     private final TrainingState state;
     private final InferencePolicy inference;
     private final Evaluator evaluator;
-    private ObservationNormalizer normalizer;
-    private OfflineDataset offlineData;
-    private PreparedDataset prepared;
+    private final AgentData data;
+    private PolicyExplorer explorer;
 
     private Agent(CalQlConfig config, TrainingConfig training, Backend backend) {
         this.config = config;
@@ -74,8 +72,9 @@ public final class Agent {
         Rng environmentRng = root.split();
         this.state = new TrainingState(sampleRng, environmentRng);
         this.step = new UpdateStep(config, backend, UpdateDraws.from(drawRng));
-        this.normalizer = ObservationNormalizer.identity(config.observationDim());
-        this.inference = new InferencePolicy(step.policy(), normalizer);
+        this.data = new AgentData(config.observationDim(), config.actionDim(), config.discount(), training, state,
+                this::checkActionRange);
+        this.inference = new InferencePolicy(step.policy(), data.normalizer());
         this.evaluator = new Evaluator(step, config, training);
     }
 
@@ -147,6 +146,7 @@ public final class Agent {
     }
 
     /** The training settings. */
+    @Override
     public TrainingConfig trainingConfig() {
         return training;
     }
@@ -172,11 +172,13 @@ public final class Agent {
     }
 
     /** The observation normaliser (identity until the first dataset is seen, unless disabled). */
+    @Override
     public ObservationNormalizer normalizer() {
-        return normalizer;
+        return data.normalizer();
     }
 
     /** Where training stands: counters, generators, replay. */
+    @Override
     public TrainingState trainingState() {
         return state;
     }
@@ -201,6 +203,7 @@ public final class Agent {
      *
      * @throws IllegalArgumentException if the batch does not fit the config or holds NaN/Inf (nothing changes)
      */
+    @Override
     public UpdateResult update(TransitionBatch batch) {
         return step.update(batch);
     }
@@ -246,9 +249,10 @@ public final class Agent {
      * Runs {@link TrainingConfig#evaluationEpisodes()} deterministic-policy episodes from fixed start seeds
      * (the same at every evaluation; training randomness is not touched).
      */
+    @Override
     public EvaluationResult evaluate(Environment environment, Phase phase, long atStep) {
         checkEnvironment(environment);
-        return evaluator.evaluate(environment, inference, normalizer, phase, atStep);
+        return evaluator.evaluate(environment, inference, data.normalizer(), phase, atStep);
     }
 
     /**
@@ -257,8 +261,7 @@ public final class Agent {
      * (transformed rewards), as {@code [meanQ, meanReturn]}.
      */
     public double[] datasetStartValues(OfflineDataset dataset) {
-        PreparedDataset p = dataset == offlineData ? prepared : prepare(dataset);
-        return evaluator.datasetStartValues(p, inference, normalizer);
+        return evaluator.datasetStartValues(data.preparedForm(dataset), inference, data.normalizer());
     }
 
     /**
@@ -268,31 +271,10 @@ public final class Agent {
      *
      * @throws IllegalArgumentException if the dataset is null or its dimensions do not match the config
      */
+    @Override
     public PreparedDataset useOfflineData(OfflineDataset dataset) {
-        if (dataset == null) {
-            throw new IllegalArgumentException("dataset must not be null");
-        }
-        if (dataset.observationDim() != config.observationDim() || dataset.actionDim() != config.actionDim()) {
-            throw new IllegalArgumentException("dataset has observationDim " + dataset.observationDim()
-                    + " and actionDim " + dataset.actionDim() + " but the agent was configured with observationDim "
-                    + config.observationDim() + " and actionDim " + config.actionDim());
-        }
-        if (dataset != offlineData) {
-            String fingerprint = DatasetFingerprint.of(dataset);
-            String trainedOn = state.offlineDataFingerprint();
-            if (prepared == null && trainedOn != null && !trainedOn.equals(fingerprint)) {
-                throw new IllegalArgumentException("this agent was trained on offline data " + trainedOn
-                        + " but the given dataset is " + fingerprint + "; resume with the same dataset");
-            }
-            checkActionRange(dataset);
-            prepared = prepare(dataset);
-            offlineData = dataset;
-            state.recordOfflineData(fingerprint);
-        }
-        if (normalizer.isIdentity() && training.normalizeObservations() && state.pretrainUpdates() == 0
-                && state.finetuneSteps() == 0) {
-            setNormalizer(ObservationNormalizer.fit(dataset));
-        }
+        PreparedDataset prepared = data.use(dataset);
+        inference.setNormalizer(data.normalizer());
         return prepared;
     }
 
@@ -325,27 +307,49 @@ public final class Agent {
     }
 
     /** The prepared offline data of the last {@link #useOfflineData} call, or null (not saved in checkpoints). */
+    @Override
     public PreparedDataset lastOfflineData() {
-        return prepared;
+        return data.lastOfflineData();
     }
 
     /** An empty replay of the training config's capacity, reward transform and sparse rule. */
+    @Override
     public ReplayBuffer newReplayBuffer() {
-        return new ReplayBuffer(training.replayCapacity(), config.observationDim(), config.actionDim(),
-                rewardTransform(), config.discount(), sparseFailureReward());
+        return data.newReplayBuffer();
     }
 
-    private PreparedDataset prepare(OfflineDataset dataset) {
-        return PreparedDataset.prepare(dataset, rewardTransform(), config.discount(), sparseFailureReward());
+    @Override
+    public int observationDim() {
+        return config.observationDim();
     }
 
-    private RewardTransform rewardTransform() {
-        return new RewardTransform(training.rewardScale(), training.rewardBias());
+    @Override
+    public int actionDim() {
+        return config.actionDim();
     }
 
-    private OptionalDouble sparseFailureReward() {
-        return Double.isNaN(training.sparseFailureReward()) ? OptionalDouble.empty()
-                : OptionalDouble.of(training.sparseFailureReward());
+    @Override
+    public int batchSize() {
+        return config.batchSize();
+    }
+
+    /**
+     * Uniformly random actions in {@code [−maxAction, maxAction]} for the first
+     * {@link TrainingConfig#randomExplorationSteps()}, then one sample of the stochastic policy.
+     */
+    @Override
+    public double[] explorationAction(double[] rawObservation, long stepsSoFar, Rng random) {
+        if (explorer == null) {
+            explorer = new PolicyExplorer(this, training.randomExplorationSteps());
+        }
+        return explorer.action(rawObservation, stepsSoFar, random);
+    }
+
+    /** The box scaling from {@code [−maxAction, maxAction]} to the environment's bounds. */
+    @Override
+    public ActionMapper actionMapper(Environment environment) {
+        checkEnvironment(environment);
+        return new ActionScaling((BoxSpace) environment.actionSpace(), config.maxAction())::toEnvironment;
     }
 
     /**
@@ -353,6 +357,7 @@ public final class Agent {
      *
      * @throws IllegalArgumentException naming both sides when they differ
      */
+    @Override
     public void checkEnvironment(Environment environment) {
         if (!(environment.actionSpace() instanceof BoxSpace)) {
             throw new IllegalArgumentException("this agent's policy acts in a box of actions, but the environment's"
@@ -372,6 +377,7 @@ public final class Agent {
      * TrainingConfig#onlineCqlAlpha()} if set, and calibration off unless {@link TrainingConfig#calibrateOnline()}.
      * The trainer calls it once when fine-tuning starts; a checkpoint load calls it for an agent saved online.
      */
+    @Override
     public void applyOnlineSettings() {
         CalQlConfig.Builder online = config.toBuilder();
         if (!Double.isNaN(training.onlineCqlAlpha())) {
@@ -384,7 +390,7 @@ public final class Agent {
     }
 
     void setNormalizer(ObservationNormalizer n) {
-        this.normalizer = n;
+        data.setNormalizer(n);
         inference.setNormalizer(n);
     }
 

@@ -1,6 +1,5 @@
 package org.calql.train;
 
-import org.calql.agent.Agent;
 import org.calql.data.MixedSampler;
 import org.calql.data.OfflineDataset;
 import org.calql.data.OfflineSampler;
@@ -9,14 +8,12 @@ import org.calql.data.TransitionStore;
 import org.calql.data.ReplaySampler;
 import org.calql.data.TransitionBatch;
 import org.calql.data.TransitionSampler;
-import org.calql.env.ActionScaling;
-import org.calql.env.BoxSpace;
 import org.calql.env.Environment;
 import org.calql.env.StepResult;
 import org.calql.update.UpdateResult;
 
 /**
- * The training loops: offline pre-training and online fine-tuning of an {@link Agent}, with the evaluation
+ * The training loops: offline pre-training and online fine-tuning of a {@link TrainableAgent}, with the evaluation
  * schedule and the listener. The agent holds the model and where training stands ({@link TrainingState}); the
  * trainer holds only how to run, so one agent can be trained by several trainers in turn and resumes bit for bit
  * from a checkpoint.
@@ -31,7 +28,7 @@ import org.calql.update.UpdateResult;
  * other threads between calls.
  */
 public final class Trainer {
-    private final Agent agent;
+    private final TrainableAgent agent;
     private final TrainingConfig training;
     private final TrainingListener listener;
     private final Environment evaluationEnvironment;
@@ -44,12 +41,11 @@ public final class Trainer {
         this.listener = b.listener;
         this.evaluationEnvironment = b.evaluationEnvironment;
         this.store = b.store;
-        this.batch = new TransitionBatch(agent.config().batchSize(), agent.config().observationDim(),
-                agent.config().actionDim());
+        this.batch = new TransitionBatch(agent.batchSize(), agent.observationDim(), agent.actionDim());
     }
 
     /** A builder for training {@code agent}. */
-    public static Builder builder(Agent agent) {
+    public static Builder builder(TrainableAgent agent) {
         if (agent == null) {
             throw new IllegalArgumentException("agent must not be null");
         }
@@ -125,17 +121,16 @@ public final class Trainer {
             }
             replay = state.replay();
         }
-        ActionScaling scaling = new ActionScaling((BoxSpace) environment.actionSpace(), agent.config().maxAction());
+        TrainableAgent.ActionMapper toEnvironment = agent.actionMapper(environment);
         ReplaySampler online = new ReplaySampler(replay, agent.normalizer());
         TransitionSampler offline = prepared == null ? null : new OfflineSampler(prepared, agent.normalizer());
         TransitionSampler mixed = offline == null ? online
                 : Double.isNaN(training.mixingRatio()) ? MixedSampler.proportional(offline, online)
                 : MixedSampler.fixedRatio(offline, online, training.mixingRatio());
-        Explorer explorer = new Explorer(agent, training.randomExplorationSteps());
         CheckedEnvironment env = new CheckedEnvironment(environment);
         int episodeCap = Math.min(Math.min(environment.maxEpisodeSteps(), training.maxEpisodeSteps()),
                 training.replayCapacity());
-        double[] environmentAction = new double[agent.config().actionDim()];
+        double[] environmentAction = new double[environment.actionSpace().dim()];
         double[] observation = null;
         double episodeReturn = 0.0;
         int episodeLength = 0;
@@ -149,8 +144,8 @@ public final class Trainer {
                     episodeLength = 0;
                     episodeSuccess = false;
                 }
-                double[] action = explorer.action(observation, state.finetuneSteps(), state.environmentRng());
-                scaling.toEnvironment(action, environmentAction);
+                double[] action = agent.explorationAction(observation, state.finetuneSteps(), state.environmentRng());
+                toEnvironment.map(action, environmentAction);
                 StepResult r = env.step(environmentAction, state.finetuneSteps(), episodeLength + 1);
                 episodeLength++;
                 boolean truncated = r.truncated() || (!r.terminated() && episodeLength >= episodeCap);
@@ -194,12 +189,12 @@ public final class Trainer {
 
     /** Builder of a {@link Trainer}. */
     public static final class Builder {
-        private final Agent agent;
+        private final TrainableAgent agent;
         private TrainingListener listener = TrainingListener.none();
         private Environment evaluationEnvironment;
         private TransitionStore store;
 
-        private Builder(Agent agent) {
+        private Builder(TrainableAgent agent) {
             this.agent = agent;
         }
 
@@ -233,11 +228,11 @@ public final class Trainer {
          * @throws IllegalArgumentException if its dimensions do not match the agent's config
          */
         public Builder transitionStore(TransitionStore store) {
-            if (store != null && (store.observationDim() != agent.config().observationDim()
-                    || store.actionDim() != agent.config().actionDim())) {
+            if (store != null && (store.observationDim() != agent.observationDim()
+                    || store.actionDim() != agent.actionDim())) {
                 throw new IllegalArgumentException("transition store has observationDim " + store.observationDim()
                         + " and actionDim " + store.actionDim() + ", the agent observationDim "
-                        + agent.config().observationDim() + " and actionDim " + agent.config().actionDim());
+                        + agent.observationDim() + " and actionDim " + agent.actionDim());
             }
             this.store = store;
             return this;

@@ -1,6 +1,5 @@
-package org.calql.train;
+package org.calql.agent;
 
-import org.calql.agent.Agent;
 import org.calql.data.ObservationNormalizer;
 import org.calql.policy.Policy;
 import org.calql.policy.PolicyPass;
@@ -11,7 +10,7 @@ import org.calql.random.Rng;
  * The behaviour of fine-tuning: uniformly random actions for the first steps, then one sample of the agent's
  * stochastic policy at the normalised observation. Reuses its buffers (the replay copies what it stores).
  */
-final class Explorer {
+final class PolicyExplorer {
     private final Agent agent;
     private final Policy policy;
     private final long randomSteps;
@@ -21,7 +20,7 @@ final class Explorer {
     private final double[] noise;
     private final double[] action;
 
-    Explorer(Agent agent, long randomSteps) {
+    PolicyExplorer(Agent agent, long randomSteps) {
         this.agent = agent;
         this.policy = agent.trainedPolicy();
         this.randomSteps = randomSteps;

@@ -1,0 +1,110 @@
+package org.calql.agent;
+
+import java.util.OptionalDouble;
+import org.calql.data.DatasetFingerprint;
+import org.calql.data.ObservationNormalizer;
+import org.calql.data.OfflineDataset;
+import org.calql.data.PreparedDataset;
+import org.calql.data.ReplayBuffer;
+import org.calql.data.RewardTransform;
+import org.calql.train.TrainingConfig;
+import org.calql.train.TrainingState;
+
+/**
+ * What every agent does with data, whatever its action space: the observation normaliser, the offline data in use
+ * (prepared once by the training config's reward transform, discount and sparse rule), its fingerprint check on
+ * resume, and the replay's settings. The action check is the agent's own.
+ */
+final class AgentData {
+    /** Checks a dataset's actions for an agent's action space. */
+    @FunctionalInterface
+    interface ActionCheck {
+        /** @throws IllegalArgumentException naming the first bad action */
+        void check(OfflineDataset dataset);
+    }
+
+    private final int observationDim;
+    private final int actionDim;
+    private final double discount;
+    private final TrainingConfig training;
+    private final TrainingState state;
+    private final ActionCheck actionCheck;
+    private ObservationNormalizer normalizer;
+    private OfflineDataset offlineData;
+    private PreparedDataset prepared;
+
+    AgentData(int observationDim, int actionDim, double discount, TrainingConfig training, TrainingState state,
+              ActionCheck actionCheck) {
+        this.observationDim = observationDim;
+        this.actionDim = actionDim;
+        this.discount = discount;
+        this.training = training;
+        this.state = state;
+        this.actionCheck = actionCheck;
+        this.normalizer = ObservationNormalizer.identity(observationDim);
+    }
+
+    ObservationNormalizer normalizer() {
+        return normalizer;
+    }
+
+    void setNormalizer(ObservationNormalizer n) {
+        this.normalizer = n;
+    }
+
+    PreparedDataset lastOfflineData() {
+        return prepared;
+    }
+
+    /** See {@link org.calql.train.TrainableAgent#useOfflineData}; returns whether the normaliser was refit. */
+    PreparedDataset use(OfflineDataset dataset) {
+        if (dataset == null) {
+            throw new IllegalArgumentException("dataset must not be null");
+        }
+        if (dataset.observationDim() != observationDim || dataset.actionDim() != actionDim) {
+            throw new IllegalArgumentException("dataset has observationDim " + dataset.observationDim()
+                    + " and actionDim " + dataset.actionDim() + " but the agent was configured with observationDim "
+                    + observationDim + " and actionDim " + actionDim);
+        }
+        if (dataset != offlineData) {
+            String fingerprint = DatasetFingerprint.of(dataset);
+            String trainedOn = state.offlineDataFingerprint();
+            if (prepared == null && trainedOn != null && !trainedOn.equals(fingerprint)) {
+                throw new IllegalArgumentException("this agent was trained on offline data " + trainedOn
+                        + " but the given dataset is " + fingerprint + "; resume with the same dataset");
+            }
+            actionCheck.check(dataset);
+            prepared = prepare(dataset);
+            offlineData = dataset;
+            state.recordOfflineData(fingerprint);
+        }
+        if (normalizer.isIdentity() && training.normalizeObservations() && state.pretrainUpdates() == 0
+                && state.finetuneSteps() == 0) {
+            normalizer = ObservationNormalizer.fit(dataset);
+        }
+        return prepared;
+    }
+
+    /** The prepared form of {@code dataset}: the one in use, or a fresh preparation. */
+    PreparedDataset preparedForm(OfflineDataset dataset) {
+        return dataset == offlineData ? prepared : prepare(dataset);
+    }
+
+    ReplayBuffer newReplayBuffer() {
+        return new ReplayBuffer(training.replayCapacity(), observationDim, actionDim, rewardTransform(), discount,
+                sparseFailureReward());
+    }
+
+    private PreparedDataset prepare(OfflineDataset dataset) {
+        return PreparedDataset.prepare(dataset, rewardTransform(), discount, sparseFailureReward());
+    }
+
+    private RewardTransform rewardTransform() {
+        return new RewardTransform(training.rewardScale(), training.rewardBias());
+    }
+
+    private OptionalDouble sparseFailureReward() {
+        return Double.isNaN(training.sparseFailureReward()) ? OptionalDouble.empty()
+                : OptionalDouble.of(training.sparseFailureReward());
+    }
+}
