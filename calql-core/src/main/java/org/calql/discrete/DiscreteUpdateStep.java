@@ -45,11 +45,11 @@ import org.calql.spi.Workspace;
  * and an update whose losses would be non-finite are rejected before any parameter changes. Not thread-safe.
  */
 public final class DiscreteUpdateStep {
-    private final DiscreteConfig config;
+    private DiscreteConfig config;
     private final Backend backend;
     private final CriticEnsemble critics;
-    private final ConservativeRegularizer regularizer;
-    private final ReferenceValues referenceValues;
+    private ConservativeRegularizer regularizer;
+    private ReferenceValues referenceValues;
     private final int batchSize;
     private final int numActions;
     private final int observationDim;
@@ -106,6 +106,35 @@ public final class DiscreteUpdateStep {
     /** The configuration. */
     public DiscreteConfig config() {
         return config;
+    }
+
+    /**
+     * Switches to {@code next} for the following updates, e.g. a fine-tuning phase with another CQL α or with
+     * calibration off. Only training settings may change (learning rate, discount, CQL α, TD loss, target rule,
+     * regularizer, reference values); the fields that shape networks and buffers must be equal.
+     *
+     * @throws IllegalArgumentException naming the first structural field that differs
+     */
+    public void reconfigure(DiscreteConfig next) {
+        same("observationDim", config.observationDim(), next.observationDim());
+        same("numActions", config.numActions(), next.numActions());
+        same("batchSize", config.batchSize(), next.batchSize());
+        same("critic", config.critic(), next.critic());
+        same("criticCount", config.criticCount(), next.criticCount());
+        same("initialization", config.initialization(), next.initialization());
+        same("seed", config.seed(), next.seed());
+        same("doubleDqn", config.doubleDqn(), next.doubleDqn());
+        same("targetUpdate", config.targetUpdate(), next.targetUpdate());
+        this.config = next;
+        this.regularizer = next.regularizer();
+        this.referenceValues = next.referenceValues();
+    }
+
+    private static void same(String field, Object current, Object next) {
+        if (!current.equals(next)) {
+            throw new IllegalArgumentException(field + " cannot change after creation: it is " + current
+                    + ", found " + next);
+        }
     }
 
     /** The critics and their targets (their parameters change with every update). */
