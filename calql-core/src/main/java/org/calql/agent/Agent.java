@@ -5,6 +5,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import org.calql.config.CalQlConfig;
 import org.calql.critic.CriticEnsemble;
+import org.calql.critic.CriticLayout;
 import org.calql.data.ObservationNormalizer;
 import org.calql.data.OfflineDataset;
 import org.calql.data.PreparedDataset;
@@ -75,7 +76,8 @@ public final class Agent implements TrainableAgent {
         this.data = new AgentData(config.observationDim(), config.actionDim(), config.discount(), training, state,
                 this::checkActionRange);
         this.inference = new InferencePolicy(step.policy(), data.normalizer());
-        this.evaluator = new Evaluator(step, config, training);
+        this.evaluator = new Evaluator(step.critics(), CriticLayout.STATE_ACTION, config.seed(), config.discount(),
+                training);
     }
 
     /** An agent with default training settings. */
@@ -252,7 +254,8 @@ public final class Agent implements TrainableAgent {
     @Override
     public EvaluationResult evaluate(Environment environment, Phase phase, long atStep) {
         checkEnvironment(environment);
-        return evaluator.evaluate(environment, inference, data.normalizer(), phase, atStep);
+        return evaluator.evaluate(environment, inference::act, actionMapper(environment), data.normalizer(), phase,
+                atStep);
     }
 
     /**
@@ -261,7 +264,7 @@ public final class Agent implements TrainableAgent {
      * (transformed rewards), as {@code [meanQ, meanReturn]}.
      */
     public double[] datasetStartValues(OfflineDataset dataset) {
-        return evaluator.datasetStartValues(data.preparedForm(dataset), inference, data.normalizer());
+        return evaluator.datasetStartValues(data.preparedForm(dataset), inference::act, data.normalizer());
     }
 
     /**

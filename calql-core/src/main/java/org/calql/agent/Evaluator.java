@@ -2,48 +2,59 @@ package org.calql.agent;
 
 import java.util.Arrays;
 import java.util.OptionalDouble;
-import org.calql.config.CalQlConfig;
 import org.calql.data.ObservationNormalizer;
 import org.calql.data.OfflineDataset;
 import org.calql.data.PreparedDataset;
 import org.calql.data.ReturnsToGo;
-import org.calql.env.ActionScaling;
-import org.calql.env.BoxSpace;
 import org.calql.env.Environment;
 import org.calql.env.StepResult;
+import java.util.function.Function;
 import org.calql.critic.CriticEnsemble;
+import org.calql.critic.CriticLayout;
 import org.calql.spi.Network;
 import org.calql.spi.Workspace;
 import org.calql.train.EvaluationResult;
 import org.calql.train.Phase;
+import org.calql.train.TrainableAgent;
 import org.calql.train.TrainingConfig;
-import org.calql.update.UpdateStep;
 
-/** Deterministic-policy evaluation and the calibration diagnostic (Q at start states vs realised return). */
+/**
+ * Deterministic-policy evaluation and the calibration diagnostic (Q at start states vs realised return), for any
+ * agent whose critics are a {@link CriticEnsemble}: {@code Q(s, a)} is the critics' output at {@code (s, a)}
+ * ({@link CriticLayout#STATE_ACTION}) or their output for action {@code a} ({@link CriticLayout#STATE_TO_ACTION_VALUES}).
+ */
 final class Evaluator {
     private static final long EVALUATION_SEED_SALT = 0x5EEDE7A1L;
 
     private final CriticEnsemble critics;
-    private final CalQlConfig config;
+    private final CriticLayout layout;
+    private final long seed;
+    private final double discount;
     private final TrainingConfig training;
     private final Workspace[] workspaces;
-    private final double[] q = new double[1];
+    private final double[] q;
 
-    Evaluator(UpdateStep step, CalQlConfig config, TrainingConfig training) {
-        this.critics = step.critics();
-        this.config = config;
+    Evaluator(CriticEnsemble critics, CriticLayout layout, long seed, double discount, TrainingConfig training) {
+        this.critics = critics;
+        this.layout = layout;
+        this.seed = seed;
+        this.discount = discount;
         this.training = training;
-        this.workspaces = new Workspace[config.criticEnsembleSize()];
+        this.workspaces = new Workspace[critics.size()];
         for (int k = 0; k < workspaces.length; k++) {
             workspaces[k] = critics.critic(k).newWorkspace(1);
         }
+        this.q = new double[critics.spec().outputDim()];
     }
 
-    EvaluationResult evaluate(Environment env, InferencePolicy policy, ObservationNormalizer normalizer,
-                              Phase phase, long atStep) {
+    /**
+     * @param policy the deterministic action for a raw observation
+     * @param mapper the agent's actions in the environment's units
+     */
+    EvaluationResult evaluate(Environment env, Function<double[], double[]> policy, TrainableAgent.ActionMapper mapper,
+                              ObservationNormalizer normalizer, Phase phase, long atStep) {
         int episodes = training.evaluationEpisodes();
-        ActionScaling scaling = new ActionScaling((BoxSpace) env.actionSpace(), config.maxAction());
-        double[] envAction = new double[config.actionDim()];
+        double[] envAction = new double[env.actionSpace().dim()];
         double returnSum = 0.0;
         double qSum = 0.0;
         double realisedSum = 0.0;
@@ -52,14 +63,14 @@ final class Evaluator {
         float[] rewards = new float[Math.min(limit, 100_000)];
         boolean[] terminals = new boolean[rewards.length];
         for (int e = 0; e < episodes; e++) {
-            double[] obs = env.reset(config.seed() ^ EVALUATION_SEED_SALT ^ (0x9E3779B97F4A7C15L * (e + 1)));
-            double[] action = policy.act(obs);
+            double[] obs = env.reset(seed ^ EVALUATION_SEED_SALT ^ (0x9E3779B97F4A7C15L * (e + 1)));
+            double[] action = policy.apply(obs);
             qSum += meanQ(obs, action, normalizer);
             boolean success = false;
             int t = 0;
             double ret = 0.0;
             while (true) {
-                scaling.toEnvironment(action, envAction);
+                mapper.map(action, envAction);
                 StepResult r = env.step(envAction);
                 ret += r.reward();
                 success |= r.success();
@@ -73,7 +84,7 @@ final class Evaluator {
                 if (r.terminated() || r.truncated() || t >= limit) {
                     break;
                 }
-                action = policy.act(r.observation());
+                action = policy.apply(r.observation());
             }
             realisedSum += startReturn(rewards, terminals, t);
             returnSum += ret;
@@ -90,11 +101,12 @@ final class Evaluator {
         double[] g = new double[length];
         OptionalDouble failure = Double.isNaN(training.sparseFailureReward()) ? OptionalDouble.empty()
                 : OptionalDouble.of(training.sparseFailureReward());
-        ReturnsToGo.episode(rewards, terminals, 0, length, config.discount(), failure, g, 0);
+        ReturnsToGo.episode(rewards, terminals, 0, length, discount, failure, g, 0);
         return g[0];
     }
 
-    double[] datasetStartValues(PreparedDataset data, InferencePolicy policy, ObservationNormalizer normalizer) {
+    double[] datasetStartValues(PreparedDataset data, Function<double[], double[]> policy,
+                                ObservationNormalizer normalizer) {
         OfflineDataset d = data.dataset();
         int[] starts = d.episodeStarts();
         double[] obs = new double[d.observationDim()];
@@ -102,7 +114,7 @@ final class Evaluator {
         double gSum = 0.0;
         for (int start : starts) {
             d.copyObservation(start, obs, 0);
-            double[] action = policy.act(obs);
+            double[] action = policy.apply(obs);
             qSum += meanQ(obs, action, normalizer);
             gSum += data.returnToGo(start);
         }
@@ -116,8 +128,13 @@ final class Evaluator {
         double sum = 0.0;
         for (int k = 0; k < workspaces.length; k++) {
             Network critic = critics.critic(k);
-            critic.forward(workspaces[k], s, action, action.length, 1, 1, q);
-            sum += q[0];
+            if (layout == CriticLayout.STATE_ACTION) {
+                critic.forward(workspaces[k], s, action, action.length, 1, 1, q);
+                sum += q[0];
+            } else {
+                critic.forward(workspaces[k], s, 1, q);
+                sum += q[(int) action[0]];
+            }
         }
         return sum / workspaces.length;
     }
