@@ -19,7 +19,8 @@ import org.calql.env.StepResult;
  * {@code [0, n)} ({@link DiscreteSpace#index}) and is stored as that index.
  *
  * <p>The ready-made datasets: {@link #pointMaze} (the wandering behaviour in the U-maze), {@link #pendulum} (the
- * noisy swing-up controller) and {@link #mountainCar} (the noisy, sometimes lazy energy pumping; discrete).
+ * noisy swing-up controller), {@link #mountainCar} (the noisy, sometimes lazy energy pumping; discrete) and
+ * {@link #discretePointMaze} (the wandering behaviour with compass actions; discrete).
  */
 public final class DatasetGenerator {
     private DatasetGenerator() {
@@ -125,5 +126,19 @@ public final class DatasetGenerator {
      */
     public static OfflineDataset mountainCar(MountainCarBehaviour behaviour, int episodes, long seed) {
         return rollout(new MountainCar(), behaviour, episodes, seed).toDataset();
+    }
+
+    /**
+     * A dataset of the wandering behaviour ({@link MazeWanderer} over {@code maze.maze()}, default settings) made
+     * discrete by {@link DiscretePointMaze#discretized}: actions are direction indices in a one-wide action column,
+     * rewards raw (1 at the goal, else 0).
+     *
+     * @throws IllegalArgumentException if {@code maze} is null or {@code episodes < 1}
+     */
+    public static OfflineDataset discretePointMaze(DiscretePointMaze maze, int episodes, long seed) {
+        if (maze == null) {
+            throw new IllegalArgumentException("maze must not be null");
+        }
+        return rollout(maze, maze.discretized(new MazeWanderer(maze.maze())), episodes, seed).toDataset();
     }
 }
