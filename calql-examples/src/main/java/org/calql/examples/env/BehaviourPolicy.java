@@ -17,8 +17,9 @@ public interface BehaviourPolicy {
     }
 
     /**
-     * The action for {@code observation}, in the environment's action units (the environment clips
-     * it into its action box).
+     * The action for {@code observation}, in the environment's action units: in a box action space any finite
+     * values of the box's dimension (the rollout clips them into the box); in a discrete space one entry holding an
+     * index in {@code [0, n)} (the rollout refuses anything else).
      */
     double[] act(double[] observation, SplittableRandom rng);
 }

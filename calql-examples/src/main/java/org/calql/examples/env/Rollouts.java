@@ -4,23 +4,26 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.calql.data.OfflineDataset;
 import org.calql.env.ActionScaling;
+import org.calql.env.ActionSpace;
 import org.calql.env.BoxSpace;
+import org.calql.env.DiscreteSpace;
 
 /**
  * The transitions and per-episode statistics of a batch of rollouts, as made by
  * {@link DatasetGenerator#rollout}. Transitions are stored as {@code float} rows with actions in the
- * environment's units (as executed, after clipping); {@link #toDataset()} turns them into an
- * {@link OfflineDataset} with actions mapped into the policy's range. Immutable.
+ * environment's units (as executed: clipped into a box, or a discrete action's index); {@link #toDataset()} turns
+ * them into an {@link OfflineDataset}, with box actions mapped into the policy's range and discrete indices kept as
+ * they are. Immutable.
  */
 public final class Rollouts {
     /** The transitions with actions in the environment's units. */
     private final OfflineDataset transitions;
-    private final BoxSpace actionSpace;
+    private final ActionSpace actionSpace;
     private final double[] episodeReturns;
     private final int[] episodeLengths;
     private final boolean[] episodeSuccesses;
 
-    Rollouts(OfflineDataset transitions, BoxSpace actionSpace, double[] episodeReturns, int[] episodeLengths,
+    Rollouts(OfflineDataset transitions, ActionSpace actionSpace, double[] episodeReturns, int[] episodeLengths,
             boolean[] episodeSuccesses) {
         this.transitions = transitions;
         this.actionSpace = actionSpace;
@@ -39,8 +42,8 @@ public final class Rollouts {
         return actionSpace.dim();
     }
 
-    /** The environment's action space. */
-    public BoxSpace actionSpace() {
+    /** The environment's action space: a {@link BoxSpace} or a {@link DiscreteSpace}. */
+    public ActionSpace actionSpace() {
         return actionSpace;
     }
 
@@ -90,7 +93,10 @@ public final class Rollouts {
         return copy(transitions.observationsView());
     }
 
-    /** Executed actions in the environment's units {@code [size · actionDim]} (a copy). */
+    /**
+     * Executed actions in the environment's units {@code [size · actionDim]} (a copy); for a discrete space, the
+     * indices ({@code actionDim} 1).
+     */
     public float[] actions() {
         return copy(transitions.actionsView());
     }
@@ -116,20 +122,30 @@ public final class Rollouts {
     }
 
     /**
-     * The transitions as an offline dataset with actions mapped into {@code [-1, 1]}
-     * ({@link ActionScaling#unit}); for {@link PointMaze} these equal the executed actions.
+     * The transitions as an offline dataset. Box actions are mapped into {@code [-1, 1]}
+     * ({@link ActionScaling#unit}; for {@link PointMaze} these equal the executed actions); discrete actions are the
+     * executed indices, one column wide. Rewards are raw.
      */
     public OfflineDataset toDataset() {
-        return toDataset(ActionScaling.unit(actionSpace));
+        if (actionSpace instanceof BoxSpace box) {
+            return toDataset(ActionScaling.unit(box));
+        }
+        return OfflineDataset.fromArrays(observationDim(), actionDim(), observations(), actions(), rewards(),
+                nextObservations(), terminals(), episodeEnds());
     }
 
     /**
-     * The transitions as an offline dataset with actions mapped into the policy's range by
+     * The transitions as an offline dataset with box actions mapped into the policy's range by
      * {@code scaling} ({@link ActionScaling#toPolicy}). Rewards are raw.
      *
-     * @throws IllegalArgumentException if {@code scaling}'s box is not this data's action space
+     * @throws IllegalArgumentException if this data's action space is discrete (use {@link #toDataset()}) or
+     *     {@code scaling}'s box is not this data's action space
      */
     public OfflineDataset toDataset(ActionScaling scaling) {
+        if (actionSpace instanceof DiscreteSpace) {
+            throw new IllegalArgumentException("action scaling applies to a box action space, but this data's action"
+                    + " space is " + actionSpace + "; use toDataset() for its indices");
+        }
         if (scaling == null || !scaling.box().equals(actionSpace)) {
             throw new IllegalArgumentException("scaling must be over the environment's action space " + actionSpace
                     + ", found " + (scaling == null ? "null" : scaling.box()));

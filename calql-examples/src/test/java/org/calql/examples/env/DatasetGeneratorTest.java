@@ -23,6 +23,10 @@ class DatasetGeneratorTest {
         assertFalse(a.size() == c.size() && a.observationsView().equals(c.observationsView()));
 
         assertSameBits(DatasetGenerator.pendulum(5, 1), DatasetGenerator.pendulum(5, 1));
+        assertSameBits(DatasetGenerator.mountainCar(20, 8), DatasetGenerator.mountainCar(20, 8));
+        OfflineDataset other = DatasetGenerator.mountainCar(20, 9);
+        OfflineDataset same = DatasetGenerator.mountainCar(20, 8);
+        assertFalse(same.size() == other.size() && same.actionsView().equals(other.actionsView()));
     }
 
     private static void assertSameBits(OfflineDataset a, OfflineDataset b) {
@@ -119,6 +123,95 @@ class DatasetGeneratorTest {
     }
 
     @Test
+    void mountainCarDataHasIntegerActionsAndEpisodeEnds() {
+        Rollouts r = DatasetGenerator.rollout(new MountainCar(), new MountainCarBehaviour(), 40, 12);
+        OfflineDataset d = r.toDataset();
+        assertEquals(2, d.observationDim());
+        assertEquals(1, d.actionDim());
+        assertEquals(r.size(), d.size());
+        assertEquals(40, d.episodeCount());
+        assertArrayEquals(r.episodeLengths(), d.episodeLengths());
+        int[] counts = new int[3];
+        for (int t = 0; t < d.size(); t++) {
+            float a = d.action(t, 0);
+            assertTrue(a == 0f || a == 1f || a == 2f, "action " + a + " at " + t);
+            counts[(int) a]++;
+            assertEquals(-1.0f, d.reward(t));
+        }
+        assertTrue(counts[0] > 0 && counts[1] > 0 && counts[2] > 0, java.util.Arrays.toString(counts));
+        assertArrayEquals(r.actions(), floats(d.actionsView()));
+
+        int successes = 0;
+        int t = 0;
+        for (int e = 0; e < r.episodeCount(); e++) {
+            int len = r.episodeLengths()[e];
+            boolean success = r.episodeSuccesses()[e];
+            successes += success ? 1 : 0;
+            assertTrue(success || len == MountainCar.MAX_STEPS, "episode " + e + " of " + len + " steps");
+            for (int k = 0; k < len; k++, t++) {
+                assertEquals(k == len - 1, d.isEpisodeEnd(t));
+                assertEquals(success && k == len - 1, d.isTerminal(t));
+                if (k + 1 < len) {
+                    assertEquals(d.nextObservation(t, 0), d.observation(t + 1, 0));
+                    assertEquals(d.nextObservation(t, 1), d.observation(t + 1, 1));
+                }
+            }
+            // the terminal step is at the goal; the first observation of an episode is a reset state
+            assertEquals(0.0f, d.observation(t - len, 1));
+            if (success) {
+                assertTrue(d.nextObservation(t - 1, 0) >= 0.5f && d.nextObservation(t - 1, 1) >= 0f);
+            }
+        }
+        assertEquals(d.size(), t);
+        assertEquals(successes, d.terminalCount());
+        assertTrue(successes > 0 && successes < 40, "successes " + successes);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> r.toDataset(ActionScaling.unit(new PointMaze().actionSpace())));
+        assertTrue(e.getMessage().contains("Discrete(3)"), e.getMessage());
+    }
+
+    @Test
+    void aDiscretePolicyThatReturnsANonIndexIsRefusedWithTheEpisodeAndStep() {
+        BehaviourPolicy fractional = (obs, rng) -> new double[] {obs[1] > 0.003 ? 1.5 : 2};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DatasetGenerator.rollout(new MountainCar(), fractional, 3, 0));
+        assertTrue(e.getMessage().contains("episode 0") && e.getMessage().contains("Discrete(3)")
+                && e.getMessage().contains("found 1.5"), e.getMessage());
+        BehaviourPolicy outOfRange = (obs, rng) -> new double[] {3};
+        IllegalArgumentException o = assertThrows(IllegalArgumentException.class,
+                () -> DatasetGenerator.rollout(new MountainCar(), outOfRange, 1, 0));
+        assertTrue(o.getMessage().contains("step 0") && o.getMessage().contains("found 3.0"), o.getMessage());
+        // a box action of the wrong length is refused the same way
+        BehaviourPolicy wide = (obs, rng) -> new double[] {0, 0, 0};
+        IllegalArgumentException w = assertThrows(IllegalArgumentException.class,
+                () -> DatasetGenerator.rollout(new PointMaze(), wide, 1, 0));
+        assertTrue(w.getMessage().contains("episode 0, step 0") && w.getMessage().contains("length 2"),
+                w.getMessage());
+    }
+
+    @Test
+    void randomPolicyDrawsIndicesInADiscreteSpace() {
+        Rollouts r = DatasetGenerator.rollout(new MountainCar(), new RandomPolicy(new MountainCar().actionSpace()),
+                2, 1);
+        int[] counts = new int[3];
+        for (float a : r.actions()) {
+            counts[(int) a]++;
+            assertEquals(Math.rint(a), a, 0);
+        }
+        assertEquals(r.size(), counts[0] + counts[1] + counts[2]);
+        for (int c : counts) {
+            assertTrue(Math.abs(c - r.size() / 3.0) < 0.1 * r.size(), java.util.Arrays.toString(counts));
+        }
+    }
+
+    private static float[] floats(FloatBuffer view) {
+        float[] out = new float[view.remaining()];
+        view.duplicate().get(out);
+        return out;
+    }
+
+    @Test
     void badArgumentsAreRejected() {
         PointMaze maze = new PointMaze();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -128,5 +221,10 @@ class DatasetGeneratorTest {
         assertThrows(IllegalArgumentException.class, () -> new MazeWanderer(maze, 0, 0.1, 0.1, 10));
         assertThrows(IllegalArgumentException.class, () -> new MazeWanderer(maze, 0.5, -1, 0.1, 10));
         assertThrows(IllegalArgumentException.class, () -> new PendulumBehaviour(0.1, 1.5));
+        IllegalArgumentException m = assertThrows(IllegalArgumentException.class,
+                () -> DatasetGenerator.mountainCar(0, 1));
+        assertTrue(m.getMessage().contains("episodes") && m.getMessage().contains("0"), m.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> DatasetGenerator.mountainCar(null, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new RandomPolicy(null));
     }
 }
