@@ -73,6 +73,17 @@ final class ActionColumns {
         });
     }
 
+    /**
+     * Checks, before {@code column} is scanned to infer the number of actions, that the file's {@code steps}
+     * actions as a load would hold them ({@code 4·steps} bytes, a lower bound of the loaded dataset) and one
+     * decompressed chunk fit the heap: a file declaring more rows than any load could take (e.g. a chunked dataset
+     * read with {@link MissingChunks#READ_AS_FILL_VALUE}) is refused at once instead of scanned row by row.
+     */
+    static void requireScannable(Hdf5Source source, Hdf5Column column, long steps) throws DatasetFormatException {
+        source.requireHeap(column.key(), Hdf5Source.arrayBytes(steps, Float.BYTES) + column.streamingBytes(),
+                steps + " action indices as a load would hold them (4 bytes a step) and one decompressed chunk");
+    }
+
     /** The largest index in a checked index column (every value checked to be a non-negative integer). */
     static int maxIndex(Hdf5Column column, long start) throws DatasetFormatException {
         int[] max = {-1};

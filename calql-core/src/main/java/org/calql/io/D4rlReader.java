@@ -79,18 +79,25 @@ public final class D4rlReader {
     }
 
     /**
-     * The actions {@code actions} holds: an integer vector {@code [N]} is {@link DatasetActions.Discrete} with
+     * The actions {@code actions} holds (after checking {@code rewards} and that {@code actions} has a row per
+     * reward, sizes included, without reading other data): an integer vector {@code [N]} is {@link DatasetActions.Discrete} with
      * {@code n} inferred as its largest value + 1 (every value checked to be a non-negative integer); anything
      * else is {@link DatasetActions.Continuous} of the matrix's width.
      */
     static DatasetActions inspect(Hdf5Source source) throws DatasetFormatException {
+        // rewards first, as read() checks it, so that both refuse a broken file naming the same key
+        Hdf5Column rewards = source.requireColumn("rewards", LAYOUT)
+                .requireVector("rewards must have shape [N] or [N, 1]");
+        String perStep = "'rewards' has " + rewards.rows() + "; every D4RL key must have one row per step";
         Hdf5Column actions = source.requireColumn("actions", LAYOUT);
         if (ActionColumns.isIndexVector(actions)) {
             ActionColumns.requireIndices(actions, "N");
-            source.requireHeap("actions", actions.streamingBytes(), "one decompressed chunk of actions");
+            actions.requireRows(rewards.rows(), perStep);
+            ActionColumns.requireScannable(source, actions, actions.rows());
             return new DatasetActions.Discrete(ActionColumns.maxIndex(actions, 0) + 1, 0, true);
         }
         actions.requireMatrix("actions must have shape [N, actionDim]");
+        actions.requireRows(rewards.rows(), perStep);
         return new DatasetActions.Continuous(actions.cols());
     }
 

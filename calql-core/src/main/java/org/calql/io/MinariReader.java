@@ -135,7 +135,8 @@ public final class MinariReader {
     }
 
     /**
-     * The actions the file holds: as its declared action space says ({@link MinariMetadata}), a {@code Box} as
+     * The actions the file holds (after checking every episode's keys, shapes and sizes as {@link #read} does,
+     * without reading their data): as its declared action space says ({@link MinariMetadata}), a {@code Box} as
      * {@link DatasetActions.Continuous} of the first episode's action width, a {@code Discrete} space with its
      * {@code n} and {@code start}; without a declaration, integer vectors {@code [T]} in every episode as
      * {@link DatasetActions.Discrete} with {@code n} inferred (largest value + 1, every value checked), anything else
@@ -148,21 +149,28 @@ public final class MinariReader {
             return new DatasetActions.Discrete(space.n, space.start, false);
         }
         Hdf5Column first = source.requireColumn(groups.get(0) + "/actions", LAYOUT);
-        if (space != null || !ActionColumns.isIndexVector(first)) {
-            first.requireMatrix("actions must have shape [T, actionDim] (continuous actions)");
-            return new DatasetActions.Continuous(first.cols());
+        boolean discrete = space == null && ActionColumns.isIndexVector(first);
+        List<Episode> episodes = new ArrayList<>(groups.size());
+        for (String group : groups) {
+            Episode episode = Episode.open(source, group, discrete, false);
+            if (discrete && !ActionColumns.isIndexVector(episode.actions)) {
+                throw episode.actions.error("has type " + episode.actions.typeName() + " and shape "
+                        + episode.actions.shape() + " but " + first.key() + " is an integer vector " + first.shape()
+                        + "; every episode must hold the same kind of actions");
+            }
+            episodes.add(episode);
+        }
+        if (!discrete) {
+            return new DatasetActions.Continuous(episodes.get(0).actions.cols());
+        }
+        long total = 0;
+        for (Episode episode : episodes) {
+            total += episode.steps;
         }
         int max = -1;
-        for (String group : groups) {
-            Hdf5Column actions = source.requireColumn(group + "/actions", LAYOUT);
-            if (!ActionColumns.isIndexVector(actions)) {
-                throw actions.error("has type " + actions.typeName() + " and shape " + actions.shape() + " but "
-                        + first.key() + " is an integer vector " + first.shape() + "; every episode must hold the "
-                        + "same kind of actions");
-            }
-            ActionColumns.requireIndices(actions, "T");
-            source.requireHeap(actions.key(), actions.streamingBytes(), "one decompressed chunk of actions");
-            max = Math.max(max, ActionColumns.maxIndex(actions, 0));
+        for (Episode episode : episodes) {
+            ActionColumns.requireScannable(source, episode.actions, total);
+            max = Math.max(max, ActionColumns.maxIndex(episode.actions, 0));
         }
         return new DatasetActions.Discrete(max + 1, 0, true);
     }
