@@ -12,7 +12,9 @@ import org.calql.data.OfflineDataset;
  * {@code terminals [N]}, {@code timeouts [N]} and optionally {@code next_observations [N, S]};
  * per-step keys may also be {@code [N, 1]}. Other keys ({@code infos/*}, {@code metadata/*}) are
  * ignored. Numbers may be float16/32/64 or integers (stored as float); flags may be h5py's bool (an
- * HDF5 enum), integers or floats 0/1.
+ * HDF5 enum), integers or floats 0/1. Discrete actions are an integer vector {@code actions [N]} (any HDF5
+ * integer type), read only by {@link DatasetLoader#loadDiscrete} and refused by {@link #read(Path)}, which reads
+ * continuous actions; an integer matrix {@code [N, A]} is read as continuous actions.
  *
  * <p>Semantics, for row {@code t} of {@code N}:
  * <ul>
@@ -73,6 +75,38 @@ public final class D4rlReader {
     }
 
     static OfflineDataset read(Hdf5Source source) throws DatasetFormatException {
+        return read(source, ActionColumns.CONTINUOUS);
+    }
+
+    /**
+     * The actions {@code actions} holds (after checking {@code rewards} and that {@code actions} has a row per
+     * reward, sizes included, without reading other data): an integer vector {@code [N]} is {@link DatasetActions.Discrete} with
+     * {@code n} inferred as its largest value + 1 (every value checked to be a non-negative integer); anything
+     * else is {@link DatasetActions.Continuous} of the matrix's width.
+     */
+    static DatasetActions inspect(Hdf5Source source) throws DatasetFormatException {
+        // rewards first, as read() checks it, so that both refuse a broken file naming the same key
+        Hdf5Column rewards = source.requireColumn("rewards", LAYOUT)
+                .requireVector("rewards must have shape [N] or [N, 1]");
+        String perStep = "'rewards' has " + rewards.rows() + "; every D4RL key must have one row per step";
+        Hdf5Column actions = source.requireColumn("actions", LAYOUT);
+        if (ActionColumns.isIndexVector(actions)) {
+            ActionColumns.requireIndices(actions, "N");
+            actions.requireRows(rewards.rows(), perStep);
+            ActionColumns.requireScannable(source, actions, actions.rows());
+            return new DatasetActions.Discrete(ActionColumns.maxIndex(actions, 0) + 1, 0, true);
+        }
+        actions.requireMatrix("actions must have shape [N, actionDim]");
+        actions.requireRows(rewards.rows(), perStep);
+        return new DatasetActions.Continuous(actions.cols());
+    }
+
+    /**
+     * Reads the file's transitions; {@code numActions} is {@link ActionColumns#CONTINUOUS} for continuous actions
+     * (an integer vector {@code actions} refused, pointing at the discrete loader) or the number of discrete
+     * actions (each row of {@code actions} an index in {@code [0, numActions)}).
+     */
+    static OfflineDataset read(Hdf5Source source, int numActions) throws DatasetFormatException {
         Path file = source.file();
         Hdf5Column rewards = source.requireColumn("rewards", LAYOUT)
                 .requireVector("rewards must have shape [N] or [N, 1]");
@@ -81,8 +115,16 @@ public final class D4rlReader {
         Hdf5Column observations = source.requireColumn("observations", LAYOUT)
                 .requireMatrix("observations must have shape [N, observationDim]");
         observations.requireRows(n, perStep);
-        Hdf5Column actions = source.requireColumn("actions", LAYOUT)
-                .requireMatrix("actions must have shape [N, actionDim]");
+        Hdf5Column actions = source.requireColumn("actions", LAYOUT);
+        if (numActions == ActionColumns.CONTINUOUS) {
+            if (ActionColumns.isIndexVector(actions)) {
+                throw ActionColumns.discreteRefused(actions, actions.typeName() + ", shape " + actions.shape());
+            }
+            actions.requireMatrix("actions must have shape [N, actionDim] (continuous actions; discrete action "
+                    + "indices are an integer vector [N], read by DatasetLoader.loadDiscrete)");
+        } else {
+            ActionColumns.requireIndices(actions, "N");
+        }
         actions.requireRows(n, perStep);
         Hdf5Column terminalColumn = source.requireColumn("terminals", LAYOUT)
                 .requireVector("terminals must have shape [N] or [N, 1]");
@@ -92,7 +134,7 @@ public final class D4rlReader {
         timeoutColumn.requireRows(n, perStep);
         Hdf5Column nextObservations = source.optionalColumn("next_observations");
         int obsDim = observations.cols();
-        int actDim = actions.cols();
+        int actDim = numActions == ActionColumns.CONTINUOUS ? actions.cols() : 1;
         if (nextObservations != null) {
             nextObservations.requireMatrix("next_observations must have shape [N, observationDim]");
             nextObservations.requireRows(n, perStep);
@@ -157,7 +199,11 @@ public final class D4rlReader {
         if (nextObservations != null) {
             copyKeptRows(nextObservations, keptOf, nextObs, obsDim);
         }
-        copyKeptRows(actions, keptOf, act, actDim);
+        if (numActions == ActionColumns.CONTINUOUS) {
+            copyKeptRows(actions, keptOf, act, actDim);
+        } else {
+            ActionColumns.readIndices(actions, keptOf, act, 0, 0, numActions);
+        }
         copyKeptRows(rewards, keptOf, rew, 1);
 
         boolean[] terminals = new boolean[size];

@@ -72,6 +72,8 @@ final class Hdf5Column {
     private final Dataset dataset;
     private final int[] dims;
     private final Decoder decoder;
+    /** The element type as written in errors, e.g. {@code int64}, {@code uint8}, {@code float32}, {@code enum}. */
+    private final String typeName;
     /** The chunks of a chunked dataset, read by {@link #requireStored}; null before, or if not chunked. */
     private Map<ChunkOffset, Chunk> chunks;
     /** Uncompressed bytes of one chunk (the whole dataset if not chunked), set by {@link #requireStored}. */
@@ -79,8 +81,10 @@ final class Hdf5Column {
     /** Largest stored size of one chunk, set by {@link #requireStored}. */
     private long maxStoredChunk;
 
-    private Hdf5Column(Hdf5Source source, String key, Dataset dataset, int[] dims, Decoder decoder) {
+    private Hdf5Column(Hdf5Source source, String key, Dataset dataset, int[] dims, Decoder decoder,
+            String typeName) {
         this.source = source;
+        this.typeName = typeName;
         this.file = source.file();
         this.key = key;
         this.dataset = dataset;
@@ -110,7 +114,7 @@ final class Hdf5Column {
             throw new DatasetFormatException(file, key, "has HDF5 type " + describe(type)
                     + "; expected a numeric type (float, integer or boolean)");
         }
-        return new Hdf5Column(source, key, dataset, dims.clone(), decoder);
+        return new Hdf5Column(source, key, dataset, dims.clone(), decoder, typeName(type));
     }
 
     private static Method chunkLookupMethod() {
@@ -129,8 +133,36 @@ final class Hdf5Column {
         return name + " (" + type.getSize() + " bytes)";
     }
 
+    /** The element type as numpy names it: {@code int8} to {@code uint64}, {@code float16} to {@code float64}, or
+     * {@code enum} (h5py's bool) and {@code bitfield}. */
+    private static String typeName(DataType type) {
+        int bits = 8 * type.getSize();
+        if (type instanceof FixedPoint) {
+            return (((FixedPoint) type).isSigned() ? "int" : "uint") + bits;
+        }
+        if (type instanceof FloatingPoint) {
+            return "float" + bits;
+        }
+        return type instanceof EnumDataType ? "enum" : "bitfield";
+    }
+
     String key() {
         return key;
+    }
+
+    /** The element type as written in errors: {@code int64}, {@code uint8}, {@code float32}, {@code enum}, ... */
+    String typeName() {
+        return typeName;
+    }
+
+    /** Whether the elements are HDF5 integers (signed or unsigned, 8 to 64 bits; not enums or bit fields). */
+    boolean isInteger() {
+        return typeName.startsWith("int") || typeName.startsWith("uint");
+    }
+
+    /** The rank of the dataset. */
+    int rank() {
+        return dims.length;
     }
 
     /** Length of the first dimension. */
@@ -544,6 +576,41 @@ final class Hdf5Column {
             throw error("has value " + value + " at " + index(row, col) + rule);
         }
         return f;
+    }
+
+    /**
+     * The discrete action index {@code value − start} at {@code (row, col)}: an error naming the value, the index
+     * and the rule unless {@code value} is an integer (a float column must hold integral values) and
+     * {@code value − start} lies in {@code [0, n)}; with {@code n = 0} only {@code [0, 2^24)} is required
+     * (when the number of actions is being inferred).
+     */
+    int toActionIndex(double value, int row, int col, long start, int n) throws DatasetFormatException {
+        if (!isInteger() && (!Double.isFinite(value) || value != Math.rint(value))) {
+            throw error("has value " + value + " at " + index(row, col) + " in a " + typeName + " column; a discrete "
+                    + "action must be an integral index (a float column is read as action indices only if every "
+                    + "value is a whole number)");
+        }
+        double index = value - start;
+        String shifted = start == 0 ? "" : " (index " + integral(index) + " after subtracting the space's start "
+                + start + ")";
+        if (index < 0) {
+            throw error("has value " + integral(value) + " at " + index(row, col) + shifted + "; a discrete action "
+                    + "index must not be negative" + (n > 0 ? ": it must lie in [0, " + n + ")" : ""));
+        }
+        if (n > 0 && index >= n) {
+            throw error("has value " + integral(value) + " at " + index(row, col) + shifted + "; a discrete action "
+                    + "must be an index in [0, " + n + ") for " + n + " actions");
+        }
+        if (index >= ActionColumns.MAX_ACTIONS) {
+            throw error("has value " + integral(value) + " at " + index(row, col) + shifted + "; a discrete action "
+                    + "index must be below " + ActionColumns.MAX_ACTIONS + " (2^24, exact as a float)");
+        }
+        return (int) index;
+    }
+
+    /** An integral double written without exponent or fraction ({@code -1}, {@code 18446744073709551615}). */
+    private static String integral(double value) {
+        return new java.math.BigDecimal(value).toPlainString();
     }
 
     /** The index as written in an error: {@code [row]} for a vector, {@code [row, col]} otherwise. */

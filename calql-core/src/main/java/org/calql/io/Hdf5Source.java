@@ -372,6 +372,31 @@ final class Hdf5Source implements AutoCloseable {
         return dataset == null ? null : Hdf5Column.of(this, key, dataset);
     }
 
+    /**
+     * The value of the root group's attribute {@code name} as jHDF decodes it (a {@code String} for a scalar
+     * string, an array otherwise), or null if the root has no such attribute; an error naming the attribute if it
+     * cannot be read.
+     */
+    Object rootAttribute(String name) throws DatasetFormatException {
+        reading(null);
+        try {
+            io.jhdf.api.Attribute attribute = hdf.getAttribute(name);
+            if (attribute == null) {
+                return null;
+            }
+            if (attribute.getSizeInBytes() > length) {
+                throw new DatasetFormatException(file, null, "has a root attribute '" + name + "' declaring "
+                        + attribute.getSizeInBytes() + " bytes, more than the file's " + length);
+            }
+            return attribute.isEmpty() ? null : attribute.getData();
+        } catch (DatasetFormatException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new DatasetFormatException(file, null, "has a root attribute '" + name + "' that cannot be read "
+                    + "(corrupt file?): " + e.getMessage(), e);
+        }
+    }
+
     /** Names of the children of the group at {@code key} ("" for the root), sorted. */
     List<String> childNames(String key) throws DatasetFormatException {
         try {

@@ -19,7 +19,12 @@ import org.calql.data.OfflineDataset;
  * {@code i}), each with {@code observations [T + 1, S]}, {@code actions [T, A]}, {@code rewards [T]},
  * {@code terminations [T]} and {@code truncations [T]} ({@code [T, 1]} is accepted for per-step keys);
  * other keys ({@code infos/*}) are ignored. Observations must be a Box space stored as one dataset;
- * a Dict observation space (a group) is rejected with a clear error.
+ * a Dict observation space (a group) is rejected with a clear error. The action space a file declares
+ * ({@link MinariMetadata}: the root attribute {@code action_space} Minari up to 0.4 writes, or
+ * {@code metadata.json} beside a {@code main_data.hdf5} for Minari 0.5 and later) must be a {@code Box} or a
+ * {@code Discrete} space. {@link #read(Path)} reads continuous actions and refuses a declared {@code Discrete}
+ * space (or, with none declared, integer vectors {@code actions [T]}), pointing at
+ * {@link DatasetLoader#loadDiscrete}, which reads {@code actions [T]} as indices.
  *
  * <p>Semantics: every step is kept; step {@code t} goes from {@code observations[t]} to
  * {@code observations[t + 1]}; it is terminal ({@code done = 1}) only if {@code terminations[t]}, so
@@ -107,17 +112,104 @@ public final class MinariReader {
     }
 
     static OfflineDataset read(Hdf5Source source) throws DatasetFormatException {
-        Path file = source.file();
+        return read(source, ActionColumns.CONTINUOUS);
+    }
+
+    private static List<String> requireEpisodes(Hdf5Source source) throws DatasetFormatException {
         List<String> groups = episodeGroups(source);
         if (groups.isEmpty()) {
-            throw new DatasetFormatException(file, null, "has no episode_i groups; a Minari main_data.hdf5 holds "
-                    + "one group per episode (found keys: " + source.childNames("") + ")");
+            throw new DatasetFormatException(source.file(), null, "has no episode_i groups; a Minari main_data.hdf5 "
+                    + "holds one group per episode (found keys: " + source.childNames("") + ")");
         }
+        return groups;
+    }
+
+    /** The declared action space, or null; an error if it is neither {@code Box} nor {@code Discrete}. */
+    private static MinariMetadata space(Hdf5Source source) throws DatasetFormatException {
+        MinariMetadata space = MinariMetadata.read(source);
+        if (space != null && !space.isBox() && !space.isDiscrete()) {
+            throw new DatasetFormatException(source.file(), null, "declares a " + space.describe() + " action space; "
+                    + "calql reads Box (continuous) and Discrete action spaces only");
+        }
+        return space;
+    }
+
+    /**
+     * The actions the file holds (after checking every episode's keys, shapes and sizes as {@link #read} does,
+     * without reading their data): as its declared action space says ({@link MinariMetadata}), a {@code Box} as
+     * {@link DatasetActions.Continuous} of the first episode's action width, a {@code Discrete} space with its
+     * {@code n} and {@code start}; without a declaration, integer vectors {@code [T]} in every episode as
+     * {@link DatasetActions.Discrete} with {@code n} inferred (largest value + 1, every value checked), anything else
+     * as continuous.
+     */
+    static DatasetActions inspect(Hdf5Source source) throws DatasetFormatException {
+        MinariMetadata space = space(source);
+        List<String> groups = requireEpisodes(source);
+        if (space != null && space.isDiscrete()) {
+            return new DatasetActions.Discrete(space.n, space.start, false);
+        }
+        Hdf5Column first = source.requireColumn(groups.get(0) + "/actions", LAYOUT);
+        boolean discrete = space == null && ActionColumns.isIndexVector(first);
+        List<Episode> episodes = new ArrayList<>(groups.size());
+        for (String group : groups) {
+            Episode episode = Episode.open(source, group, discrete, false);
+            if (discrete && !ActionColumns.isIndexVector(episode.actions)) {
+                throw episode.actions.error("has type " + episode.actions.typeName() + " and shape "
+                        + episode.actions.shape() + " but " + first.key() + " is an integer vector " + first.shape()
+                        + "; every episode must hold the same kind of actions");
+            }
+            episodes.add(episode);
+        }
+        if (!discrete) {
+            return new DatasetActions.Continuous(episodes.get(0).actions.cols());
+        }
+        long total = 0;
+        for (Episode episode : episodes) {
+            total += episode.steps;
+        }
+        int max = -1;
+        for (Episode episode : episodes) {
+            ActionColumns.requireScannable(source, episode.actions, total);
+            max = Math.max(max, ActionColumns.maxIndex(episode.actions, 0));
+        }
+        return new DatasetActions.Discrete(max + 1, 0, true);
+    }
+
+    /**
+     * Reads every episode; {@code numActions} is {@link ActionColumns#CONTINUOUS} for continuous actions (a
+     * declared {@code Discrete} space or, without a declaration, integer vectors refused, pointing at the discrete
+     * loader) or the number of discrete actions (a declared {@code Box} space refused, a declared
+     * {@code Discrete(n, start)} required to have {@code n = numActions}, and every action {@code a} loaded as the
+     * index {@code a − start} in {@code [0, numActions)}).
+     */
+    static OfflineDataset read(Hdf5Source source, int numActions) throws DatasetFormatException {
+        Path file = source.file();
+        MinariMetadata space = space(source);
+        boolean discrete = numActions != ActionColumns.CONTINUOUS;
+        long start = 0;
+        if (space != null) {
+            if (!discrete && space.isDiscrete()) {
+                throw new DatasetFormatException(file, null, "declares a " + space.describe() + " action space; "
+                        + "DatasetLoader.load reads continuous actions only: load discrete data with "
+                        + "DatasetLoader.loadDiscrete(file, " + space.n + ")");
+            }
+            if (discrete && space.isBox()) {
+                throw new DatasetFormatException(file, null, "declares a " + space.describe() + " action space "
+                        + "(continuous) but discrete actions were asked for; load continuous data with "
+                        + "DatasetLoader.load");
+            }
+            if (discrete && space.n != numActions) {
+                throw new DatasetFormatException(file, null, "declares a " + space.describe() + " action space but "
+                        + numActions + " actions were asked for; the number of actions must match the dataset's");
+            }
+            start = space.start;
+        }
+        List<String> groups = requireEpisodes(source);
         List<Episode> episodes = new ArrayList<>(groups.size());
         long total = 0;
         Episode first = null;
         for (String group : groups) {
-            Episode episode = Episode.open(source, group);
+            Episode episode = Episode.open(source, group, discrete, space == null);
             if (first == null) {
                 first = episode;
             } else {
@@ -136,7 +228,7 @@ public final class MinariReader {
             total += episode.steps;
         }
         int obsDim = first.observations.cols();
-        int actDim = first.actions.cols();
+        int actDim = discrete ? 1 : first.actions.cols();
         if (total > MAX_ARRAY / obsDim || total > MAX_ARRAY / actDim) {
             throw new DatasetFormatException(file, null, "has " + total + " steps of observation width " + obsDim
                     + " and action width " + actDim + ", more than a Java float array can hold");
@@ -157,7 +249,7 @@ public final class MinariReader {
         boolean[] episodeEnds = new boolean[size];
         int base = 0;
         for (Episode episode : episodes) {
-            episode.readInto(base, obsDim, actDim, obs, nextObs, act, rew, terminals, episodeEnds);
+            episode.readInto(base, obsDim, actDim, obs, nextObs, act, rew, terminals, episodeEnds, start, numActions);
             base += episode.steps;
         }
         return OfflineDataset.fromArrays(obsDim, actDim, obs, act, rew, nextObs, terminals, episodeEnds);
@@ -182,7 +274,12 @@ public final class MinariReader {
             this.truncations = truncations;
         }
 
-        static Episode open(Hdf5Source source, String group) throws DatasetFormatException {
+        /**
+         * Opens and checks an episode; {@code discrete} says whether actions are indices, {@code undeclared} whether
+         * the file declares no action space (then an integer vector is refused as continuous actions).
+         */
+        static Episode open(Hdf5Source source, String group, boolean discrete, boolean undeclared)
+                throws DatasetFormatException {
             String obsKey = group + "/observations";
             Node obsNode = source.node(obsKey);
             if (obsNode instanceof Group) {
@@ -198,8 +295,16 @@ public final class MinariReader {
             Hdf5Column observations = source.requireColumn(obsKey, LAYOUT)
                     .requireMatrix("observations must have shape [T + 1, observationDim]");
             observations.requireRows(steps + 1, perStep);
-            Hdf5Column actions = source.requireColumn(group + "/actions", LAYOUT)
-                    .requireMatrix("actions must have shape [T, actionDim] (continuous actions)");
+            Hdf5Column actions = source.requireColumn(group + "/actions", LAYOUT);
+            if (discrete) {
+                ActionColumns.requireIndices(actions, "T");
+            } else {
+                if (undeclared && ActionColumns.isIndexVector(actions)) {
+                    throw ActionColumns.discreteRefused(actions, actions.typeName() + ", shape " + actions.shape());
+                }
+                actions.requireMatrix("actions must have shape [T, actionDim] (continuous actions; discrete action "
+                        + "indices are an integer vector [T], read by DatasetLoader.loadDiscrete)");
+            }
             actions.requireRows(steps, perStep);
             Hdf5Column terminations = source.requireColumn(group + "/terminations", LAYOUT)
                     .requireVector("terminations must have shape [T] or [T, 1]");
@@ -217,7 +322,7 @@ public final class MinariReader {
         }
 
         void readInto(int base, int obsDim, int actDim, float[] obs, float[] nextObs, float[] act, float[] rew,
-                boolean[] terminals, boolean[] episodeEnds) throws DatasetFormatException {
+                boolean[] terminals, boolean[] episodeEnds, long start, int numActions) throws DatasetFormatException {
             int last = steps;
             observations.stream((row0, nRows, col0, nCols, values) -> {
                 int k = 0;
@@ -234,15 +339,19 @@ public final class MinariReader {
                     }
                 }
             });
-            actions.stream((row0, nRows, col0, nCols, values) -> {
-                int k = 0;
-                for (int i = 0; i < nRows; i++) {
-                    int t = row0 + i;
-                    for (int j = 0; j < nCols; j++) {
-                        act[(base + t) * actDim + col0 + j] = actions.toFiniteFloat(values[k++], t, col0 + j);
+            if (numActions != ActionColumns.CONTINUOUS) {
+                ActionColumns.readIndices(actions, null, act, base, start, numActions);
+            } else {
+                actions.stream((row0, nRows, col0, nCols, values) -> {
+                    int k = 0;
+                    for (int i = 0; i < nRows; i++) {
+                        int t = row0 + i;
+                        for (int j = 0; j < nCols; j++) {
+                            act[(base + t) * actDim + col0 + j] = actions.toFiniteFloat(values[k++], t, col0 + j);
+                        }
                     }
-                }
-            });
+                });
+            }
             rewards.stream((row0, nRows, col0, nCols, values) -> {
                 for (int i = 0; i < nRows; i++) {
                     rew[base + row0 + i] = rewards.toFiniteFloat(values[i * nCols], row0 + i, 0);

@@ -7,7 +7,10 @@
  *   <li>{@link org.calql.io.MinariReader}: Minari {@code main_data.hdf5} files, one group per
  *       episode, every step kept, truncated steps bootstrapping.</li>
  *   <li>{@link org.calql.io.DatasetLoader} and {@link org.calql.io.DatasetFormat}: the front door,
- *       with format detection.</li>
+ *       with format detection; {@link org.calql.io.DatasetLoader#inspect} says whether a file holds continuous
+ *       or discrete actions ({@link org.calql.io.DatasetActions}) and
+ *       {@link org.calql.io.DatasetLoader#loadDiscrete} loads discrete ones as action indices, each checked to
+ *       lie in {@code [0, n)}.</li>
  * </ul>
  *
  * <p>Readers return an {@link org.calql.data.OfflineDataset} whose observations, actions and rewards

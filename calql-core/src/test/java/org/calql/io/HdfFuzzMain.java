@@ -31,7 +31,10 @@ import java.util.SplittableRandom;
  * {@code DatasetFormatException} caused by an {@link OutOfMemoryError} counts as other: the size checks
  * should have refused the file before it allocated. Run in a small-heap JVM by {@link HostileDatasetTest}.
  *
- * <p>Arguments: {@code seed count workDir file...}.
+ * <p>Arguments: {@code seed count workDir file...}. A file given as {@code path@n} is one of discrete actions: each
+ * corrupted copy is first given to {@link DatasetLoader#inspect(Path)} (whose outcomes other than a result, a
+ * {@code DatasetFormatException} or an {@code IOException} count as other) and then loaded with
+ * {@link DatasetLoader#loadDiscrete(Path, int)} with that {@code n}.
  */
 final class HdfFuzzMain {
     private static final long[] EXTREMES = {-1L, Long.MAX_VALUE, Integer.MAX_VALUE, 0xFFFFFFFFL, 2_000_000_000L,
@@ -53,7 +56,9 @@ final class HdfFuzzMain {
         int other = 0;
         long slowest = 0;
         for (int f = 3; f < args.length; f++) {
-            Path original = Paths.get(args[f]);
+            int at = args[f].lastIndexOf('@');
+            int numActions = at < 0 ? 0 : Integer.parseInt(args[f].substring(at + 1));
+            Path original = Paths.get(at < 0 ? args[f] : args[f].substring(0, at));
             byte[] pristine = Files.readAllBytes(original);
             BitSet data = dataBytes(original);
             int[] metadata = data.isEmpty() ? null : metadataPositions(pristine.length, data);
@@ -66,8 +71,27 @@ final class HdfFuzzMain {
                 Files.write(file, bytes);
                 tried++;
                 long start = System.nanoTime();
+                if (numActions > 0) {
+                    try {
+                        DatasetLoader.inspect(file);
+                    } catch (DatasetFormatException e) {
+                        if (hasOutOfMemory(e)) {
+                            other++;
+                            report(original, "inspect: " + what, e);
+                        }
+                    } catch (IOException e) {
+                        // counted with the load below
+                    } catch (Throwable e) {
+                        other++;
+                        report(original, "inspect: " + what, e);
+                    }
+                }
                 try {
-                    DatasetLoader.load(file);
+                    if (numActions > 0) {
+                        DatasetLoader.loadDiscrete(file, numActions);
+                    } else {
+                        DatasetLoader.load(file);
+                    }
                     loaded++;
                 } catch (DatasetFormatException e) {
                     if (hasOutOfMemory(e)) {

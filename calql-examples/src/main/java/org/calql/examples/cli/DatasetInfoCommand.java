@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.calql.data.OfflineDataset;
 import org.calql.data.PreparedDataset;
 import org.calql.data.RewardTransform;
+import org.calql.io.DatasetActions;
 import org.calql.io.DatasetFormat;
 import org.calql.io.DatasetLoader;
 import org.calql.io.MissingChunks;
@@ -21,7 +22,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code calql dataset-info FILE}: loads a D4RL or Minari HDF5 file as training would and describes it;
- * with {@code --json}, as one JSON object. A bad file (malformed, truncated, declaring more data than
+ * with {@code --json}, as one JSON object. It first asks {@link DatasetLoader#inspect} what actions the file
+ * holds and reports them: continuous with their dimension, or discrete with the number of actions (declared by
+ * a Minari action space, or inferred as the largest index + 1, which the report says) and the space's start;
+ * discrete data is then loaded with {@link DatasetLoader#loadDiscrete} with that number, so every index is
+ * checked. A bad file (malformed, truncated, declaring more data than
  * it or the heap holds, missing chunks) ends, like every runtime error, as one line on stderr naming the
  * file, key, value and rule, with exit code 1; so does running out of memory.
  */
@@ -91,7 +96,11 @@ final class DatasetInfoCommand implements Callable<Integer> {
 
     private int describe() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        OfflineDataset data = load(file, format, allowMissingChunks);
+        MissingChunks missing = allowMissingChunks ? MissingChunks.READ_AS_FILL_VALUE : MissingChunks.REFUSE;
+        DatasetActions actions = DatasetLoader.inspect(file, format, missing);
+        OfflineDataset data = actions instanceof DatasetActions.Discrete discrete
+                ? DatasetLoader.loadDiscrete(file, format, missing, discrete.n())
+                : load(file, format, allowMissingChunks);
         DatasetFormat resolved = format != null ? format : DatasetFormat.detect(file);
         PreparedDataset prepared = PreparedDataset.prepare(data, new RewardTransform(rewardScale, rewardBias), discount,
                 Double.isNaN(sparseFailureReward) ? OptionalDouble.empty() : OptionalDouble.of(sparseFailureReward));
@@ -114,11 +123,17 @@ final class DatasetInfoCommand implements Callable<Integer> {
                     .put("discount", discount).put("rewardScale", rewardScale).put("rewardBias", rewardBias)
                     .put("sparseFailureReward", sparseFailureReward)
                     .put("episodeLengths", data.episodeLengths());
+            j.put("actionKind", actions instanceof DatasetActions.Discrete ? "discrete" : "continuous");
+            if (actions instanceof DatasetActions.Discrete discrete) {
+                j.put("numActions", discrete.n()).put("numActionsInferred", discrete.inferred())
+                        .put("actionStart", discrete.start());
+            }
             out.println(j);
         } else {
             out.printf(Locale.ROOT, "file            %s (%s)%n", file, resolved.id());
             out.printf(Locale.ROOT, "dimensions      observation %d, action %d%n", data.observationDim(),
                     data.actionDim());
+            out.printf(Locale.ROOT, "actions         %s%n", actions);
             out.printf(Locale.ROOT, "transitions     %d%n", data.size());
             out.printf(Locale.ROOT, "episodes        %d (%d end in a terminal)%n", data.episodeCount(),
                     data.terminalCount());

@@ -135,6 +135,67 @@ class DatasetInfoCommandTest {
     }
 
     @Test
+    void discreteD4rlDataReportsItsInferredActionCount() {
+        CliTest.Result r = CliTest.run("dataset-info", coreDataset("discrete/d4rl-discrete.hdf5").toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals("discrete", json.get("actionKind").getAsString());
+        assertEquals(5, json.get("numActions").getAsInt());
+        assertTrue(json.get("numActionsInferred").getAsBoolean());
+        assertEquals(0, json.get("actionStart").getAsLong());
+        assertEquals(1, json.get("actionDim").getAsInt());
+        assertEquals(37, json.get("transitions").getAsInt());
+        assertEquals(5, json.get("episodes").getAsInt());
+        assertEquals(2, json.get("terminals").getAsInt());
+
+        CliTest.Result text = CliTest.run("dataset-info", coreDataset("discrete/d4rl-discrete.hdf5").toString());
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("actions         discrete, 5 actions (inferred: largest index + 1)"),
+                text.out());
+    }
+
+    @Test
+    void discreteMinariDataReportsItsDeclaredSpace() {
+        CliTest.Result r = CliTest.run("dataset-info", coreDataset("discrete/minari-discrete.hdf5").toString(),
+                "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals("minari", json.get("format").getAsString());
+        assertEquals("discrete", json.get("actionKind").getAsString());
+        assertEquals(6, json.get("numActions").getAsInt());
+        assertFalse(json.get("numActionsInferred").getAsBoolean());
+        assertEquals(15, json.get("transitions").getAsInt());
+
+        Path v05 = coreDataset("discrete/minari-0.5/data/main_data.hdf5");
+        CliTest.Result text = CliTest.run("dataset-info", v05.toString());
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("actions         discrete, 4 actions (start 1) (declared)"), text.out());
+        assertTrue(text.out().contains("transitions     8"), text.out());
+    }
+
+    @Test
+    void continuousDataReportsItsDimension() {
+        CliTest.Result r = CliTest.run("dataset-info", coreDataset("d4rl-dense.hdf5").toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals("continuous", json.get("actionKind").getAsString());
+        assertFalse(json.has("numActions"), r.out());
+        CliTest.Result text = CliTest.run("dataset-info", coreDataset("d4rl-dense.hdf5").toString());
+        assertTrue(text.out().contains("actions         continuous, 2 dimensions"), text.out());
+    }
+
+    @Test
+    void aBadDiscreteFileEndsInOneLineNamingKeyAndValue() {
+        Path file = coreDataset("discrete/d4rl-discrete-negative.hdf5");
+        CliTest.Result r = CliTest.run("dataset-info", file.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains(": error: " + file) && r.err().contains("key 'actions' has value -1 at [12]"),
+                r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
     void missingChunksLoadWhenAllowed() {
         CliTest.Result r = CliTest.run("dataset-info", coreDataset("d4rl-unwritten-chunks.hdf5").toString(),
                 "--allow-missing-chunks", "--json");
