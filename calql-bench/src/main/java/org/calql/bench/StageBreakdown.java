@@ -38,10 +38,15 @@ public final class StageBreakdown {
     private final String hostMath;
     private final Backend backend;
     private final int reps;
+    /** Updates in a row per pair of {@link #interleaved()}. */
+    private final int updatesPerPair;
     private final double essential;
     private final TimedBackend timed;
     private final Runnable timedUpdate;
     private final Runnable update;
+
+    /** Discrete updates in a row per pair of {@link #interleaved()}. */
+    public static final int DISCRETE_UPDATES_PER_PAIR = 10;
 
     /** One line of the breakdown; {@code detail} lines are calls inside the section above them (thread time). */
     public record Stage(String name, double millis, double flops, boolean detail) {
@@ -49,16 +54,18 @@ public final class StageBreakdown {
 
     /** Builds a timed and an untimed update step for {@code config} on {@code backend}, and a random batch. */
     public StageBreakdown(CalQlConfig config, Backend backend, int reps) {
-        this(describe(config), "draws, sampling, regularizer, TD target, checks", backend, reps,
+        this(describe(config), "draws, sampling, regularizer, TD target, checks", backend, reps, 1,
                 EssentialFlops.update(config), new TimedBackend(backend), on -> continuous(config, on));
     }
 
-    private StageBreakdown(String description, String hostMath, Backend backend, int reps, double essential,
+    private StageBreakdown(String description, String hostMath, Backend backend, int reps, int updatesPerPair,
+                           double essential,
                            TimedBackend timed, Function<Backend, Runnable> updateOn) {
         this.description = description;
         this.hostMath = hostMath;
         this.backend = backend;
         this.reps = reps;
+        this.updatesPerPair = updatesPerPair;
         this.essential = essential;
         this.timed = timed;
         this.timedUpdate = updateOn.apply(timed);
@@ -67,11 +74,13 @@ public final class StageBreakdown {
 
     /**
      * The breakdown of the discrete update of {@code config} on {@code backend} (every network it creates is a
-     * critic or, once it copies one, a target), against {@link EssentialFlops#discreteUpdate}.
+     * critic or, once it copies one, a target), against {@link EssentialFlops#discreteUpdate}. Each pair of
+     * {@link #interleaved()} runs {@value #DISCRETE_UPDATES_PER_PAIR} updates in a row (a few milliseconds each),
+     * so that the time the first one after the sgemm calls may lose (caches, waking the pass gang) weighs little.
      */
     public static StageBreakdown discrete(DiscreteConfig config, Backend backend, int reps) {
         return new StageBreakdown(describe(config), "next actions, TD targets, regularizer, checks", backend, reps,
-                EssentialFlops.discreteUpdate(config), new TimedBackend(backend, spec -> "critic"), on -> {
+                DISCRETE_UPDATES_PER_PAIR, EssentialFlops.discreteUpdate(config), new TimedBackend(backend, spec -> "critic"), on -> {
                     DiscreteUpdateStep step = new DiscreteUpdateStep(config, on);
                     TransitionBatch batch = BenchConfigs.randomDiscreteBatch(config, 11L);
                     return () -> step.update(batch);
@@ -161,7 +170,8 @@ public final class StageBreakdown {
 
     /**
      * A cross-check of the JMH ratio that is robust to other load on the machine: full updates and
-     * {@code 7936x256x256} sgemm calls alternate in this JVM, so both see the same interference.
+     * {@code 7936x256x256} sgemm calls alternate in this JVM, so both see the same interference: {@code reps} pairs
+     * of {@code updatesPerPair} updates in a row (their mean is the pair's update time) and 8 sgemm calls.
      *
      * @return {median update ms, median sgemm GFLOP/s, min update ms, max sgemm GFLOP/s}
      */
@@ -178,7 +188,9 @@ public final class StageBreakdown {
         int updateBlasThreads = blas.getMaxThreads();
         for (int i = -3; i < reps; i++) {
             long t0 = System.nanoTime();
-            update.run();
+            for (int u = 0; u < updatesPerPair; u++) {
+                update.run();
+            }
             long t1 = System.nanoTime();
             SgemmBenchmark.useEveryCore(); // the bound: every core on one product, as SgemmBenchmark measures it
             long t1b = System.nanoTime();
@@ -188,7 +200,7 @@ public final class StageBreakdown {
             long t2 = System.nanoTime();
             blas.setMaxThreads(updateBlasThreads);
             if (i >= 0) {
-                updateMs[i] = (t1 - t0) / 1e6;
+                updateMs[i] = (t1 - t0) / 1e6 / updatesPerPair;
                 rate[i] = inner * gemmFlops / (t2 - t1b); // GFLOP/s
             }
         }
@@ -218,8 +230,9 @@ public final class StageBreakdown {
     /** Prints {@link #interleaved()}; returns its median-based ratio to the sgemm bound. */
     public double printInterleaved(PrintStream out) {
         double[] check = interleaved();
-        out.printf(Locale.ROOT, "  interleaved with sgemm 7936x256x256 (%d pairs): update median %.1f ms, sgemm median %.1f"
-                + " GFLOP/s → ratio %.2f; best update %.1f ms, best sgemm %.1f GFLOP/s → ratio %.2f%n", reps,
+        out.printf(Locale.ROOT, "  interleaved with sgemm 7936x256x256 (%d pairs%s): update median %.2f ms, sgemm "
+                + "median %.1f GFLOP/s → ratio %.2f; best update %.2f ms, best sgemm %.1f GFLOP/s → ratio %.2f%n", reps,
+                updatesPerPair == 1 ? "" : ", " + updatesPerPair + " updates in a row each",
                 check[0], check[1], check[0] / (essential / 1e6 / check[1]), check[2], check[3],
                 check[2] / (essential / 1e6 / check[3]));
         return check[0] / (essential / 1e6 / check[1]);
