@@ -17,8 +17,6 @@ import org.calql.env.Environment;
 import org.calql.policy.Policy;
 import org.calql.random.Rng;
 import org.calql.random.UpdateDraws;
-import org.calql.regularizer.Calibration;
-import org.calql.regularizer.CqlRegularizer;
 import org.calql.spi.Backend;
 import org.calql.train.EvaluationResult;
 import org.calql.train.Phase;
@@ -382,14 +380,8 @@ public final class Agent implements TrainableAgent {
      */
     @Override
     public void applyOnlineSettings() {
-        CalQlConfig.Builder online = config.toBuilder();
-        if (!Double.isNaN(training.onlineCqlAlpha())) {
-            online.cqlAlpha(training.onlineCqlAlpha());
-        }
-        if (!training.calibrateOnline() && config.regularizer() instanceof CqlRegularizer cql) {
-            online.regularizer(cql.toBuilder().calibration(Calibration.none()).build());
-        }
-        step.reconfigure(online.build());
+        step.reconfigure(config.toBuilder().cqlAlpha(data.onlineCqlAlpha(config.cqlAlpha()))
+                .regularizer(data.onlineRegularizer(config.regularizer())).build());
     }
 
     void setNormalizer(ObservationNormalizer n) {

@@ -18,8 +18,6 @@ import org.calql.policy.EpsilonGreedyPolicy;
 import org.calql.policy.GreedyPolicy;
 import org.calql.policy.LinearDecay;
 import org.calql.random.Rng;
-import org.calql.regularizer.Calibration;
-import org.calql.regularizer.CqlRegularizer;
 import org.calql.spi.Backend;
 import org.calql.train.EvaluationResult;
 import org.calql.train.Phase;
@@ -210,14 +208,8 @@ public final class DiscreteAgent implements TrainableAgent {
     /** Online CQL α and, unless calibration stays on online, CQL in place of Cal-QL (as the continuous agent). */
     @Override
     public void applyOnlineSettings() {
-        DiscreteConfig.Builder online = config.toBuilder();
-        if (!Double.isNaN(training.onlineCqlAlpha())) {
-            online.cqlAlpha(training.onlineCqlAlpha());
-        }
-        if (!training.calibrateOnline() && config.regularizer() instanceof CqlRegularizer cql) {
-            online.regularizer(cql.toBuilder().calibration(Calibration.none()).build());
-        }
-        step.reconfigure(online.build());
+        step.reconfigure(config.toBuilder().cqlAlpha(data.onlineCqlAlpha(config.cqlAlpha()))
+                .regularizer(data.onlineRegularizer(config.regularizer())).build());
     }
 
     @Override

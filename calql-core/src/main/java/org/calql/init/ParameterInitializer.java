@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.QRDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
-import org.calql.nn.Gaussian;
+import org.calql.random.Gaussian;
 import org.calql.spi.Initialization;
 import org.calql.spi.NetworkSpec;
 
