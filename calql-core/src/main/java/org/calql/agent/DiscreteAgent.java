@@ -1,6 +1,8 @@
 package org.calql.agent;
 
+import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.calql.critic.CriticEnsemble;
 import org.calql.critic.CriticLayout;
@@ -48,6 +50,10 @@ import org.calql.update.UpdateResult;
  * {@code conservativeLoss} it times CQL α, {@code boundRateCurrent} the share of all actions' Q-values below
  * {@code V_ref}; the entries a discrete update has no counterpart for (policy, temperature, Lagrange, next-action
  * bound rate, log π) are NaN. Not thread-safe, except {@link #act}.
+ *
+ * <p>{@link #save(Path)} writes a checkpoint that {@link #load(Path, Backend)} reads back (the same file format as
+ * the continuous agent's, with an {@code agent-kind} section saying it holds a discrete agent): training resumed
+ * from it continues bit for bit as training that never stopped, fine-tuning at an episode boundary.
  */
 public final class DiscreteAgent implements TrainableAgent {
     private final DiscreteConfig config;
@@ -88,6 +94,48 @@ public final class DiscreteAgent implements TrainableAgent {
             throw new IllegalArgumentException("config, training, epsilon and backend must not be null");
         }
         return new DiscreteAgent(config, training, epsilon, backend);
+    }
+
+    /**
+     * Loads an agent saved with {@link #save(Path)}; its critics run on {@code backend}.
+     *
+     * @throws IOException if the file is missing, truncated, corrupt, of another format version, holds a continuous
+     *                     agent (the message says so and names {@link Agent#load(Path, Backend)}), holds a value
+     *                     that does not fit the config or its rules, or needs a config (a custom regularizer or
+     *                     reference) — the message names the file, the section, the value and the rule; no other
+     *                     exception escapes for a bad file, and nothing is half-loaded
+     */
+    public static DiscreteAgent load(Path directory, Backend backend) throws IOException {
+        return Checkpoints.loadDiscrete(directory, backend, null);
+    }
+
+    /**
+     * Loads an agent saved with {@link #save(Path)}, using {@code config}: needed when the agent used a custom
+     * regularizer or reference values. Its structural fields (observationDim, numActions, batchSize, criticCount,
+     * the critic spec, initialization, seed, doubleDqn, the target rule) must equal the saved ones, else the load
+     * fails naming the first that differs; the other settings (learning rate, discount, CQL α, TD loss, regularizer,
+     * reference) are taken from {@code config}. The learned values, counters, ε schedule and training config always
+     * come from the file.
+     *
+     * @throws IOException if the file cannot be read or does not fit {@code config}; nothing is half-loaded
+     */
+    public static DiscreteAgent load(Path directory, Backend backend, DiscreteConfig config) throws IOException {
+        if (config == null) {
+            throw new IllegalArgumentException("config must not be null; load(directory, backend) uses the saved one");
+        }
+        return Checkpoints.loadDiscrete(directory, backend, config);
+    }
+
+    /**
+     * Writes everything needed to resume (configs, ε schedule, critics with targets and optimizer states, update
+     * count, normaliser, replay, random generator states, counters, offline data's fingerprint) to
+     * {@code directory/agent.calql}, atomically, exactly as {@link Agent#save(Path)} does: a failure leaves any
+     * earlier file in place, no temporary file and no directory this call created.
+     *
+     * @throws IOException naming the directory and the reason (not a directory, not writable, disk full, …)
+     */
+    public void save(Path directory) throws IOException {
+        Checkpoints.save(this, directory);
     }
 
     /** The discrete update's configuration. */
@@ -253,6 +301,20 @@ public final class DiscreteAgent implements TrainableAgent {
     public ActionMapper actionMapper(Environment environment) {
         checkEnvironment(environment);
         return (action, out) -> out[0] = action[0];
+    }
+
+    // --- state access for Checkpoints ---
+
+    DiscreteUpdateStep updateStep() {
+        return step;
+    }
+
+    Rng[] generators() {
+        return new Rng[] {state.sampleRng(), state.environmentRng()};
+    }
+
+    void setNormalizer(ObservationNormalizer n) {
+        data.setNormalizer(n);
     }
 
     /** Dataset actions must be indices in {@code [0, numActions)}. */
