@@ -11,6 +11,7 @@ import org.calql.data.ReplayBuffer;
 import org.calql.data.TransitionBatch;
 import org.calql.discrete.DiscreteConfig;
 import org.calql.discrete.DiscreteUpdateResult;
+import org.calql.discrete.DiscreteUpdateState;
 import org.calql.discrete.DiscreteUpdateStep;
 import org.calql.env.DiscreteSpace;
 import org.calql.env.Environment;
@@ -214,10 +215,20 @@ public final class DiscreteAgent implements TrainableAgent {
         if (!Double.isNaN(training.onlineCqlAlpha())) {
             online.cqlAlpha(training.onlineCqlAlpha());
         }
+        if (!training.onlineConservative()) {
+            online.cqlAlpha(0.0);
+        }
         if (!training.calibrateOnline() && config.regularizer() instanceof CqlRegularizer cql) {
             online.regularizer(cql.toBuilder().calibration(Calibration.none()).build());
         }
         step.reconfigure(online.build());
+    }
+
+    /** Resets the critics' Adam states (moments and step count); parameters and targets are kept. */
+    @Override
+    public void resetCriticOptimizer() {
+        DiscreteUpdateState s = step.exportState();
+        step.importState(new DiscreteUpdateState(s.critics().withFreshOptimizers(), s.steps()));
     }
 
     @Override
