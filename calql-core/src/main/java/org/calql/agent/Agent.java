@@ -27,6 +27,7 @@ import org.calql.train.TrainableAgent;
 import org.calql.train.TrainingState;
 import org.calql.update.UpdateResult;
 import org.calql.update.UpdateStep;
+import org.calql.update.UpdateStepState;
 
 /**
  * A Cal-QL / CQL agent: the model state (policy, critics, temperatures, normaliser, where training stands),
@@ -375,16 +376,27 @@ public final class Agent implements TrainableAgent {
 
     /**
      * Switches the update to the fine-tuning settings of the training config: {@link
-     * TrainingConfig#onlineCqlAlpha()} if set, and calibration off unless {@link TrainingConfig#calibrateOnline()}.
-     * The trainer calls it once when fine-tuning starts; a checkpoint load calls it for an agent saved online.
+     * TrainingConfig#onlineCqlAlpha()} if set, calibration off unless {@link TrainingConfig#calibrateOnline()},
+     * and with {@link TrainingConfig#onlineConservative() onlineConservative(false)} plain SAC: CQL α 0 and the
+     * Lagrange multiplier no longer tuned. The trainer calls it once when fine-tuning starts; a checkpoint load
+     * calls it for an agent saved online.
      */
     @Override
     public void applyOnlineSettings() {
         step.reconfigure(config.toBuilder().cqlAlpha(data.onlineCqlAlpha(config.cqlAlpha()))
+                .lagrange(config.lagrange() && training.onlineConservative())
                 .regularizer(data.onlineRegularizer(config.regularizer())).build());
     }
 
-    void setNormalizer(ObservationNormalizer n) {
+    /** Resets the critics' Adam states (moments and step count); parameters, targets and the rest are kept. */
+    @Override
+    public void resetCriticOptimizer() {
+        UpdateStepState s = step.exportState();
+        step.importState(new UpdateStepState(s.critics().withFreshOptimizers(), s.policy(), s.temperature(),
+                s.lagrange(), s.steps()));
+    }
+
+        void setNormalizer(ObservationNormalizer n) {
         data.setNormalizer(n);
         inference.setNormalizer(n);
     }

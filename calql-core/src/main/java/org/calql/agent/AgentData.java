@@ -93,8 +93,14 @@ final class AgentData {
         return dataset == offlineData ? prepared : prepare(dataset);
     }
 
-    /** The conservative weight of the online phase: {@link TrainingConfig#onlineCqlAlpha()} if set, else the offline one. */
+    /**
+     * The conservative weight of the online phase: 0 without {@link TrainingConfig#onlineConservative()} (plain SAC
+     * or DQN online), else {@link TrainingConfig#onlineCqlAlpha()} if set, else the offline one.
+     */
     double onlineCqlAlpha(double offline) {
+        if (!training.onlineConservative()) {
+            return 0.0;
+        }
         return Double.isNaN(training.onlineCqlAlpha()) ? offline : training.onlineCqlAlpha();
     }
 

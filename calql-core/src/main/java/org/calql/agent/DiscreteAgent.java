@@ -13,6 +13,7 @@ import org.calql.data.ReplayBuffer;
 import org.calql.data.TransitionBatch;
 import org.calql.discrete.DiscreteConfig;
 import org.calql.discrete.DiscreteUpdateResult;
+import org.calql.discrete.DiscreteUpdateState;
 import org.calql.discrete.DiscreteUpdateStep;
 import org.calql.env.DiscreteSpace;
 import org.calql.env.Environment;
@@ -258,6 +259,13 @@ public final class DiscreteAgent implements TrainableAgent {
     public void applyOnlineSettings() {
         step.reconfigure(config.toBuilder().cqlAlpha(data.onlineCqlAlpha(config.cqlAlpha()))
                 .regularizer(data.onlineRegularizer(config.regularizer())).build());
+    }
+
+    /** Resets the critics' Adam states (moments and step count); parameters and targets are kept. */
+    @Override
+    public void resetCriticOptimizer() {
+        DiscreteUpdateState s = step.exportState();
+        step.importState(new DiscreteUpdateState(s.critics().withFreshOptimizers(), s.steps()));
     }
 
     @Override
