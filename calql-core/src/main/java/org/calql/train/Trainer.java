@@ -34,6 +34,7 @@ public final class Trainer {
     private final Environment evaluationEnvironment;
     private final TransitionStore store;
     private final TransitionBatch batch;
+    private final DivergenceGuard guard;
 
     private Trainer(Builder b) {
         this.agent = b.agent;
@@ -42,6 +43,7 @@ public final class Trainer {
         this.evaluationEnvironment = b.evaluationEnvironment;
         this.store = b.store;
         this.batch = new TransitionBatch(agent.batchSize(), agent.observationDim(), agent.actionDim());
+        this.guard = new DivergenceGuard(training, listener);
     }
 
     /** A builder for training {@code agent}. */
@@ -69,6 +71,7 @@ public final class Trainer {
             UpdateResult r = agent.update(batch);
             long done = state.countPretrainUpdate();
             listener.onUpdate(Phase.PRETRAIN, done, r);
+            guard.check(Phase.PRETRAIN, done, r);
             if (evaluationEnvironment != null && interval > 0 && done % interval == 0) {
                 listener.onEvaluation(agent.evaluate(evaluationEnvironment, Phase.PRETRAIN, done));
             }
@@ -166,7 +169,9 @@ public final class Trainer {
                     for (int u = 0; u < training.updatesPerEnvironmentStep(); u++) {
                         sampler.sample(batch, state.sampleRng());
                         UpdateResult result = agent.update(batch);
-                        listener.onUpdate(Phase.FINETUNE, state.countFinetuneUpdate(), result);
+                        long updates = state.countFinetuneUpdate();
+                        listener.onUpdate(Phase.FINETUNE, updates, result);
+                        guard.check(Phase.FINETUNE, updates, result);
                     }
                 }
                 if (evaluationEnvironment != null && interval > 0 && stepsDone % interval == 0) {
