@@ -16,7 +16,7 @@ import java.util.Locale;
  *   <tr><td>{@link #MAX_FOOTPRINT_BYTES}</td><td>32 GiB</td>
  *       <td>fixed ceiling of an agent's estimated networks and update buffers, checked in {@code build()}: it does
  *       not depend on the machine, so a config that builds here builds everywhere; the heap is checked when an
- *       agent is created ({@link CalQlConfig#requireFits}), where the heap that matters is known</td></tr>
+ *       agent is created ({@link CalQlConfig#requireFitsHeap}), where the heap that matters is known</td></tr>
  *   <tr><td>{@link #MAX_ENSEMBLE}</td><td>64</td><td>critics K (REDQ uses 10, EDAC at most 50)</td></tr>
  *   <tr><td>{@link #MAX_HIDDEN_LAYERS}</td><td>64</td><td>hidden layers of a critic or policy</td></tr>
  *   <tr><td>{@link #MAX_ACTION_SCALE}</td><td>10<sup>6</sup></td><td>{@code maxAction}</td></tr>
