@@ -89,6 +89,8 @@ public final class Agent implements TrainableAgent {
         if (config == null || training == null || backend == null) {
             throw new IllegalArgumentException("config, training and backend must not be null");
         }
+        config.requireFitsHeap(training.replayBytes(config.observationDim(), config.actionDim()),
+                Runtime.getRuntime().maxMemory());
         return new Agent(config, training, backend);
     }
 

@@ -16,7 +16,9 @@ import org.calql.regularizer.CqlRegularizer;
 import org.calql.regularizer.ReferenceValues;
 import org.calql.spi.Activation;
 import org.calql.spi.Initialization;
+import org.calql.train.DivergenceAction;
 import org.calql.train.TrainingConfig;
+import org.calql.train.UpdateSchedule;
 
 /** Writes configs as sorted {@code key=value} lines and reads them back, exactly (doubles round-trip). */
 final class ConfigCodec {
@@ -257,6 +259,13 @@ final class ConfigCodec {
         m.put("pretrainEvaluationInterval", Integer.toString(t.pretrainEvaluationInterval()));
         m.put("finetuneEvaluationInterval", Integer.toString(t.finetuneEvaluationInterval()));
         m.put("maxEpisodeSteps", Integer.toString(t.maxEpisodeSteps()));
+        m.put("updateSchedule", t.updateSchedule().name());
+        m.put("onlineConservative", Boolean.toString(t.onlineConservative()));
+        m.put("evaluateAtPhaseBoundaries", Boolean.toString(t.evaluateAtPhaseBoundaries()));
+        m.put("resetCriticOptimizerOnline", Boolean.toString(t.resetCriticOptimizerOnline()));
+        m.put("endEpisodeAtSuccess", Boolean.toString(t.endEpisodeAtSuccess()));
+        m.put("divergenceThreshold", Double.toString(t.divergenceThreshold()));
+        m.put("divergenceAction", t.divergenceAction().name());
         return lines(m);
     }
 
@@ -272,6 +281,16 @@ final class ConfigCodec {
                 .pretrainEvaluationInterval(integer(m, "pretrainEvaluationInterval"))
                 .finetuneEvaluationInterval(integer(m, "finetuneEvaluationInterval"))
                 .maxEpisodeSteps(m.containsKey("maxEpisodeSteps") ? integer(m, "maxEpisodeSteps") : 1000)
+                // settings added after format 1; files without them hold the defaults of their time
+                .updateSchedule(UpdateSchedule.valueOf(m.getOrDefault("updateSchedule", "PER_STEP")))
+                .onlineConservative(!m.containsKey("onlineConservative") || bool(m, "onlineConservative"))
+                .evaluateAtPhaseBoundaries(m.containsKey("evaluateAtPhaseBoundaries")
+                        && bool(m, "evaluateAtPhaseBoundaries"))
+                .resetCriticOptimizerOnline(m.containsKey("resetCriticOptimizerOnline")
+                        && bool(m, "resetCriticOptimizerOnline"))
+                .endEpisodeAtSuccess(m.containsKey("endEpisodeAtSuccess") && bool(m, "endEpisodeAtSuccess"))
+                .divergenceThreshold(m.containsKey("divergenceThreshold") ? real(m, "divergenceThreshold") : 1e6)
+                .divergenceAction(DivergenceAction.valueOf(m.getOrDefault("divergenceAction", "WARN")))
                 .build();
     }
 

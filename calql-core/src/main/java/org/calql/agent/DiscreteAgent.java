@@ -94,6 +94,7 @@ public final class DiscreteAgent implements TrainableAgent {
         if (config == null || training == null || epsilon == null || backend == null) {
             throw new IllegalArgumentException("config, training, epsilon and backend must not be null");
         }
+        config.requireFitsHeap(training.replayBytes(config.observationDim(), 1), Runtime.getRuntime().maxMemory());
         return new DiscreteAgent(config, training, epsilon, backend);
     }
 

@@ -21,7 +21,10 @@ import org.calql.spi.Initialization;
  * }</pre>
  *
  * <p>{@link Builder#build()} rejects every bad value with a message naming the field, the value and the
- * rule; nothing is checked later.
+ * rule, including values that could not run: buffers that exceed a Java array or the fixed ceiling
+ * {@link Limits#MAX_FOOTPRINT_BYTES}, and ranges with no sane use (the bounds and why are in {@link Limits}).
+ * Only the heap is checked later, when an agent is created ({@link #requireFitsHeap}), because a config built on
+ * one machine may run on another.
  */
 public final class CalQlConfig {
     private final ModelSettings model;
@@ -30,9 +33,11 @@ public final class CalQlConfig {
     private final ConservativeSettings conservative;
     private final int bcSteps;
     private final long seed;
+    private final double estimatedBytes;
 
     private CalQlConfig(ModelSettings model, OptimizerSettings optimizer, EntropySettings entropy,
-                        ConservativeSettings conservative, int bcSteps, long seed) {
+                        ConservativeSettings conservative, int bcSteps, long seed, double estimatedBytes) {
+        this.estimatedBytes = estimatedBytes;
         this.model = model;
         this.optimizer = optimizer;
         this.entropy = entropy;
@@ -116,6 +121,27 @@ public final class CalQlConfig {
     /** Seed of initialisation and of the update's random draws (default 0). */
     public long seed() {
         return seed;
+    }
+
+    /**
+     * An estimate from above of the bytes an agent of this config allocates for its networks (parameters,
+     * transposed copies, targets, gradients, Adam moments) and its update's buffers; see {@link Limits}. At most
+     * {@link Limits#MAX_FOOTPRINT_BYTES}. A custom policy is not counted.
+     */
+    public long estimatedBytes() {
+        return (long) Math.ceil(estimatedBytes);
+    }
+
+    /**
+     * Checks, before an agent allocates anything, that {@link #estimatedBytes()} plus {@code extraBytes} (its replay)
+     * fit a heap of {@code heapBytes} (pass {@code Runtime.getRuntime().maxMemory()}).
+     *
+     * @throws IllegalArgumentException naming the fields that drive the size, the estimate and the heap
+     */
+    public void requireFitsHeap(double extraBytes, long heapBytes) {
+        Limits.requireHeap("the networks (qHidden = " + java.util.Arrays.toString(qHidden()) + ", criticEnsembleSize = "
+                + criticEnsembleSize() + "), the update's buffers (batchSize = " + batchSize() + ", cqlNActions = "
+                + cqlNActions() + ") and the replay (replayCapacity)", estimatedBytes + extraBytes, heapBytes);
     }
 
     /** The fields that shape networks, buffers and draws: they must not change after an agent is created. */
@@ -550,7 +576,8 @@ public final class CalQlConfig {
         }
 
         /**
-         * Validates every field and builds the config.
+         * Validates every field, then that the buffers fit Java arrays and {@link Limits#MAX_FOOTPRINT_BYTES}, and
+         * builds the config.
          *
          * @throws IllegalArgumentException naming the first bad field, its value and the rule
          */
@@ -572,7 +599,8 @@ public final class CalQlConfig {
             ConservativeSettings conservative = new ConservativeSettings(cqlAlpha, cqlNActions, lagrange,
                     targetActionGap, initLogAlphaPrime, maxTargetBackup, regularizer, referenceValues);
             Checks.nonNegative("bcSteps", bcSteps);
-            return new CalQlConfig(model, optimizer, entropy, conservative, bcSteps, seed);
+            double bytes = Footprint.check(model, optimizer, conservative);
+            return new CalQlConfig(model, optimizer, entropy, conservative, bcSteps, seed, bytes);
         }
     }
 }

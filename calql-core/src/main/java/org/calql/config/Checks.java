@@ -72,4 +72,30 @@ final class Checks {
             throw new IllegalArgumentException(field + " must not be null");
         }
     }
+
+    static void atMost(String field, double value, double max, String why) {
+        if (value > max) {
+            throw new IllegalArgumentException(field + " must be at most " + max + " (" + why + "), found " + value);
+        }
+    }
+
+    static void magnitudeAtMost(String field, double value, double max, String why) {
+        if (Math.abs(value) > max) {
+            throw new IllegalArgumentException(field + " must lie in [" + -max + ", " + max + "] (" + why
+                    + "), found " + value);
+        }
+    }
+
+    static void atMost(String field, int value, int max, String why) {
+        if (value > max) {
+            throw new IllegalArgumentException(field + " must be at most " + max + " (" + why + "), found " + value);
+        }
+    }
+
+    static void layers(String field, int[] widths) {
+        if (widths.length > Limits.MAX_HIDDEN_LAYERS) {
+            throw new IllegalArgumentException(field + " must have at most " + Limits.MAX_HIDDEN_LAYERS
+                    + " hidden layers (Limits.MAX_HIDDEN_LAYERS), found " + widths.length);
+        }
+    }
 }

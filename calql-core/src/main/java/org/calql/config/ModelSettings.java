@@ -12,12 +12,16 @@ import org.calql.spi.Initialization;
  *
  * @param observationDim     width of an observation, positive
  * @param actionDim          width of an action, positive
- * @param maxAction          policy actions lie in {@code [−maxAction, maxAction]}; positive, finite (default 1)
- * @param criticEnsembleSize number of critics K, at least 2; targets use the minimum over them (default 2)
- * @param critic             the critics' architecture (default {@code CriticSpec.mlp(256, 256)})
- * @param policyHidden       hidden widths of the default tanh-Gaussian policy (default {@code [256, 256]})
- * @param logStdMultiplier   initial trainable log-std multiplier of the default policy, finite (default 1)
- * @param logStdOffset       initial trainable log-std offset of the default policy, finite (default −1)
+ * @param maxAction          policy actions lie in {@code [−maxAction, maxAction]}; positive, at most
+ *                           {@link Limits#MAX_ACTION_SCALE} = 1e6 (default 1)
+ * @param criticEnsembleSize number of critics K, in [2, {@link Limits#MAX_ENSEMBLE} = 64]; targets use the minimum
+ *                           over them (default 2)
+ * @param critic             the critics' architecture, at most {@link Limits#MAX_HIDDEN_LAYERS} = 64 hidden layers
+ *                           (default {@code CriticSpec.mlp(256, 256)})
+ * @param policyHidden       hidden widths of the default tanh-Gaussian policy, at most 64 layers (default
+ *                           {@code [256, 256]})
+ * @param logStdMultiplier   initial trainable log-std multiplier of the default policy, in [−100, 100] (default 1)
+ * @param logStdOffset       initial trainable log-std offset of the default policy, in [−100, 100] (default −1)
  * @param initialization     parameter initialisation (default orthogonal, the reference's
  *                           {@code orthogonal_init=True})
  * @param policy             a user's policy factory, or null for the default tanh-Gaussian
@@ -30,12 +34,20 @@ public record ModelSettings(int observationDim, int actionDim, double maxAction,
         Checks.positive("observationDim", observationDim);
         Checks.positive("actionDim", actionDim);
         Checks.positiveFinite("maxAction", maxAction);
+        Checks.atMost("maxAction", maxAction, Limits.MAX_ACTION_SCALE, "Limits.MAX_ACTION_SCALE");
         Checks.atLeast2("criticEnsembleSize", criticEnsembleSize);
+        Checks.atMost("criticEnsembleSize", criticEnsembleSize, Limits.MAX_ENSEMBLE, "Limits.MAX_ENSEMBLE");
         Checks.nonNull("critic", critic);
+        Checks.layers("qHidden", critic.hidden());
         Checks.hidden("policyHidden", policyHidden);
         policyHidden = policyHidden.clone();
+        Checks.layers("policyHidden", policyHidden);
         Checks.finite("logStdMultiplier", logStdMultiplier);
+        Checks.magnitudeAtMost("logStdMultiplier", logStdMultiplier, Limits.MAX_LOG_STD_PARAMETER,
+                "Limits.MAX_LOG_STD_PARAMETER: the log-std is clamped to [-20, 2]");
         Checks.finite("logStdOffset", logStdOffset);
+        Checks.magnitudeAtMost("logStdOffset", logStdOffset, Limits.MAX_LOG_STD_PARAMETER,
+                "Limits.MAX_LOG_STD_PARAMETER: the log-std is clamped to [-20, 2]");
         Checks.nonNull("initialization", initialization);
     }
 

@@ -1,6 +1,7 @@
 package org.calql.discrete;
 
 import java.util.Objects;
+import org.calql.config.Limits;
 import org.calql.critic.CriticSpec;
 import org.calql.critic.TargetUpdate;
 import org.calql.regularizer.ConservativeRegularizer;
@@ -30,7 +31,11 @@ import org.calql.spi.Initialization;
  * then Adam with {@code lr} on every critic, and after update {@code t}, when {@code t mod targetUpdatePeriod = 0},
  * {@code θ̄ ← (1 − τ)·θ̄ + τ·θ}.
  *
- * <p>{@link Builder#build()} rejects every bad value with a message naming the field, the value and the rule.
+ * <p>{@link Builder#build()} rejects every bad value with a message naming the field, the value and the rule,
+ * including values that could not run (bounds and reasons in {@link Limits}): {@code criticCount} ≤ 64, {@code lr}
+ * ≤ 1, {@code cqlAlpha} ≤ 1e6, at most 64 hidden layers, every buffer within a Java array and the estimated
+ * footprint ({@link #estimatedBytes()}) within {@link Limits#MAX_FOOTPRINT_BYTES}; the heap is checked when an
+ * agent is created ({@link #requireFitsHeap}).
  */
 public final class DiscreteConfig {
     private final int observationDim;
@@ -49,8 +54,10 @@ public final class DiscreteConfig {
     private final long seed;
     private final ConservativeRegularizer regularizer;
     private final ReferenceValues referenceValues;
+    private final double estimatedBytes;
 
-    private DiscreteConfig(Builder b) {
+    private DiscreteConfig(Builder b, double estimatedBytes) {
+        this.estimatedBytes = estimatedBytes;
         this.observationDim = b.observationDim;
         this.numActions = b.numActions;
         this.batchSize = b.batchSize;
@@ -161,6 +168,26 @@ public final class DiscreteConfig {
         return tau;
     }
 
+    /**
+     * An estimate from above of the bytes an agent of this config allocates for its critics (online and target
+     * networks with transposed copies, gradients, Adam moments) and the update's buffers; see {@link Limits}.
+     */
+    public long estimatedBytes() {
+        return (long) Math.ceil(estimatedBytes);
+    }
+
+    /**
+     * Checks, before an agent allocates anything, that {@link #estimatedBytes()} plus {@code extraBytes} (its replay)
+     * fit a heap of {@code heapBytes} (pass {@code Runtime.getRuntime().maxMemory()}).
+     *
+     * @throws IllegalArgumentException naming the fields that drive the size, the estimate and the heap
+     */
+    public void requireFitsHeap(double extraBytes, long heapBytes) {
+        Limits.requireHeap("the critics (critic = " + critic + ", criticCount = " + criticCount + ", numActions = "
+                + numActions + "), the update's buffers (batchSize = " + batchSize + ") and the replay"
+                + " (replayCapacity)", estimatedBytes + extraBytes, heapBytes);
+    }
+
     /** The target rule {@code (τ, P)}. */
     public TargetUpdate targetUpdate() {
         return new TargetUpdate(tau, targetUpdatePeriod);
@@ -259,7 +286,7 @@ public final class DiscreteConfig {
             return this;
         }
 
-        /** Critics in the ensemble (default 1, d3rlpy's {@code n_critics}). */
+        /** Critics in the ensemble, in [1, 64] (default 1, d3rlpy's {@code n_critics}). */
         public Builder criticCount(int criticCount) {
             this.criticCount = criticCount;
             return this;
@@ -277,13 +304,13 @@ public final class DiscreteConfig {
             return this;
         }
 
-        /** Adam learning rate, positive (default 6.25e-5, d3rlpy's). */
+        /** Adam learning rate, in (0, 1] (default 6.25e-5, d3rlpy's). */
         public Builder lr(double lr) {
             this.lr = lr;
             return this;
         }
 
-        /** Weight of the conservative term, finite and not negative (default 1, d3rlpy's {@code alpha}). */
+        /** Weight of the conservative term, in [0, 1e6] (default 1, d3rlpy's {@code alpha}). */
         public Builder cqlAlpha(double cqlAlpha) {
             this.cqlAlpha = cqlAlpha;
             return this;
@@ -346,6 +373,10 @@ public final class DiscreteConfig {
             positive("batchSize", batchSize);
             Objects.requireNonNull(critic, "critic must not be null");
             positive("criticCount", criticCount);
+            if (criticCount > Limits.MAX_ENSEMBLE) {
+                throw new IllegalArgumentException("criticCount must be at most " + Limits.MAX_ENSEMBLE
+                        + " (Limits.MAX_ENSEMBLE), found " + criticCount);
+            }
             Objects.requireNonNull(initialization, "initialization must not be null");
             if (!(discount >= 0 && discount < 1)) {
                 throw new IllegalArgumentException("discount must lie in [0, 1), found " + discount);
@@ -353,8 +384,16 @@ public final class DiscreteConfig {
             if (!(lr > 0) || Double.isInfinite(lr)) {
                 throw new IllegalArgumentException("lr must be positive and finite, found " + lr);
             }
+            if (lr > Limits.MAX_LEARNING_RATE) {
+                throw new IllegalArgumentException("lr must be at most " + Limits.MAX_LEARNING_RATE
+                        + " (Limits.MAX_LEARNING_RATE), found " + lr);
+            }
             if (!(cqlAlpha >= 0) || Double.isInfinite(cqlAlpha)) {
                 throw new IllegalArgumentException("cqlAlpha must be finite and not negative, found " + cqlAlpha);
+            }
+            if (cqlAlpha > Limits.MAX_WEIGHT) {
+                throw new IllegalArgumentException("cqlAlpha must be at most " + Limits.MAX_WEIGHT
+                        + " (Limits.MAX_WEIGHT), found " + cqlAlpha);
             }
             Objects.requireNonNull(tdLoss, "tdLoss must not be null");
             positive("targetUpdatePeriod", targetUpdatePeriod);
@@ -363,7 +402,37 @@ public final class DiscreteConfig {
             }
             Objects.requireNonNull(regularizer, "regularizer must not be null");
             Objects.requireNonNull(referenceValues, "referenceValues must not be null");
-            return new DiscreteConfig(this);
+            return new DiscreteConfig(this, footprint());
+        }
+
+        /** Checks every array length and the ceiling; returns the estimated bytes (see {@link Limits}). */
+        private double footprint() {
+            int[] hidden = critic.hidden();
+            if (hidden.length > Limits.MAX_HIDDEN_LAYERS) {
+                throw new IllegalArgumentException("critic must have at most " + Limits.MAX_HIDDEN_LAYERS
+                        + " hidden layers (Limits.MAX_HIDDEN_LAYERS), found " + hidden.length);
+            }
+            String rows = "batchSize = " + batchSize + " rows";
+            Limits.requireDenseArrays("critic hidden", observationDim, "observationDim = " + observationDim, hidden,
+                    numActions, "numActions = " + numActions, batchSize, rows);
+            Limits.requireArray("batchSize = " + batchSize + " and numActions = " + numActions,
+                    (double) batchSize * numActions, "the Q values batchSize·numActions");
+            double params = Limits.denseParameters(observationDim, hidden, numActions, critic.layerNorm());
+            double networks = criticCount * 7 * params;
+            double buffers = criticCount * (3 * Limits.denseWorkspace(batchSize, observationDim, hidden, numActions)
+                    + 4.0 * batchSize * numActions) + (double) batchSize * (2.0 * observationDim + 6);
+            double init = 0;
+            if (initialization == Initialization.ORTHOGONAL) {
+                init = Limits.orthogonalPeak(observationDim, hidden, numActions);
+                Limits.requireOrthogonalCeiling("critic hidden", hidden, init);
+            }
+            double bytes = 8 * (networks + buffers + init);
+            Limits.requireCeiling(networks >= buffers
+                    ? "critic = " + critic + ", criticCount = " + criticCount + " with observationDim = "
+                            + observationDim + " and numActions = " + numActions
+                    : "batchSize = " + batchSize + " with critic = " + critic + " and numActions = " + numActions,
+                    bytes);
+            return bytes;
         }
 
         private static void positive(String field, int value) {

@@ -34,6 +34,7 @@ public final class Trainer {
     private final Environment evaluationEnvironment;
     private final TransitionStore store;
     private final TransitionBatch batch;
+    private final DivergenceGuard guard;
 
     private Trainer(Builder b) {
         this.agent = b.agent;
@@ -42,6 +43,7 @@ public final class Trainer {
         this.evaluationEnvironment = b.evaluationEnvironment;
         this.store = b.store;
         this.batch = new TransitionBatch(agent.batchSize(), agent.observationDim(), agent.actionDim());
+        this.guard = new DivergenceGuard(training, listener);
     }
 
     /** A builder for training {@code agent}. */
@@ -76,6 +78,7 @@ public final class Trainer {
             UpdateResult r = agent.update(batch);
             long done = state.countPretrainUpdate();
             listener.onUpdate(Phase.PRETRAIN, done, r);
+            guard.check(Phase.PRETRAIN, done, r);
             evaluatedLast = evaluationEnvironment != null && interval > 0 && done % interval == 0;
             if (evaluatedLast) {
                 listener.onEvaluation(agent.evaluate(evaluationEnvironment, Phase.PRETRAIN, done));
@@ -219,7 +222,9 @@ public final class Trainer {
         for (long u = 0; u < count; u++) {
             sampler.sample(batch, state.sampleRng());
             UpdateResult result = agent.update(batch);
-            listener.onUpdate(Phase.FINETUNE, state.countFinetuneUpdate(), result);
+            long updates = state.countFinetuneUpdate();
+            listener.onUpdate(Phase.FINETUNE, updates, result);
+            guard.check(Phase.FINETUNE, updates, result);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.calql.train;
 
+import org.calql.config.Limits;
+
 /**
  * How an agent prepares data and runs its two phases. Immutable; build with {@link #builder()}.
  *
@@ -28,8 +30,12 @@ public final class TrainingConfig {
     private final boolean evaluateAtPhaseBoundaries;
     private final boolean resetCriticOptimizerOnline;
     private final boolean endEpisodeAtSuccess;
+    private final double divergenceThreshold;
+    private final DivergenceAction divergenceAction;
 
     private TrainingConfig(Builder b) {
+        this.divergenceThreshold = b.divergenceThreshold;
+        this.divergenceAction = b.divergenceAction;
         this.rewardScale = b.rewardScale;
         this.rewardBias = b.rewardBias;
         this.sparseFailureReward = b.sparseFailureReward;
@@ -83,15 +89,49 @@ public final class TrainingConfig {
         b.evaluateAtPhaseBoundaries = evaluateAtPhaseBoundaries;
         b.resetCriticOptimizerOnline = resetCriticOptimizerOnline;
         b.endEpisodeAtSuccess = endEpisodeAtSuccess;
+        b.divergenceThreshold = divergenceThreshold;
+        b.divergenceAction = divergenceAction;
         return b;
     }
 
-    /** Reward scale {@code s} of {@code r' = s·r + b}, applied before returns (default 1). */
+    /**
+     * The {@link DivergenceGuard}'s bound on the Q scale, in transformed reward units: an update whose mean
+     * {@code |Q|} of any critic or mean {@code |target|} exceeds it, or whose TD loss (a squared error) exceeds its
+     * square, is reported as a {@link DivergenceEvent}. Positive; {@code +∞} switches the guard off (default 1e6,
+     * about a thousand times the largest returns of the D4RL tasks after their usual reward transforms). It is
+     * absolute, not relative to the data's rewards, so that data whose rewards are themselves absurd (1e30) is
+     * flagged too; raise it when returns are legitimately larger.
+     */
+    public double divergenceThreshold() {
+        return divergenceThreshold;
+    }
+
+    /** What the guard does when training diverges: warn (default) or stop (see {@link DivergenceAction}). */
+    public DivergenceAction divergenceAction() {
+        return divergenceAction;
+    }
+
+    /**
+     * The bytes the replay of {@link #replayCapacity()} transitions takes for these widths, after checking that
+     * each of its columns fits a Java array; agents call this before they allocate anything.
+     *
+     * @throws IllegalArgumentException naming replayCapacity, the widths and the rule
+     */
+    public double replayBytes(int observationDim, int actionDim) {
+        double widest = Math.max(observationDim, actionDim);
+        Limits.requireArray("replayCapacity = " + replayCapacity + " with observationDim = " + observationDim
+                + " and actionDim = " + actionDim, (double) replayCapacity * widest,
+                "a replay column replayCapacity·max(observationDim, actionDim)");
+        // float columns (observations, next observations, actions, rewards), two flags, double returns
+        return (double) replayCapacity * (4.0 * (2.0 * observationDim + actionDim + 1) + 2 + 8);
+    }
+
+    /** Reward scale {@code s} of {@code r' = s·r + b}, applied before returns, {@code |s|} ≤ 1e6 (default 1). */
     public double rewardScale() {
         return rewardScale;
     }
 
-    /** Reward bias {@code b} of {@code r' = s·r + b} (default 0). */
+    /** Reward bias {@code b} of {@code r' = s·r + b}, {@code |b|} ≤ 1e6 (default 0). */
     public double rewardBias() {
         return rewardBias;
     }
@@ -116,7 +156,10 @@ public final class TrainingConfig {
         return normalizeObservations;
     }
 
-    /** Capacity of the online replay ring (default 1,000,000). */
+    /**
+     * Capacity of the online replay ring, in [1, {@link Limits#MAX_REPLAY_CAPACITY} = 1e8]; at agent creation its
+     * columns must also fit Java arrays ({@link #replayBytes}) and the heap (default 1,000,000).
+     */
     public int replayCapacity() {
         return replayCapacity;
     }
@@ -130,12 +173,15 @@ public final class TrainingConfig {
         return mixingRatio;
     }
 
-    /** Updates per environment step during fine-tuning, the UTD ratio (default 1). */
+    /**
+     * Updates per environment step during fine-tuning, the UTD ratio, in [1,
+     * {@link Limits#MAX_UPDATES_PER_STEP} = 1000] (default 1).
+     */
     public int updatesPerEnvironmentStep() {
         return updatesPerEnvironmentStep;
     }
 
-    /** CQL α during fine-tuning; NaN keeps the pre-training value (default NaN). */
+    /** CQL α during fine-tuning, in [0, 1e6]; NaN keeps the pre-training value (default NaN). */
     public double onlineCqlAlpha() {
         return onlineCqlAlpha;
     }
@@ -234,7 +280,8 @@ public final class TrainingConfig {
                 + ", maxEpisodeSteps=" + maxEpisodeSteps + ", updateSchedule=" + updateSchedule
                 + ", onlineConservative=" + onlineConservative + ", evaluateAtPhaseBoundaries="
                 + evaluateAtPhaseBoundaries + ", resetCriticOptimizerOnline=" + resetCriticOptimizerOnline
-                + ", endEpisodeAtSuccess=" + endEpisodeAtSuccess + "}";
+                + ", endEpisodeAtSuccess=" + endEpisodeAtSuccess + ", divergenceThreshold=" + divergenceThreshold
+                + ", divergenceAction=" + divergenceAction + "}";
     }
 
     /** Builder of a {@link TrainingConfig}; {@link #build()} validates. */
@@ -258,6 +305,8 @@ public final class TrainingConfig {
         private boolean evaluateAtPhaseBoundaries = false;
         private boolean resetCriticOptimizerOnline = false;
         private boolean endEpisodeAtSuccess = false;
+        private double divergenceThreshold = 1e6;
+        private DivergenceAction divergenceAction = DivergenceAction.WARN;
 
         private Builder() {
         }
@@ -289,6 +338,18 @@ public final class TrainingConfig {
         /** See {@link TrainingConfig#endEpisodeAtSuccess()}. */
         public Builder endEpisodeAtSuccess(boolean v) {
             endEpisodeAtSuccess = v;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#divergenceThreshold()}. */
+        public Builder divergenceThreshold(double v) {
+            divergenceThreshold = v;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#divergenceAction()}. */
+        public Builder divergenceAction(DivergenceAction v) {
+            divergenceAction = v;
             return this;
         }
 
@@ -387,20 +448,33 @@ public final class TrainingConfig {
          */
         public TrainingConfig build() {
             finite("rewardScale", rewardScale);
+            magnitude("rewardScale", rewardScale, Limits.MAX_REWARD_MAGNITUDE, "Limits.MAX_REWARD_MAGNITUDE");
             finite("rewardBias", rewardBias);
+            magnitude("rewardBias", rewardBias, Limits.MAX_REWARD_MAGNITUDE, "Limits.MAX_REWARD_MAGNITUDE");
             if (Double.isInfinite(sparseFailureReward)) {
                 throw new IllegalArgumentException("sparseFailureReward must be finite or NaN (off), found "
                         + sparseFailureReward);
             }
+            if (!Double.isNaN(sparseFailureReward)) {
+                magnitude("sparseFailureReward", sparseFailureReward, Limits.MAX_REWARD_MAGNITUDE,
+                        "Limits.MAX_REWARD_MAGNITUDE");
+            }
             positive("replayCapacity", replayCapacity);
+            atMost("replayCapacity", replayCapacity, Limits.MAX_REPLAY_CAPACITY, "Limits.MAX_REPLAY_CAPACITY");
             if (!Double.isNaN(mixingRatio) && !(mixingRatio >= 0 && mixingRatio <= 1)) {
                 throw new IllegalArgumentException("mixingRatio must lie in [0, 1] (or be proportional), found "
                         + mixingRatio);
             }
             positive("updatesPerEnvironmentStep", updatesPerEnvironmentStep);
+            atMost("updatesPerEnvironmentStep", updatesPerEnvironmentStep, Limits.MAX_UPDATES_PER_STEP,
+                    "Limits.MAX_UPDATES_PER_STEP");
             if (!Double.isNaN(onlineCqlAlpha) && !(onlineCqlAlpha >= 0 && Double.isFinite(onlineCqlAlpha))) {
                 throw new IllegalArgumentException("onlineCqlAlpha must be finite and not negative (or NaN to keep"
                         + " the offline value), found " + onlineCqlAlpha);
+            }
+            if (onlineCqlAlpha > Limits.MAX_WEIGHT) {
+                throw new IllegalArgumentException("onlineCqlAlpha must be at most " + Limits.MAX_WEIGHT
+                        + " (Limits.MAX_WEIGHT), found " + onlineCqlAlpha);
             }
             notNegative("randomExplorationSteps", randomExplorationSteps);
             positive("evaluationEpisodes", evaluationEpisodes);
@@ -414,7 +488,27 @@ public final class TrainingConfig {
                 throw new IllegalArgumentException("onlineConservative=false (plain SAC online) excludes a positive"
                         + " onlineCqlAlpha, found onlineCqlAlpha=" + onlineCqlAlpha);
             }
+            if (!(divergenceThreshold > 0)) {
+                throw new IllegalArgumentException("divergenceThreshold must be positive (+Infinity switches the"
+                        + " guard off), found " + divergenceThreshold);
+            }
+            if (divergenceAction == null) {
+                throw new IllegalArgumentException("divergenceAction must not be null");
+            }
             return new TrainingConfig(this);
+        }
+
+        private static void magnitude(String field, double v, double max, String why) {
+            if (Math.abs(v) > max) {
+                throw new IllegalArgumentException(field + " must lie in [" + -max + ", " + max + "] (" + why
+                        + "), found " + v);
+            }
+        }
+
+        private static void atMost(String field, int v, int max, String why) {
+            if (v > max) {
+                throw new IllegalArgumentException(field + " must be at most " + max + " (" + why + "), found " + v);
+            }
         }
 
         private static void finite(String field, double v) {

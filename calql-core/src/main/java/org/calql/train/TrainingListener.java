@@ -19,6 +19,14 @@ public interface TrainingListener {
     default void onEpisode(EpisodeResult result) {
     }
 
+    /**
+     * When an update crosses {@link TrainingConfig#divergenceThreshold()} (see {@link DivergenceGuard}); called
+     * after {@link #onUpdate} for that update and, with {@link DivergenceAction#STOP}, just before the trainer
+     * throws {@link TrainingDivergedException}.
+     */
+    default void onDivergence(DivergenceEvent event) {
+    }
+
     /** A listener that ignores everything. */
     static TrainingListener none() {
         return new TrainingListener() {

@@ -201,9 +201,10 @@ class DiscreteCheckpointFuzzTest {
         f.add(new Forgery("config with zero actions", text("discrete-config", "numActions=3", "numActions=0"),
                 "config entry 'numActions' must be positive, found 0"));
         f.add(new Forgery("config with huge critics", text("discrete-config", "criticHidden=16 16",
-                "criticHidden=100000 100000"), "section 'discrete-config'", "more than the heap's"));
+                "criticHidden=100000 100000"), "section 'discrete-config'",
+                "is too large: a weight matrix of 100000 × 100000"));
         f.add(new Forgery("config with huge batches", text("discrete-config", "batchSize=16",
-                "batchSize=2000000000"), "section 'discrete-config'", "more than the heap's"));
+                "batchSize=2000000000"), "section 'discrete-config'", "with batchSize = 2000000000 rows is too large"));
         for (Forgery forgery : f) {
             CheckpointBytes c = CheckpointBytes.parse(good);
             forgery.change().accept(c);

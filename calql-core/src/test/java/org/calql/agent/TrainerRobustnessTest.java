@@ -172,4 +172,14 @@ class TrainerRobustnessTest {
                 () -> Trainer.builder(agent).transitionStore(wrong));
         assertTrue(e.getMessage().contains("transition store has observationDim 3"), e.getMessage());
     }
+
+    @Test
+    void everyTrainingSettingSurvivesACheckpoint(@TempDir Path dir) throws IOException {
+        TrainingConfig training = TrainingConfig.builder().maxEpisodeSteps(77)
+                .updateSchedule(org.calql.train.UpdateSchedule.PER_EPISODE).onlineConservative(false)
+                .evaluateAtPhaseBoundaries(true).resetCriticOptimizerOnline(true).endEpisodeAtSuccess(true)
+                .divergenceThreshold(123.0).divergenceAction(org.calql.train.DivergenceAction.STOP).build();
+        Agent.create(config(), training, JAVA).save(dir);
+        assertEquals(training.toString(), Agent.load(dir, JAVA).trainingConfig().toString());
+    }
 }

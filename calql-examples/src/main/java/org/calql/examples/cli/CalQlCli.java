@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  * The {@code calql} command line: {@code java -jar calql.jar demo|train|dataset-info|checkpoint-info ...}.
  *
  * <p>Exit codes: 0 success; 2 a usage error (an unknown flag or a bad value, with a message naming it);
- * 1 a runtime error, reported in one line ({@code --verbose} adds the stack trace).
+ * 1 a runtime error, reported in one line ({@code --verbose} adds the stack trace); an {@link OutOfMemoryError}
+ * anywhere in a command is also one line on stderr with exit code 1.
  */
 @Command(name = "calql", mixinStandardHelpOptions = true, versionProvider = CalQlCli.Version.class,
         subcommands = {DemoCommand.class, TrainCommand.class, DatasetInfoCommand.class, CheckpointInfoCommand.class,
@@ -29,10 +30,22 @@ public final class CalQlCli implements Runnable {
 
     /** Runs the command line with the given output streams and returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = commandLine();
+        return run(commandLine(), args, out, err);
+    }
+
+    /** Runs {@code cli} with the given output streams and returns the exit code (for tests). */
+    static int run(CommandLine cli, String[] args, PrintWriter out, PrintWriter err) {
         cli.setOut(out);
         cli.setErr(err);
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // the last resort: whatever ran out of memory is unreachable now, so one line fits
+            err.println("calql: error: out of memory (" + message(e) + "); the heap's maximum is "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB: raise it with -Xmx or use smaller sizes");
+            err.flush();
+            return 1;
+        }
     }
 
     /** The configured command line (for tests and embedding). */

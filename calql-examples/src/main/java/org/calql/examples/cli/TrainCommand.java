@@ -1,10 +1,12 @@
 package org.calql.examples.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import org.calql.agent.Agent;
 import org.calql.data.OfflineDataset;
 import org.calql.env.Environment;
 import org.calql.examples.env.DatasetGenerator;
@@ -17,6 +19,7 @@ import org.calql.examples.report.DatasetFacts;
 import org.calql.examples.report.MetricsCsv;
 import org.calql.examples.report.RunOutcome;
 import org.calql.io.DatasetFormat;
+import org.calql.spi.Backends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -118,6 +121,19 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (allowMissingChunks && dataset == null) {
             throw new ParameterException(spec.commandLine(), "--allow-missing-chunks needs --dataset");
+        }
+        String property = System.getProperty(Backends.PROPERTY);
+        if (property != null && !spec.commandLine().getParseResult().hasMatchedOption("--backend")) {
+            Backends.named(property); // an unknown name fails here, naming the available ones
+            agent.backend = property;
+        }
+        if (save != null) {
+            try {
+                Agent.checkSaveDirectory(save);
+            } catch (IOException e) {
+                throw new IOException("--save " + save + " cannot be written, so nothing was trained: "
+                        + CalQlCli.message(e), e);
+            }
         }
         boolean isMaze = env == Env.MAZE;
         double scale = rewardScale != null ? rewardScale : isMaze ? 10.0 : 1.0;
