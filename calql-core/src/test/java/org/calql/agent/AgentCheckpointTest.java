@@ -123,6 +123,24 @@ class AgentCheckpointTest {
         assertTrue(e.getMessage().contains("format version 9"), e.getMessage());
     }
 
+    /** With a given config, the file's learned values and counters win; the config's hyperparameters win. */
+    @Test
+    void aGivenConfigsHyperparametersWinAndTheLearnedValuesComeFromTheFile(@TempDir Path dir) throws IOException {
+        Agent saved = Agent.create(config(), training(), JAVA);
+        saved.pretrain(LineWorld.randomData(4, 3), 3, null);
+        saved.save(dir);
+        CalQlConfig other = config().toBuilder().cqlAlpha(1.25).qfLr(7e-4).policyLr(2e-4).discount(0.9).build();
+        Agent loaded = Agent.load(dir, JAVA, other);
+        assertEquals(1.25, loaded.config().cqlAlpha());
+        assertEquals(7e-4, loaded.config().qfLr());
+        assertEquals(0.9, loaded.config().discount());
+        assertEquals(3, loaded.pretrainUpdates());
+        assertTrue(Arrays.deepEquals(saved.critics().critic(0).exportParameters(),
+                loaded.critics().critic(0).exportParameters()), "critic parameters come from the file");
+        double[] obs = {0.3, 0.1};
+        assertArrayEquals(saved.act(obs), loaded.act(obs), 0.0);
+    }
+
     @Test
     void otherDimensionsAreRejected(@TempDir Path dir) throws IOException {
         Agent.create(config(), training(), JAVA).save(dir);
