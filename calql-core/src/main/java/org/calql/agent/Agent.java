@@ -25,6 +25,7 @@ import org.calql.train.TrainingConfig;
 import org.calql.train.TrainingListener;
 import org.calql.train.TrainableAgent;
 import org.calql.train.TrainingState;
+import org.calql.update.ModelParameters;
 import org.calql.update.UpdateResult;
 import org.calql.update.UpdateStep;
 import org.calql.update.UpdateStepState;
@@ -167,6 +168,35 @@ public final class Agent implements TrainableAgent {
     /** The critics being trained, with their targets (not for use on other threads while training). */
     public CriticEnsemble critics() {
         return step.critics();
+    }
+
+    /**
+     * A copy of every learned value: critics, targets, the policy's parameters, {@code logAlpha} and
+     * {@code logAlphaPrime} (see {@link ModelParameters}); for weight export, e.g.
+     * {@link org.calql.interop.CorlWeights}.
+     */
+    public ModelParameters exportParameters() {
+        return step.exportParameters();
+    }
+
+    /**
+     * Replaces every learned value and the observation normaliser, keeping the optimizer states, the step count
+     * and the counters; for weight import, e.g. {@link org.calql.interop.CorlWeights}. A later
+     * {@link #useOfflineData} with {@link TrainingConfig#normalizeObservations()} refits the normaliser as usual.
+     *
+     * @param normalizer the normaliser of the observations the networks were trained on
+     *                   ({@link ObservationNormalizer#identity} when they see raw observations)
+     * @throws IllegalArgumentException if a layout does not match the config, a value is not finite or the
+     *                                  normaliser's width is not the observation's; nothing changes then
+     */
+    public void importParameters(ModelParameters parameters, ObservationNormalizer normalizer) {
+        if (normalizer == null || normalizer.observationDim() != config().observationDim()) {
+            throw new IllegalArgumentException("normalizer must have width observationDim = "
+                    + config().observationDim() + ", found " + (normalizer == null ? "null"
+                    : normalizer.observationDim()));
+        }
+        step.importParameters(parameters);
+        setNormalizer(normalizer);
     }
 
     /** The deterministic action for a raw observation (see {@link InferencePolicy#act(double[])}). */

@@ -1,0 +1,79 @@
+package org.calql.examples.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.calql.agent.Agent;
+import org.calql.interop.CorlWeights;
+import org.calql.interop.DType;
+import org.calql.interop.ExportOptions;
+import org.calql.spi.Backends;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code calql export DIR --format safetensors|npz --out FILE}: writes a checkpoint's actor, critics, targets, α,
+ * α′ and normaliser under CORL's {@code state_dict} key names (see {@link CorlWeights} for the layout).
+ */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Export a calql checkpoint's weights (DIR/agent.calql) under CORL cal_ql.py's state_dict key "
+                + "names: actor.base_network.*, critic1.network.*, critic1_target.network.*, sac_log_alpha.constant, "
+                + "cql_log_alpha.constant, plus obs_mean/obs_std. safetensors also holds maxAction (and the action "
+                + "box) as metadata; npz holds the tensors only."})
+final class ExportCommand implements Callable<Integer> {
+    /** The export formats. */
+    enum Format { SAFETENSORS, NPZ }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "The checkpoint directory holding agent.calql.")
+    Path directory;
+
+    @Option(names = "--format", required = true, description = "safetensors or npz.")
+    Format format;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write.")
+    Path out;
+
+    @Option(names = "--dtype", description = "F32 (default, PyTorch's) or F64.")
+    DType dtype = DType.F32;
+
+    @Option(names = "--action-low", split = ",", paramLabel = "X,X",
+            description = "The environment's lower action bounds, written to the metadata when the box differs from "
+                    + "[-maxAction, maxAction] (with --action-high).")
+    double[] actionLow;
+
+    @Option(names = "--action-high", split = ",", paramLabel = "X,X", description = "The upper action bounds.")
+    double[] actionHigh;
+
+    @Mixin
+    Verbosity verbosity;
+
+    @Override
+    public Integer call() throws Exception {
+        ExportOptions options;
+        try {
+            options = new ExportOptions(dtype, actionLow, actionHigh);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--dtype/--action-low/--action-high: " + e.getMessage());
+        }
+        Agent agent = Agent.load(directory, Backends.named("java"));
+        if (format == Format.SAFETENSORS) {
+            CorlWeights.exportSafetensors(agent, out, options);
+        } else {
+            CorlWeights.exportNpz(agent, out, options);
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf(java.util.Locale.ROOT, "wrote %s (%s, %s, %d tensors) from %s%n", out,
+                format.name().toLowerCase(java.util.Locale.ROOT), options.dtype(), CorlWeights.tensors(agent).size(),
+                directory);
+        w.flush();
+        return 0;
+    }
+}
