@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
     /** The environments {@code train} offers. */
     enum Env {
-        MAZE, PENDULUM
+        MAZE, PENDULUM, MOUNTAINCAR
     }
 
     @Spec
@@ -42,7 +42,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--method", description = "calql or cql (default: ${DEFAULT-VALUE}).")
     Method method = Method.CALQL;
 
-    @Option(names = "--env", description = "maze or pendulum (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--env", description = "maze, pendulum or mountaincar (discrete actions: DiscreteAgent, with "
+            + "MountainCarTask's defaults) (default: ${DEFAULT-VALUE}).")
     Env env = Env.MAZE;
 
     @Option(names = "--maze", description = "Maze layout for --env maze: umaze, corner or medium (default: ${DEFAULT-VALUE}).")
@@ -100,6 +101,9 @@ final class TrainCommand implements Callable<Integer> {
     AgentOptions agent;
 
     @Mixin
+    DiscreteOptions discrete;
+
+    @Mixin
     Verbosity verbosity;
 
     @Override
@@ -118,6 +122,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (allowMissingChunks && dataset == null) {
             throw new ParameterException(spec.commandLine(), "--allow-missing-chunks needs --dataset");
+        }
+        DiscreteTraining discreteRun = DiscreteTraining.select(this);
+        if (discreteRun != null) {
+            return discreteRun.run(stdout, stderr);
         }
         boolean isMaze = env == Env.MAZE;
         double scale = rewardScale != null ? rewardScale : isMaze ? 10.0 : 1.0;
