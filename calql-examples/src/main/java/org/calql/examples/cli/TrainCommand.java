@@ -42,8 +42,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--method", description = "calql or cql (default: ${DEFAULT-VALUE}).")
     Method method = Method.CALQL;
 
-    @Option(names = "--env", description = "maze, pendulum or mountaincar (discrete actions: DiscreteAgent, with "
-            + "MountainCarTask's defaults) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--env", description = "maze, pendulum or mountaincar (discrete actions, with its own defaults: "
+            + "raw rewards, backend java, batch 64, CQL α 0.1, discount 0.99) (default: ${DEFAULT-VALUE}).")
     Env env = Env.MAZE;
 
     @Option(names = "--maze", description = "Maze layout for --env maze: umaze, corner or medium (default: ${DEFAULT-VALUE}).")
