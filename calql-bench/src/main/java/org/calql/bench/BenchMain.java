@@ -29,7 +29,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * </pre>
  * Two JMH runs, one fork per benchmark: ND4J and sgemm with a few one-second iterations, then the plain-Java
  * backend with fewer (an antmaze update takes seconds there). JMH's log and its JSON results go to {@code DIR}
- * (default {@code target/bench}). The last line printed is {@code antmaze nd4j ratio-to-sgemm-bound: X.XX}.
+ * (default {@code target/bench}). The last line printed is {@code antmaze nd4j ratio-to-sgemm-bound: X.XX}; the
+ * discrete update's (issue 10) comes just above it, {@code discrete nd4j ratio-to-sgemm-bound: X.XX}, measured the
+ * same way (paired with sgemm in one JVM unless {@code --no-breakdown}).
  */
 public final class BenchMain {
     private BenchMain() {
@@ -81,25 +83,28 @@ public final class BenchMain {
                 quick ? TimeValue.milliseconds(500) : TimeValue.seconds(2))
                 .include(pattern(SgemmBenchmark.class)).include(pattern(UpdateBenchmark.class))
                 .include(pattern(CriticBenchmark.class)).include(pattern(RegularizerBenchmark.class))
+                .include(pattern(DiscreteUpdateBenchmark.class))
                 .param("backend", "nd4j");
         if (quick) {
             nd4j.param("shape", SgemmBenchmark.BOUND_SHAPE);
         }
-        o.println("[1/2] sgemm, ND4J update / critic, regularizer ...");
+        o.println("[1/2] sgemm, ND4J update / critic, regularizer, discrete update ...");
         List<RunResult> results = new ArrayList<>(new Runner(nd4j.build()).run());
 
         ChainedOptionsBuilder java = base(out, "java", 1, quick ? 1 : 2, TimeValue.milliseconds(500),
                 TimeValue.seconds(1))
-                .include(pattern(UpdateBenchmark.class)).param("backend", "java");
+                .include(pattern(UpdateBenchmark.class)).include(pattern(DiscreteUpdateBenchmark.class))
+                .param("backend", "java");
         if (quick) {
             java.param("config", "small");
         } else {
             java.include(pattern(CriticBenchmark.class));
         }
-        o.println("[2/2] plain-Java update" + (quick ? " (small only)" : " / critic") + " ...");
+        o.println("[2/2] plain-Java update" + (quick ? " (small only)" : " / critic") + ", discrete update ...");
         results.addAll(new Runner(java.build()).run());
 
         double interleaved = Double.NaN;
+        double discreteInterleaved = Double.NaN;
         if (breakdown) {
             o.println();
             StageBreakdown stages = new StageBreakdown(BenchConfigs.named("antmaze"), Backends.named("nd4j"),
@@ -110,9 +115,19 @@ public final class BenchMain {
             } else {
                 interleaved = stages.print(o);
             }
+            o.println();
+            // A discrete update is ≈ 60× less work than an antmaze one: 10 in a row per pair (StageBreakdown).
+            StageBreakdown discrete = StageBreakdown.discrete(BenchConfigs.discrete(), Backends.named("nd4j"),
+                    quick ? DISCRETE_PAIRS_QUICK : DISCRETE_PAIRS);
+            if (quick) {
+                o.println("Cross-check: discrete update on nd4j alternating with sgemm in one JVM");
+                discreteInterleaved = discrete.printInterleaved(o);
+            } else {
+                discreteInterleaved = discrete.print(o);
+            }
         }
 
-        List<String> lines = table(results, quick, interleaved);
+        List<String> lines = table(results, quick, interleaved, discreteInterleaved);
         lines.add(0, "");
         lines.add(1, String.format(Locale.ROOT, "(%s, %.0f s)", quick ? "--quick" : "full",
                 (System.nanoTime() - start) / 1e9));
@@ -123,6 +138,13 @@ public final class BenchMain {
             System.exit(1);
         }
     }
+
+    /**
+     * Pairs of the discrete update's paired ratio (full run, {@code --quick}), each
+     * {@link StageBreakdown#DISCRETE_UPDATES_PER_PAIR} updates and 8 sgemm calls.
+     */
+    static final int DISCRETE_PAIRS = 25;
+    static final int DISCRETE_PAIRS_QUICK = 10;
 
     private static ChainedOptionsBuilder base(Path out, String name, int warmups, int measurements,
                                               TimeValue warmupTime, TimeValue measurementTime) {
@@ -145,8 +167,12 @@ public final class BenchMain {
         return "^" + benchmark.getName().replace(".", "\\.") + "\\.";
     }
 
-    /** The results table; its last line is the antmaze ND4J ratio. */
-    static List<String> table(Collection<RunResult> results, boolean quick, double interleaved) {
+    /**
+     * The results table; its last line is the antmaze ND4J ratio, the line above it the discrete one.
+     * {@code interleaved} and {@code discreteInterleaved} are the paired ratios (NaN without the breakdown).
+     */
+    static List<String> table(Collection<RunResult> results, boolean quick, double interleaved,
+                              double discreteInterleaved) {
         List<Row> rows = new ArrayList<>();
         for (RunResult r : results) {
             var p = r.getParams();
@@ -157,6 +183,9 @@ public final class BenchMain {
             if (bench.contains("SgemmBenchmark")) {
                 String shape = p.getParam("shape");
                 rows.add(new Row("sgemm", "nd4j", shape, ms, err, best, SgemmBenchmark.flops(shape)));
+            } else if (bench.contains("DiscreteUpdateBenchmark")) { // before UpdateBenchmark, which it contains
+                rows.add(new Row("discrete update", p.getParam("backend"), DiscreteUpdateBenchmark.CONFIG, ms, err,
+                        best, EssentialFlops.discreteUpdate(BenchConfigs.discrete())));
             } else if (bench.contains("UpdateBenchmark")) {
                 String config = p.getParam("config");
                 rows.add(new Row("update", p.getParam("backend"), config, ms, err, best,
@@ -212,6 +241,28 @@ public final class BenchMain {
             lines.add(String.format(Locale.ROOT, "warning: noisy JMH run (update ± %.0f%%, sgemm ± %.0f%%): other load "
                     + "on the machine", 100 * antmaze.error / antmaze.millis, 100 * boundRow.error / boundRow.millis));
         }
+        // The discrete update (issue 10): the same two estimates as the headline, on its own line above it.
+        EssentialFlops.DiscreteBreakdown d = EssentialFlops.discrete(BenchConfigs.discrete());
+        lines.add("discrete essential work: " + d);
+        Row discrete = rows.stream().filter(r -> r.benchmark.equals("discrete update") && r.backend.equals("nd4j"))
+                .findFirst().orElse(null);
+        double discreteJmh = Double.NaN;
+        if (discrete != null && !Double.isNaN(boundRate)) {
+            double boundMs = d.total() / boundRate;
+            discreteJmh = discrete.millis / boundMs;
+            lines.add(String.format(Locale.ROOT, "JMH, discrete update and sgemm in separate JVMs: bound %.2f ms; "
+                    + "measured %.2f ms → ratio %.2f (fastest iterations: %.2f ms → ratio %.2f)", boundMs,
+                    discrete.millis, discreteJmh, discrete.best, discrete.best / (d.total() / boundBest)));
+        }
+        if (!Double.isNaN(discreteInterleaved)) {
+            lines.add(String.format(Locale.ROOT, "discrete nd4j ratio-to-sgemm-bound: %.2f (paired, as the headline)",
+                    discreteInterleaved));
+        } else if (!Double.isNaN(discreteJmh)) {
+            lines.add(String.format(Locale.ROOT, "discrete nd4j ratio-to-sgemm-bound: %.2f (JMH means)",
+                    discreteJmh));
+        } else {
+            lines.add("discrete nd4j ratio-to-sgemm-bound: n/a");
+        }
         // The headline pairs each update with sgemm calls right after it in one JVM, so both see the same load;
         // the JMH ratio divides two measurements taken minutes apart. Without the breakdown, JMH's is all there is.
         if (!Double.isNaN(interleaved)) {
@@ -231,6 +282,7 @@ public final class BenchMain {
         int base = switch (r.benchmark) {
             case "sgemm" -> 0;
             case "update" -> 100;
+            case "discrete update" -> 150;
             case "critic fwd+bwd" -> 200;
             default -> 300;
         };

@@ -1,6 +1,7 @@
 package org.calql.bench;
 
 import org.calql.config.CalQlConfig;
+import org.calql.discrete.DiscreteConfig;
 
 /**
  * The essential matrix work of one update, in floating-point operations (a multiply-add counts 2, so a
@@ -30,6 +31,24 @@ import org.calql.config.CalQlConfig;
  * </pre>
  * No second critic backward for the Lagrange multiplier (its gradient comes from the scalar gaps), no critic
  * parameter gradients in the actor pass, and the policy runs once per state, not once per sampled action.
+ *
+ * <p><b>Discrete update</b> ({@link #discrete}, {@link org.calql.discrete.DiscreteUpdateStep}): each critic maps an
+ * observation to {@code |A|} values, widths {@code obs → hidden… → |A|}, with {@code B} transitions and {@code K}
+ * critics:
+ * <pre>
+ *   per critic:
+ *     online  = fwd_Q(B) [at s] + wgrad_Q(B) + igrad_Q(B, no first layer)   the loss and its parameter gradients
+ *     next    = fwd_Q(B) [online at s', Double DQN only: it picks a']
+ *     target  = fwd_Q(B) [target at s']
+ *   total   = K·(online + next + target)
+ * </pre>
+ * Every forward is counted with its whole last layer: DQN's argmax and Double DQN's mean over the online critics
+ * need every action's value, the conservative term's {@code logsumexp_a} too. (Double DQN's target needs only
+ * column {@code a'} of its last layer: a per-row dot product instead of the product would save
+ * {@code 2·B·d_L·(|A| − 1)} per critic, under 1 % for the benchmark shape; it is counted as the product.) The
+ * input gradient of the first layer is left out, as in the continuous update: the observations need no gradient.
+ * The conservative term, the TD error and its Huber derivative, the argmax, Adam and the target move are
+ * O(B·|A|) or O(parameters) and are not counted.
  */
 public final class EssentialFlops {
     private EssentialFlops() {
@@ -70,6 +89,35 @@ public final class EssentialFlops {
         double target = criticForward(b, (long) b * targetSamples, obs, act, q);
         double actor = criticForward(b, b, obs, act, q) + criticActionGradient(b, obs, act, q);
         return new Breakdown(policy, stacked, target, actor, config.criticEnsembleSize());
+    }
+
+    /** The parts of one discrete update's essential work, in FLOPs (per critic, then {@code critics} of them). */
+    public record DiscreteBreakdown(double online, double next, double target, int critics) {
+        /** The whole update. */
+        public double total() {
+            return critics * (online + next + target);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT,
+                    "%d critics × (online at s, fwd + bwd %.4f + online at s' %.4f + target at s' %.4f) = %.4f GFLOP",
+                    critics, online / 1e9, next / 1e9, target / 1e9, total() / 1e9);
+        }
+    }
+
+    /** The essential FLOPs of one {@link org.calql.discrete.DiscreteUpdateStep#update} with {@code config}. */
+    public static double discreteUpdate(DiscreteConfig config) {
+        return discrete(config).total();
+    }
+
+    /** {@link #discreteUpdate} split into its parts (see the class comment). */
+    public static DiscreteBreakdown discrete(DiscreteConfig config) {
+        int b = config.batchSize();
+        int[] q = widths(config.observationDim(), config.critic().hidden(), config.numActions());
+        double forward = mlpForward(b, q);
+        double online = forward + forward + mlpInputGradient(b, q);
+        return new DiscreteBreakdown(online, config.doubleDqn() ? forward : 0.0, forward, config.criticCount());
     }
 
     /** {@code d0 → hidden… → out} as one array. */

@@ -6,8 +6,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.calql.config.CalQlConfig;
 import org.calql.data.TransitionBatch;
+import org.calql.discrete.DiscreteConfig;
+import org.calql.discrete.DiscreteUpdateStep;
 import org.calql.random.Rng;
 import org.calql.random.UpdateDraws;
 import org.calql.spi.Backend;
@@ -24,16 +27,26 @@ import org.nd4j.linalg.factory.Nd4j;
  * beyond the sections and the calling thread's network calls is the host-side math of calql-core (draws,
  * tanh-Gaussian sampling, the regularizer, TD targets, checks, the scalar optimizers).
  *
- * <p>Run alone: {@code java -cp calql-bench.jar:lib/* org.calql.bench.StageBreakdown [config] [backend] [reps]}.
+ * <p>The same for the discrete update ({@link #discrete}): its critics' sections (the forwards at s and s', the
+ * backwards, the Adam steps with the target moves) against {@link EssentialFlops#discreteUpdate}.
+ *
+ * <p>Run alone: {@code java -cp calql-bench.jar:lib/* org.calql.bench.StageBreakdown [config] [backend] [reps]},
+ * {@code config} = {@code small}, {@code antmaze} or {@code discrete}.
  */
 public final class StageBreakdown {
-    private final CalQlConfig config;
+    private final String description;
+    private final String hostMath;
     private final Backend backend;
     private final int reps;
+    /** Updates in a row per pair of {@link #interleaved()}. */
+    private final int updatesPerPair;
+    private final double essential;
     private final TimedBackend timed;
-    private final UpdateStep timedStep;
-    private final UpdateStep step;
-    private final TransitionBatch batch;
+    private final Runnable timedUpdate;
+    private final Runnable update;
+
+    /** Discrete updates in a row per pair of {@link #interleaved()}. */
+    public static final int DISCRETE_UPDATES_PER_PAIR = 10;
 
     /** One line of the breakdown; {@code detail} lines are calls inside the section above them (thread time). */
     public record Stage(String name, double millis, double flops, boolean detail) {
@@ -41,13 +54,43 @@ public final class StageBreakdown {
 
     /** Builds a timed and an untimed update step for {@code config} on {@code backend}, and a random batch. */
     public StageBreakdown(CalQlConfig config, Backend backend, int reps) {
-        this.config = config;
+        this(describe(config), "draws, sampling, regularizer, TD target, checks", backend, reps, 1,
+                EssentialFlops.update(config), new TimedBackend(backend), on -> continuous(config, on));
+    }
+
+    private StageBreakdown(String description, String hostMath, Backend backend, int reps, int updatesPerPair,
+                           double essential,
+                           TimedBackend timed, Function<Backend, Runnable> updateOn) {
+        this.description = description;
+        this.hostMath = hostMath;
         this.backend = backend;
         this.reps = reps;
-        this.timed = new TimedBackend(backend);
-        this.timedStep = new UpdateStep(config, timed, UpdateDraws.from(new Rng(config.seed())));
-        this.step = new UpdateStep(config, backend, UpdateDraws.from(new Rng(config.seed())));
-        this.batch = BenchConfigs.randomBatch(config, 11L);
+        this.updatesPerPair = updatesPerPair;
+        this.essential = essential;
+        this.timed = timed;
+        this.timedUpdate = updateOn.apply(timed);
+        this.update = updateOn.apply(backend);
+    }
+
+    /**
+     * The breakdown of the discrete update of {@code config} on {@code backend} (every network it creates is a
+     * critic or, once it copies one, a target), against {@link EssentialFlops#discreteUpdate}. Each pair of
+     * {@link #interleaved()} runs {@value #DISCRETE_UPDATES_PER_PAIR} updates in a row (a few milliseconds each),
+     * so that the time the first one after the sgemm calls may lose (caches, waking the pass gang) weighs little.
+     */
+    public static StageBreakdown discrete(DiscreteConfig config, Backend backend, int reps) {
+        return new StageBreakdown(describe(config), "next actions, TD targets, regularizer, checks", backend, reps,
+                DISCRETE_UPDATES_PER_PAIR, EssentialFlops.discreteUpdate(config), new TimedBackend(backend, spec -> "critic"), on -> {
+                    DiscreteUpdateStep step = new DiscreteUpdateStep(config, on);
+                    TransitionBatch batch = BenchConfigs.randomDiscreteBatch(config, 11L);
+                    return () -> step.update(batch);
+                });
+    }
+
+    private static Runnable continuous(CalQlConfig config, Backend on) {
+        UpdateStep step = new UpdateStep(config, on, UpdateDraws.from(new Rng(config.seed())));
+        TransitionBatch batch = BenchConfigs.randomBatch(config, 11L);
+        return () -> step.update(batch);
     }
 
     /**
@@ -56,15 +99,14 @@ public final class StageBreakdown {
      * the calling thread's network calls, and the rest. The last entry is the full update.
      */
     public List<Stage> run() {
-        double essential = EssentialFlops.update(config);
         for (int i = 0; i < Math.max(3, reps / 3); i++) {
-            timedStep.update(batch);
+            timedUpdate.run();
         }
         timed.reset();
         long total = 0;
         for (int i = 0; i < reps; i++) {
             long start = System.nanoTime();
-            timedStep.update(batch);
+            timedUpdate.run();
             total += System.nanoTime() - start;
         }
         double full = total / 1e6 / reps;
@@ -90,12 +132,13 @@ public final class StageBreakdown {
                     outsideMs, outside);
         }
         accounted += outsideMs;
-        stages.add(new Stage("host math in calql-core (draws, sampling, regularizer, TD target, checks)",
+        stages.add(new Stage("host math in calql-core (" + hostMath + ")",
                 full - accounted, 0.0, false));
         stages.add(new Stage("full update", full, essential, false));
         if (inside.isEmpty() || Math.abs(counted - essential) > 1e-9 * essential) {
             throw new IllegalStateException(String.format(Locale.ROOT, "the timed calls add up to %.6f GFLOP, but "
-                    + "EssentialFlops counts %.6f GFLOP for this config", counted / 1e9, essential / 1e9));
+                    + "EssentialFlops counts %.6f GFLOP for this config (%s)", counted / 1e9, essential / 1e9,
+                    description));
         }
         return stages;
     }
@@ -127,7 +170,8 @@ public final class StageBreakdown {
 
     /**
      * A cross-check of the JMH ratio that is robust to other load on the machine: full updates and
-     * {@code 7936x256x256} sgemm calls alternate in this JVM, so both see the same interference.
+     * {@code 7936x256x256} sgemm calls alternate in this JVM, so both see the same interference: {@code reps} pairs
+     * of {@code updatesPerPair} updates in a row (their mean is the pair's update time) and 8 sgemm calls.
      *
      * @return {median update ms, median sgemm GFLOP/s, min update ms, max sgemm GFLOP/s}
      */
@@ -138,13 +182,15 @@ public final class StageBreakdown {
         INDArray y = Nd4j.create(DataType.FLOAT, new long[] {7936, 256}, 'f');
         double gemmFlops = 2.0 * 7936 * 256 * 256;
         int inner = 8;
-        double[] update = new double[reps];
+        double[] updateMs = new double[reps];
         double[] rate = new double[reps];
         var blas = Nd4j.factory().blas();
         int updateBlasThreads = blas.getMaxThreads();
         for (int i = -3; i < reps; i++) {
             long t0 = System.nanoTime();
-            step.update(batch);
+            for (int u = 0; u < updatesPerPair; u++) {
+                update.run();
+            }
             long t1 = System.nanoTime();
             SgemmBenchmark.useEveryCore(); // the bound: every core on one product, as SgemmBenchmark measures it
             long t1b = System.nanoTime();
@@ -154,13 +200,13 @@ public final class StageBreakdown {
             long t2 = System.nanoTime();
             blas.setMaxThreads(updateBlasThreads);
             if (i >= 0) {
-                update[i] = (t1 - t0) / 1e6;
+                updateMs[i] = (t1 - t0) / 1e6 / updatesPerPair;
                 rate[i] = inner * gemmFlops / (t2 - t1b); // GFLOP/s
             }
         }
-        Arrays.sort(update);
+        Arrays.sort(updateMs);
         Arrays.sort(rate);
-        return new double[] {update[reps / 2], rate[reps / 2], update[0], rate[reps - 1]};
+        return new double[] {updateMs[reps / 2], rate[reps / 2], updateMs[0], rate[reps - 1]};
     }
 
     /** Prints {@link #run()} as a table, then {@link #interleaved()}; returns the latter's median-based ratio. */
@@ -168,7 +214,7 @@ public final class StageBreakdown {
         List<Stage> stages = run();
         double full = stages.get(stages.size() - 1).millis();
         out.printf(Locale.ROOT, "Stage breakdown: %s on %s (mean of %d timed updates, one JVM; indented lines are "
-                + "thread time inside the section above)%n", describe(config), backend.name(), reps);
+                + "thread time inside the section above)%n", description, backend.name(), reps);
         out.printf(Locale.ROOT, "  %-74s %9s %7s %9s %9s%n", "stage", "ms", "share", "GFLOP", "GFLOP/s");
         for (Stage s : stages) {
             String gflop = s.flops() > 0 ? String.format(Locale.ROOT, "%9.3f", s.flops() / 1e9) : "        -";
@@ -184,12 +230,18 @@ public final class StageBreakdown {
     /** Prints {@link #interleaved()}; returns its median-based ratio to the sgemm bound. */
     public double printInterleaved(PrintStream out) {
         double[] check = interleaved();
-        double essential = EssentialFlops.update(config);
-        out.printf(Locale.ROOT, "  interleaved with sgemm 7936x256x256 (%d pairs): update median %.1f ms, sgemm median %.1f"
-                + " GFLOP/s → ratio %.2f; best update %.1f ms, best sgemm %.1f GFLOP/s → ratio %.2f%n", reps,
+        out.printf(Locale.ROOT, "  interleaved with sgemm 7936x256x256 (%d pairs%s): update median %.2f ms, sgemm "
+                + "median %.1f GFLOP/s → ratio %.2f; best update %.2f ms, best sgemm %.1f GFLOP/s → ratio %.2f%n", reps,
+                updatesPerPair == 1 ? "" : ", " + updatesPerPair + " updates in a row each",
                 check[0], check[1], check[0] / (essential / 1e6 / check[1]), check[2], check[3],
                 check[2] / (essential / 1e6 / check[3]));
         return check[0] / (essential / 1e6 / check[1]);
+    }
+
+    private static String describe(DiscreteConfig c) {
+        return "discrete, obs " + c.observationDim() + ", |A| " + c.numActions() + ", Q "
+                + Arrays.toString(c.critic().hidden()) + ", B " + c.batchSize() + ", K " + c.criticCount()
+                + (c.doubleDqn() ? ", Double DQN" : ", DQN") + ", " + c.tdLoss();
     }
 
     private static String describe(CalQlConfig c) {
@@ -197,11 +249,14 @@ public final class StageBreakdown {
                 + ", π " + Arrays.toString(c.policyHidden()) + ", B " + c.batchSize() + ", N " + c.cqlNActions();
     }
 
-    /** {@code [config (antmaze)] [backend (nd4j)] [reps (15)]}. */
+    /** {@code [config (antmaze; or small, discrete)] [backend (nd4j)] [reps (15)]}. */
     public static void main(String[] args) {
         String config = args.length > 0 ? args[0] : "antmaze";
         String backend = args.length > 1 ? args[1] : "nd4j";
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 15;
-        new StageBreakdown(BenchConfigs.named(config), Backends.named(backend), reps).print(System.out);
+        StageBreakdown b = config.equals("discrete")
+                ? discrete(BenchConfigs.discrete(), Backends.named(backend), reps)
+                : new StageBreakdown(BenchConfigs.named(config), Backends.named(backend), reps);
+        b.print(System.out);
     }
 }

@@ -1,9 +1,11 @@
 package org.calql.bench;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 import org.calql.spi.AdamState;
 import org.calql.spi.Backend;
@@ -19,6 +21,10 @@ import org.calql.spi.Workspace;
  * and rows. Calls inside a section are timed on the thread that makes them, so with critics running at once
  * their times add up to more than the section's wall time. Everything else is delegated unchanged, so the update
  * computes exactly what it computes on the wrapped backend.
+ *
+ * <p>A section is named by the code that asks for it (the class of its pass: one per lambda in the update's
+ * source), in the order the update first runs them, so the same section has the same name in every update even
+ * though its lambda captures new arguments each time.
  */
 final class TimedBackend implements Backend {
     /** Accumulated time of one kind of call. */
@@ -32,14 +38,24 @@ final class TimedBackend implements Backend {
     static final String CALLING_THREAD = "calling thread";
 
     private final Backend inner;
-    private final Map<IntConsumer, String> sectionNames = new IdentityHashMap<>();
+    private final Function<NetworkSpec, String> roleOf;
+    private final Map<Class<?>, String> sectionNames = new HashMap<>();
     private final Map<String, Tally> sections = new LinkedHashMap<>();
     private final Map<String, Map<String, Tally>> callsBySection = new LinkedHashMap<>();
     /** The section running now, or {@link #CALLING_THREAD}. */
     private volatile String current = CALLING_THREAD;
 
+    /** For the continuous update: a network with one output is a critic, any other the policy. */
     TimedBackend(Backend inner) {
+        this(inner, spec -> spec.outputDim() == 1 ? "critic" : "policy");
+    }
+
+    /**
+     * @param roleOf the role of a new network ({@code "critic"} for a network whose copies become targets)
+     */
+    TimedBackend(Backend inner, Function<NetworkSpec, String> roleOf) {
         this.inner = inner;
+        this.roleOf = roleOf;
     }
 
     @Override
@@ -49,12 +65,12 @@ final class TimedBackend implements Backend {
 
     @Override
     public Network createNetwork(NetworkSpec spec) {
-        return new TimedNetwork(inner.createNetwork(spec), spec.outputDim() == 1 ? "critic" : "policy");
+        return new TimedNetwork(inner.createNetwork(spec), roleOf.apply(spec));
     }
 
     @Override
     public void runIndependent(int count, IntConsumer pass) {
-        String name = sectionNames.computeIfAbsent(pass, p -> "section " + (sectionNames.size() + 1));
+        String name = sectionNames.computeIfAbsent(pass.getClass(), p -> "section " + (sectionNames.size() + 1));
         long start = System.nanoTime();
         current = name;
         try {

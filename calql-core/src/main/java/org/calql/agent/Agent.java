@@ -17,8 +17,6 @@ import org.calql.env.Environment;
 import org.calql.policy.Policy;
 import org.calql.random.Rng;
 import org.calql.random.UpdateDraws;
-import org.calql.regularizer.Calibration;
-import org.calql.regularizer.CqlRegularizer;
 import org.calql.spi.Backend;
 import org.calql.train.EvaluationResult;
 import org.calql.train.Phase;
@@ -29,6 +27,7 @@ import org.calql.train.TrainableAgent;
 import org.calql.train.TrainingState;
 import org.calql.update.UpdateResult;
 import org.calql.update.UpdateStep;
+import org.calql.update.UpdateStepState;
 
 /**
  * A Cal-QL / CQL agent: the model state (policy, critics, temperatures, normaliser, where training stands),
@@ -377,22 +376,27 @@ public final class Agent implements TrainableAgent {
 
     /**
      * Switches the update to the fine-tuning settings of the training config: {@link
-     * TrainingConfig#onlineCqlAlpha()} if set, and calibration off unless {@link TrainingConfig#calibrateOnline()}.
-     * The trainer calls it once when fine-tuning starts; a checkpoint load calls it for an agent saved online.
+     * TrainingConfig#onlineCqlAlpha()} if set, calibration off unless {@link TrainingConfig#calibrateOnline()},
+     * and with {@link TrainingConfig#onlineConservative() onlineConservative(false)} plain SAC: CQL α 0 and the
+     * Lagrange multiplier no longer tuned. The trainer calls it once when fine-tuning starts; a checkpoint load
+     * calls it for an agent saved online.
      */
     @Override
     public void applyOnlineSettings() {
-        CalQlConfig.Builder online = config.toBuilder();
-        if (!Double.isNaN(training.onlineCqlAlpha())) {
-            online.cqlAlpha(training.onlineCqlAlpha());
-        }
-        if (!training.calibrateOnline() && config.regularizer() instanceof CqlRegularizer cql) {
-            online.regularizer(cql.toBuilder().calibration(Calibration.none()).build());
-        }
-        step.reconfigure(online.build());
+        step.reconfigure(config.toBuilder().cqlAlpha(data.onlineCqlAlpha(config.cqlAlpha()))
+                .lagrange(config.lagrange() && training.onlineConservative())
+                .regularizer(data.onlineRegularizer(config.regularizer())).build());
     }
 
-    void setNormalizer(ObservationNormalizer n) {
+    /** Resets the critics' Adam states (moments and step count); parameters, targets and the rest are kept. */
+    @Override
+    public void resetCriticOptimizer() {
+        UpdateStepState s = step.exportState();
+        step.importState(new UpdateStepState(s.critics().withFreshOptimizers(), s.policy(), s.temperature(),
+                s.lagrange(), s.steps()));
+    }
+
+        void setNormalizer(ObservationNormalizer n) {
         data.setNormalizer(n);
         inference.setNormalizer(n);
     }

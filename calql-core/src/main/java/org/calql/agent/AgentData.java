@@ -7,6 +7,9 @@ import org.calql.data.OfflineDataset;
 import org.calql.data.PreparedDataset;
 import org.calql.data.ReplayBuffer;
 import org.calql.data.RewardTransform;
+import org.calql.regularizer.Calibration;
+import org.calql.regularizer.ConservativeRegularizer;
+import org.calql.regularizer.CqlRegularizer;
 import org.calql.train.TrainingConfig;
 import org.calql.train.TrainingState;
 
@@ -88,6 +91,28 @@ final class AgentData {
     /** The prepared form of {@code dataset}: the one in use, or a fresh preparation. */
     PreparedDataset preparedForm(OfflineDataset dataset) {
         return dataset == offlineData ? prepared : prepare(dataset);
+    }
+
+    /**
+     * The conservative weight of the online phase: 0 without {@link TrainingConfig#onlineConservative()} (plain SAC
+     * or DQN online), else {@link TrainingConfig#onlineCqlAlpha()} if set, else the offline one.
+     */
+    double onlineCqlAlpha(double offline) {
+        if (!training.onlineConservative()) {
+            return 0.0;
+        }
+        return Double.isNaN(training.onlineCqlAlpha()) ? offline : training.onlineCqlAlpha();
+    }
+
+    /**
+     * The regularizer of the online phase: the offline one, or with {@code calibrateOnline(false)} the same CQL term
+     * without calibration (a custom regularizer is kept as it is).
+     */
+    ConservativeRegularizer onlineRegularizer(ConservativeRegularizer offline) {
+        if (!training.calibrateOnline() && offline instanceof CqlRegularizer cql) {
+            return cql.toBuilder().calibration(Calibration.none()).build();
+        }
+        return offline;
     }
 
     ReplayBuffer newReplayBuffer() {

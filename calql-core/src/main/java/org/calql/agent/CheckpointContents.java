@@ -5,6 +5,8 @@ import org.calql.config.ConfigStructure;
 import org.calql.critic.CriticEnsembleState;
 import org.calql.data.ObservationNormalizer;
 import org.calql.data.ReplayBuffer;
+import org.calql.discrete.DiscreteConfig;
+import org.calql.policy.LinearDecay;
 import org.calql.optim.ScalarState;
 import org.calql.policy.PolicyState;
 import org.calql.train.TrainingConfig;
@@ -18,6 +20,8 @@ import org.calql.update.UpdateStepState;
 final class CheckpointContents {
     /** 1 or 2. */
     int formatVersion;
+    /** Which agent the file holds: its {@code agent-kind} section's, or continuous when it has none. */
+    AgentKind kind = AgentKind.CONTINUOUS;
     /** The v2 sections in file order (empty for v1). */
     java.util.List<CheckpointInfo.Section> sections = java.util.List.of();
     /** Why the values were not built (inspection of a checkpoint with custom components). */
@@ -28,6 +32,15 @@ final class CheckpointContents {
     ConfigStructure structure;
     /** The config the agent is built with: the saved one, or the caller's when it fits. */
     CalQlConfig config;
+    /** Width of an observation and of an action (1 for a discrete agent's index), from the config section. */
+    int observationDim;
+    int actionDim;
+    /** A discrete agent's saved config entries, checked well-formed ({@link ConfigCodec#discreteEntries}). */
+    java.util.Map<String, String> discreteEntries;
+    /** The discrete config the agent is built with: the saved one, or the caller's when it fits. */
+    DiscreteConfig discreteConfig;
+    /** A discrete agent's ε schedule. */
+    LinearDecay epsilon;
     /** The saved training config's text. */
     String trainingText;
     TrainingConfig training;
@@ -35,6 +48,10 @@ final class CheckpointContents {
     Agent agent;
     /** The fresh agent's state, the layouts every array must have; null with {@link #agent}. */
     UpdateStepState template;
+    /** A fresh discrete agent built from {@link #discreteConfig}; null when not to be built or continuous. */
+    DiscreteAgent discreteAgent;
+    /** The fresh agent's critics (either kind), the layouts the critics section must have; null when not built. */
+    CriticEnsembleState criticsTemplate;
 
     CriticEnsembleState critics;
     PolicyState policy;
@@ -49,6 +66,11 @@ final class CheckpointContents {
     boolean onlinePhase;
     /** The offline data's fingerprint, or null (none, or a format-1 file). */
     String offlineData;
+
+    /** Whether a fresh agent (of either kind) was built to read the values into. */
+    boolean built() {
+        return agent != null || discreteAgent != null;
+    }
 
     /** The update step's state from the decoded parts. */
     UpdateStepState updateStepState() {

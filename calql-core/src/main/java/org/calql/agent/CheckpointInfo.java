@@ -15,7 +15,11 @@ import java.util.TreeMap;
  * @param file            the checkpoint file
  * @param bytes           its size
  * @param formatVersion   1 (before named sections) or 2
- * @param config          the saved config's entries, as written (sorted by key)
+ * @param agentKind       which agent the file holds: {@code calql-continuous} ({@link Agent}; every format-1 file,
+ *                        and every format-2 file without an {@code agent-kind} section) or {@code calql-discrete}
+ *                        ({@link DiscreteAgent})
+ * @param config          the saved config's entries, as written (sorted by key): a {@code CalQlConfig}'s, or a
+ *                        {@code DiscreteConfig}'s for a discrete agent
  * @param trainingConfig  the saved training config's entries
  * @param counters        the training counters by name, in this order ({@code pretrainUpdates}, {@code finetuneUpdates},
  *                        {@code finetuneSteps}, {@code finetuneEpisodes}, {@code finetuneFailures})
@@ -30,7 +34,7 @@ import java.util.TreeMap;
  *                        critics' and policy's bytes only against their section lengths
  * @param note            why not fully verified, or empty
  */
-public record CheckpointInfo(Path file, long bytes, int formatVersion, Map<String, String> config,
+public record CheckpointInfo(Path file, long bytes, int formatVersion, String agentKind, Map<String, String> config,
                              Map<String, String> trainingConfig, Map<String, Long> counters, boolean onlinePhase,
                              long updateSteps, long replaySize, List<Section> sections, boolean fullyVerified,
                              String note) {
@@ -54,8 +58,8 @@ public record CheckpointInfo(Path file, long bytes, int formatVersion, Map<Strin
     }
 
     /**
-     * Verifies the checkpoint in {@code directory} as {@link Agent#load(Path, org.calql.spi.Backend)} would, and
-     * describes it.
+     * Verifies the checkpoint in {@code directory} as {@link Agent#load(Path, org.calql.spi.Backend)} or, for a
+     * discrete agent's, {@link DiscreteAgent#load(Path, org.calql.spi.Backend)} would, and describes it.
      *
      * @throws IOException naming the file and the problem if it is missing or would not load
      */

@@ -29,6 +29,8 @@ import org.calql.config.CalQlConfig;
 import org.calql.config.ConfigStructure;
 import org.calql.critic.CriticLayout;
 import org.calql.data.ReplayBuffer;
+import org.calql.discrete.DiscreteConfig;
+import org.calql.discrete.DiscreteUpdateState;
 import org.calql.nn.JavaBackend;
 import org.calql.random.Rng;
 import org.calql.spi.Backend;
@@ -50,12 +52,19 @@ import org.calql.spi.NetworkSpec;
  * long   CRC-32 of every byte before it
  * </pre>
  *
- * The sections are {@code config}, {@code training-config}, {@code critics}, {@code policy}, {@code temperature},
- * {@code lagrange}, {@code update-steps}, {@code normalizer}, {@code replay}, {@code generators} and
- * {@code training-counters} and {@code offline-data}, each exactly once, in any order. A section this calql does not know, or a version of
- * one it does not read, is refused, not skipped: every section holds state that a bit-exact resume needs, so a
- * reader that dropped one would continue silently differently. Format 1 (before sections) is still read, by
- * {@link V1Reader}; writing always writes format 2.
+ * The sections depend on the kind of agent ({@link AgentKind}, {@link Sections}). A continuous {@link Agent}'s
+ * file has {@code config}, {@code training-config}, {@code critics}, {@code policy}, {@code temperature},
+ * {@code lagrange}, {@code update-steps}, {@code normalizer}, {@code replay}, {@code generators},
+ * {@code training-counters} and {@code offline-data}, and no {@code agent-kind} section (so it is what calql wrote
+ * before discrete agents had checkpoints). A {@link DiscreteAgent}'s file has {@code agent-kind}
+ * ({@code calql-discrete}), {@code discrete-config}, {@code training-config}, {@code epsilon}, {@code critics},
+ * {@code update-steps}, {@code normalizer}, {@code replay}, {@code generators} (two), {@code training-counters} and
+ * {@code offline-data}. Each section of the kind appears exactly once, in any order; loading a file of the other
+ * kind fails naming the kind it holds and the method that loads it. A section this calql does not know, one the
+ * file's kind does not have, or a version of one it does not read, is refused, not skipped: every section holds
+ * state that a bit-exact resume needs, so a reader that dropped one would continue silently differently.
+ * Format 1 (before sections, continuous agents only) is still read, by {@link V1Reader}; writing always writes
+ * format 2.
  *
  * <p><b>Reading</b> validates before it allocates: the magic and version (fixed size), then the checksum over the
  * whole file by streaming it (no allocation); then the section directory, each length checked against the bytes
@@ -90,6 +99,14 @@ final class Checkpoints {
     // ---------------------------------------------------------------- save
 
     static void save(Agent agent, Path directory) throws IOException {
+        save(CheckpointWriting.of(agent), directory);
+    }
+
+    static void save(DiscreteAgent agent, Path directory) throws IOException {
+        save(CheckpointWriting.of(agent), directory);
+    }
+
+    private static void save(CheckpointWriting state, Path directory) throws IOException {
         Path dir = directory.toAbsolutePath().normalize();
         List<Path> created = createDirectories(directory, dir);
         boolean saved = false;
@@ -108,7 +125,7 @@ final class Checkpoints {
             }
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
                  FileLock lock = channel.lock()) {
-                write(agent, channel);
+                write(state, channel);
                 channel.force(true);
             } catch (IOException e) {
                 throw cannotSave(directory, e);
@@ -208,14 +225,13 @@ final class Checkpoints {
         return new IOException("cannot save a checkpoint in " + directory + ": " + reason, e);
     }
 
-    private static void write(Agent agent, FileChannel channel) throws IOException {
+    private static void write(CheckpointWriting state, FileChannel channel) throws IOException {
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel),
                 1 << 16));
         out.writeUTF(MAGIC);
         out.writeInt(FORMAT_VERSION);
         out.writeLong(0L); // the file length, patched below
-        CheckpointWriting state = CheckpointWriting.of(agent);
-        for (SectionCodec codec : Sections.ALL) {
+        for (SectionCodec codec : Sections.of(state.kind())) {
             out.writeUTF(codec.name());
             out.writeInt(codec.version());
             out.flush();
@@ -262,30 +278,34 @@ final class Checkpoints {
     // ---------------------------------------------------------------- load
 
     static Agent load(Path directory, Backend backend, CalQlConfig given) throws IOException {
-        return read(directory, backend, given, false).agent;
+        return read(directory, AgentKind.CONTINUOUS, backend, given, null, false).agent;
+    }
+
+    static DiscreteAgent loadDiscrete(Path directory, Backend backend, DiscreteConfig given) throws IOException {
+        return read(directory, AgentKind.DISCRETE, backend, null, given, false).discreteAgent;
     }
 
     static CheckpointInfo inspect(Path directory) throws IOException {
         Path file = directory.toAbsolutePath().normalize().resolve(FILE_NAME);
-        CheckpointContents c = read(directory, new JavaBackend(), null, true);
+        CheckpointContents c = read(directory, null, new JavaBackend(), null, null, true);
         Map<String, Long> counters = new LinkedHashMap<>();
         String[] names = {"pretrainUpdates", "finetuneUpdates", "finetuneSteps", "finetuneEpisodes",
             "finetuneFailures"};
         for (int i = 0; i < names.length; i++) {
             counters.put(names[i], c.counters[i]);
         }
-        return new CheckpointInfo(file, Files.size(file), c.formatVersion, ConfigCodec.parse(c.configText),
-                ConfigCodec.parse(c.trainingText), counters, c.onlinePhase, c.updateSteps,
-                c.hasReplay ? c.replay.size() : -1, c.sections, c.agent != null,
-                c.agent != null ? "" : c.note);
+        return new CheckpointInfo(file, Files.size(file), c.formatVersion, c.kind.label(),
+                ConfigCodec.parse(c.configText), ConfigCodec.parse(c.trainingText), counters, c.onlinePhase,
+                c.updateSteps, c.hasReplay ? c.replay.size() : -1, c.sections, c.built(), c.built() ? "" : c.note);
     }
 
     /**
      * Reads and checks everything; builds the agent unless {@code inspect} and the config names custom
-     * components.
+     * components. {@code expected} is the kind the caller loads (null: any, for inspection); {@code given} or
+     * {@code givenDiscrete} the caller's config of that kind, or null.
      */
-    private static CheckpointContents read(Path dirArgument, Backend backend, CalQlConfig given, boolean inspect)
-            throws IOException {
+    private static CheckpointContents read(Path dirArgument, AgentKind expected, Backend backend, CalQlConfig given,
+                                           DiscreteConfig givenDiscrete, boolean inspect) throws IOException {
         Path directory = dirArgument.toAbsolutePath().normalize();
         Path file = directory.resolve(FILE_NAME);
         if (!Files.isRegularFile(file)) {
@@ -298,18 +318,19 @@ final class Checkpoints {
             c.formatVersion = header(channel, file, size);
             verifyChecksum(channel, file, size, c.formatVersion);
             if (c.formatVersion == V1) {
+                requireKind(c, expected, file);
                 CheckpointInput in = region(channel, file, "format-1 body", V1_HEADER, size - 8 - V1_HEADER);
                 V1Reader.readConfigs(in, c);
-                resolve(c, file, backend, given, inspect);
+                resolve(c, file, backend, given, null, inspect);
                 if (c.agent == null) {
                     c.note = "format 1 with custom components: the values need the caller's config";
                     throw new IOException("checkpoint " + file + " is format 1 and " + c.note);
                 }
                 V1Reader.readState(in, c);
             } else {
-                readSections(channel, file, size, c, backend, given, inspect);
+                readSections(channel, file, size, c, expected, backend, given, givenDiscrete, inspect);
             }
-            if (c.agent != null) {
+            if (c.built()) {
                 build(c);
             }
             return c;
@@ -381,7 +402,8 @@ final class Checkpoints {
     }
 
     private static void readSections(FileChannel channel, Path file, long size, CheckpointContents c,
-                                     Backend backend, CalQlConfig given, boolean inspect) throws IOException {
+                                     AgentKind expected, Backend backend, CalQlConfig given,
+                                     DiscreteConfig givenDiscrete, boolean inspect) throws IOException {
         long end = size - 8;
         Map<String, CheckpointInfo.Section> found = new HashMap<>();
         List<CheckpointInfo.Section> order = new ArrayList<>();
@@ -430,22 +452,43 @@ final class Checkpoints {
             order.add(s);
             at = payload + length;
         }
-        for (SectionCodec codec : Sections.ALL) {
+        CheckpointInfo.Section kindSection = found.get(ConfigSections.Kind.NAME);
+        if (kindSection != null) {
+            readSection(channel, file, kindSection, Sections.named(AgentKind.DISCRETE, kindSection.name()), c);
+        }
+        requireKind(c, expected, file);
+        List<SectionCodec> codecs = Sections.of(c.kind);
+        for (CheckpointInfo.Section s : order) {
+            if (Sections.named(c.kind, s.name()) == null) {
+                throw new IOException("checkpoint " + file + " holds section '" + s.name() + "', which a "
+                        + c.kind.label() + " checkpoint does not have");
+            }
+        }
+        for (SectionCodec codec : codecs) {
             if (!found.containsKey(codec.name())) {
                 throw new IOException("checkpoint " + file + " lacks section '" + codec.name() + "'");
             }
         }
         c.sections = order;
-        SectionCodec config = Sections.ALL.get(0);
-        SectionCodec training = Sections.ALL.get(1);
-        readSection(channel, file, found.get(config.name()), config, c);
-        readSection(channel, file, found.get(training.name()), training, c);
-        resolve(c, file, backend, given, inspect);
-        for (SectionCodec codec : Sections.ALL) {
-            if (codec == config || codec == training || (codec.needsTemplate() && c.template == null)) {
+        for (SectionCodec codec : codecs) {
+            if (codec.readFirst() && found.get(codec.name()) != kindSection) {
+                readSection(channel, file, found.get(codec.name()), codec, c);
+            }
+        }
+        resolve(c, file, backend, given, givenDiscrete, inspect);
+        for (SectionCodec codec : codecs) {
+            if (codec.readFirst() || (codec.needsTemplate() && c.criticsTemplate == null)) {
                 continue;
             }
             readSection(channel, file, found.get(codec.name()), codec, c);
+        }
+    }
+
+    /** Refuses a file of another kind than the caller loads (null: any), naming the kind and its loader. */
+    private static void requireKind(CheckpointContents c, AgentKind expected, Path file) throws IOException {
+        if (expected != null && c.kind != expected) {
+            throw new IOException("checkpoint " + file + " holds a " + c.kind.label() + " agent, not a "
+                    + expected.label() + " one; load it with " + c.kind.loader());
         }
     }
 
@@ -472,7 +515,11 @@ final class Checkpoints {
      * agent null.
      */
     private static void resolve(CheckpointContents c, Path file, Backend backend, CalQlConfig given,
-                                boolean inspect) throws IOException {
+                                DiscreteConfig givenDiscrete, boolean inspect) throws IOException {
+        if (c.kind == AgentKind.DISCRETE) {
+            resolveDiscrete(c, file, backend, givenDiscrete, inspect);
+            return;
+        }
         if (given != null) {
             try {
                 c.structure.requireSame(given.structure());
@@ -495,6 +542,58 @@ final class Checkpoints {
         checkModelFits(c.config.structure(), file);
         c.agent = Agent.create(c.config, c.training, backend);
         c.template = c.agent.updateStep().exportState();
+        c.criticsTemplate = c.template.critics();
+    }
+
+    /** {@link #resolve} for a discrete agent: its config, then a fresh agent with the saved ε schedule. */
+    private static void resolveDiscrete(CheckpointContents c, Path file, Backend backend, DiscreteConfig given,
+                                        boolean inspect) throws IOException {
+        if (given != null) {
+            try {
+                ConfigCodec.requireSameDiscreteStructure(c.discreteEntries, given);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("checkpoint " + file + ": the given config does not fit the checkpoint: "
+                        + e.getMessage(), e);
+            }
+            c.discreteConfig = given;
+        } else {
+            try {
+                c.discreteConfig = ConfigCodec.decodeDiscrete(c.discreteEntries);
+            } catch (IllegalArgumentException e) {
+                if (inspect && ConfigCodec.namesCustomComponent(c.discreteEntries)) {
+                    c.note = e.getMessage();
+                    return;
+                }
+                throw new IOException("checkpoint " + file + ": section 'discrete-config': " + e.getMessage(), e);
+            }
+        }
+        checkDiscreteModelFits(c.discreteConfig, file);
+        c.discreteAgent = DiscreteAgent.create(c.discreteConfig, c.training, c.epsilon, backend);
+        c.criticsTemplate = c.discreteAgent.updateStep().exportState().critics();
+    }
+
+    /**
+     * Refuses a discrete config whose critics (with targets and moments) and per-update buffers ({@code K·4}
+     * arrays of {@code batchSize·numActions}, and workspaces of {@code batchSize} rows per layer) could not fit in
+     * the heap, before they are allocated.
+     */
+    private static void checkDiscreteModelFits(DiscreteConfig d, Path file) throws IOException {
+        NetworkSpec critic = d.critic().networkSpec(CriticLayout.STATE_TO_ACTION_VALUES, d.observationDim(),
+                d.numActions());
+        double widths = d.observationDim() + d.numActions();
+        for (int h : d.critic().hidden()) {
+            widths += h;
+        }
+        double doubles = 5.0 * d.criticCount() * critic.parameterCount()
+                + d.criticCount() * (4.0 * d.batchSize() * d.numActions() + 3.0 * 2 * d.batchSize() * widths);
+        double bytes = 8.0 * doubles;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap) {
+            throw new IOException(String.format(java.util.Locale.ROOT, "checkpoint %s: section 'discrete-config': "
+                    + "its critics and buffers need about %,.0f bytes (%d critics of %,d parameters, batches of "
+                    + "%,d), more than the heap's %,d", file, bytes, d.criticCount(), critic.parameterCount(),
+                    d.batchSize(), heap));
+        }
     }
 
     /**
@@ -518,11 +617,36 @@ final class Checkpoints {
 
     /** Imports the decoded state into the fresh agent. */
     private static void build(CheckpointContents c) {
+        if (c.discreteAgent != null) {
+            buildDiscrete(c);
+            return;
+        }
         Agent agent = c.agent;
         if (c.onlinePhase) {
             agent.applyOnlineSettings();
         }
         agent.updateStep().importState(c.updateStepState());
+        agent.setNormalizer(c.normalizer);
+        ReplayBuffer buffer = null;
+        if (c.hasReplay) {
+            buffer = agent.newReplayBuffer();
+            buffer.importState(c.replay);
+        }
+        agent.trainingState().restore(c.counters, buffer, c.onlinePhase);
+        agent.trainingState().recordOfflineData(c.offlineData);
+        Rng[] generators = agent.generators();
+        for (int i = 0; i < generators.length; i++) {
+            generators[i].restore(c.generators[i]);
+        }
+    }
+
+    /** {@link #build} for a discrete agent. */
+    private static void buildDiscrete(CheckpointContents c) {
+        DiscreteAgent agent = c.discreteAgent;
+        if (c.onlinePhase) {
+            agent.applyOnlineSettings();
+        }
+        agent.updateStep().importState(new DiscreteUpdateState(c.critics, c.updateSteps));
         agent.setNormalizer(c.normalizer);
         ReplayBuffer buffer = null;
         if (c.hasReplay) {

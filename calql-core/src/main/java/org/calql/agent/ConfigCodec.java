@@ -1,13 +1,17 @@
 package org.calql.agent;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.calql.config.CalQlConfig;
 import org.calql.config.ConfigStructure;
 import org.calql.critic.CriticSpec;
+import org.calql.discrete.DiscreteConfig;
+import org.calql.discrete.TdLoss;
 import org.calql.regularizer.Calibration;
+import org.calql.regularizer.ConservativeRegularizer;
 import org.calql.regularizer.CqlRegularizer;
 import org.calql.regularizer.ReferenceValues;
 import org.calql.spi.Activation;
@@ -55,20 +59,36 @@ final class ConfigCodec {
         m.put("maxTargetBackup", Boolean.toString(c.maxTargetBackup()));
         m.put("bcSteps", Integer.toString(c.bcSteps()));
         m.put("seed", Long.toString(c.seed()));
-        m.put("regularizer", regularizer(c));
-        m.put("referenceValues", c.referenceValues() == ReferenceValues.monteCarlo() ? "monteCarlo"
-                : CUSTOM + c.referenceValues().getClass().getName());
+        m.put("regularizer", regularizer(c.regularizer()));
+        m.put("referenceValues", referenceValues(c.referenceValues()));
         m.put("policy", c.structure().policy());
         return lines(m);
     }
 
-    private static String regularizer(CalQlConfig c) {
-        if (c.regularizer() instanceof CqlRegularizer r
+    private static String regularizer(ConservativeRegularizer regularizer) {
+        if (regularizer instanceof CqlRegularizer r
                 && (r.calibration() == Calibration.none() || r.calibration() == Calibration.lowerBound())) {
             return "cql," + r.temperature() + "," + r.importanceSampling() + "," + r.clipDiffMin() + ","
                     + r.clipDiffMax() + "," + (r.calibration() == Calibration.none() ? "none" : "lowerBound");
         }
-        return CUSTOM + c.regularizer().getClass().getName();
+        return CUSTOM + regularizer.getClass().getName();
+    }
+
+    private static String referenceValues(ReferenceValues referenceValues) {
+        return referenceValues == ReferenceValues.monteCarlo() ? "monteCarlo"
+                : CUSTOM + referenceValues.getClass().getName();
+    }
+
+    /** A built-in regularizer's entry {@code cql,temperature,importanceSampling,clipMin,clipMax,calibration}. */
+    private static CqlRegularizer decodeRegularizer(String reg) {
+        String[] r = reg.split(",", -1);
+        if (r.length != 6 || !r[0].equals("cql") || !(r[5].equals("none") || r[5].equals("lowerBound"))) {
+            throw new IllegalArgumentException("unknown regularizer entry '" + reg + "'");
+        }
+        return CqlRegularizer.builder().temperature(Double.parseDouble(r[1]))
+                .importanceSampling(boolValue("regularizer", r[2]))
+                .clipDiff(Double.parseDouble(r[3]), Double.parseDouble(r[4]))
+                .calibration(r[5].equals("none") ? Calibration.none() : Calibration.lowerBound()).build();
     }
 
     /** The saved config; custom regularizers or references cannot be rebuilt and need a config from the caller. */
@@ -85,14 +105,7 @@ final class ConfigCodec {
                     ? "regularizer " + reg.substring(CUSTOM.length()) : "reference " + ref.substring(CUSTOM.length()))
                     + "; load it with Agent.load(dir, backend, config) passing a config that holds it");
         }
-        String[] r = reg.split(",");
-        if (r.length != 6 || !r[0].equals("cql")) {
-            throw new IllegalArgumentException("unknown regularizer entry '" + reg + "'");
-        }
-        CqlRegularizer regularizer = CqlRegularizer.builder().temperature(Double.parseDouble(r[1]))
-                .importanceSampling(Boolean.parseBoolean(r[2]))
-                .clipDiff(Double.parseDouble(r[3]), Double.parseDouble(r[4]))
-                .calibration(r[5].equals("none") ? Calibration.none() : Calibration.lowerBound()).build();
+        CqlRegularizer regularizer = decodeRegularizer(reg);
         return CalQlConfig.builder()
                 .observationDim(integer(m, "observationDim")).actionDim(integer(m, "actionDim"))
                 .batchSize(integer(m, "batchSize")).criticEnsembleSize(integer(m, "criticEnsembleSize"))
@@ -118,6 +131,115 @@ final class ConfigCodec {
                 || m.getOrDefault("regularizer", "").startsWith(CUSTOM)
                 || m.getOrDefault("referenceValues", "").startsWith(CUSTOM);
     }
+
+    // ---------------------------------------------------------------- discrete
+
+    /** Every entry of a discrete config, in the order {@link #requireSameDiscreteStructure} compares the first few. */
+    static final List<String> DISCRETE_KEYS = List.of("observationDim", "numActions", "batchSize", "criticCount",
+            "criticHidden", "criticActivation", "criticLayerNorm", "criticLayerNormEpsilon", "initialization", "seed",
+            "doubleDqn", "targetUpdatePeriod", "tau", "discount", "lr", "cqlAlpha", "tdLoss", "regularizer",
+            "referenceValues");
+    /** The entries that shape networks, buffers or the target rule: a config given at load must equal them. */
+    static final List<String> DISCRETE_STRUCTURE = DISCRETE_KEYS.subList(0, 13);
+
+    static String encode(DiscreteConfig c) {
+        Map<String, String> m = new TreeMap<>();
+        m.put("observationDim", Integer.toString(c.observationDim()));
+        m.put("numActions", Integer.toString(c.numActions()));
+        m.put("batchSize", Integer.toString(c.batchSize()));
+        m.put("criticCount", Integer.toString(c.criticCount()));
+        m.put("criticHidden", ints(c.critic().hidden()));
+        m.put("criticActivation", c.critic().activation().name());
+        m.put("criticLayerNorm", Boolean.toString(c.critic().layerNorm()));
+        m.put("criticLayerNormEpsilon", Double.toString(c.critic().layerNormEpsilon()));
+        m.put("initialization", c.initialization().name());
+        m.put("seed", Long.toString(c.seed()));
+        m.put("doubleDqn", Boolean.toString(c.doubleDqn()));
+        m.put("targetUpdatePeriod", Integer.toString(c.targetUpdatePeriod()));
+        m.put("tau", Double.toString(c.tau()));
+        m.put("discount", Double.toString(c.discount()));
+        m.put("lr", Double.toString(c.lr()));
+        m.put("cqlAlpha", Double.toString(c.cqlAlpha()));
+        m.put("tdLoss", c.tdLoss().name());
+        m.put("regularizer", regularizer(c.regularizer()));
+        m.put("referenceValues", referenceValues(c.referenceValues()));
+        return lines(m);
+    }
+
+    /**
+     * Checks a saved discrete config's entries without building it (it may name a custom component): exactly
+     * {@link #DISCRETE_KEYS}, the structural ones well-formed and the dimensions positive; returns {@code m}.
+     */
+    static Map<String, String> discreteEntries(Map<String, String> m) {
+        for (String key : m.keySet()) {
+            if (!DISCRETE_KEYS.contains(key)) {
+                throw new IllegalArgumentException("config entry '" + key + "' is not a discrete config entry");
+            }
+        }
+        for (String key : DISCRETE_KEYS) {
+            get(m, key);
+        }
+        for (String key : List.of("observationDim", "numActions", "batchSize", "criticCount",
+                "targetUpdatePeriod")) {
+            if (integer(m, key) <= 0) {
+                throw new IllegalArgumentException("config entry '" + key + "' must be positive, found "
+                        + m.get(key));
+            }
+        }
+        discreteCritic(m);
+        Initialization.valueOf(get(m, "initialization"));
+        Long.parseLong(get(m, "seed"));
+        bool(m, "doubleDqn");
+        real(m, "tau");
+        return m;
+    }
+
+    /** The saved discrete config; custom regularizers or references need a config from the caller. */
+    static DiscreteConfig decodeDiscrete(Map<String, String> m) {
+        String reg = get(m, "regularizer");
+        String ref = get(m, "referenceValues");
+        if (reg.startsWith(CUSTOM) || ref.startsWith(CUSTOM)) {
+            throw new IllegalArgumentException("the checkpoint used a custom " + (reg.startsWith(CUSTOM)
+                    ? "regularizer " + reg.substring(CUSTOM.length()) : "reference " + ref.substring(CUSTOM.length()))
+                    + "; load it with DiscreteAgent.load(dir, backend, config) passing a config that holds it");
+        }
+        if (!ref.equals("monteCarlo")) {
+            throw new IllegalArgumentException("unknown referenceValues entry '" + ref + "'");
+        }
+        return DiscreteConfig.builder().observationDim(integer(m, "observationDim"))
+                .numActions(integer(m, "numActions")).batchSize(integer(m, "batchSize"))
+                .criticCount(integer(m, "criticCount")).critic(discreteCritic(m))
+                .initialization(Initialization.valueOf(get(m, "initialization")))
+                .seed(Long.parseLong(get(m, "seed"))).doubleDqn(bool(m, "doubleDqn"))
+                .targetUpdatePeriod(integer(m, "targetUpdatePeriod")).tau(real(m, "tau"))
+                .discount(real(m, "discount")).lr(real(m, "lr")).cqlAlpha(real(m, "cqlAlpha"))
+                .tdLoss(TdLoss.valueOf(get(m, "tdLoss")))
+                .regularizer(decodeRegularizer(reg)).referenceValues(ReferenceValues.monteCarlo())
+                .build();
+    }
+
+    /**
+     * Checks that {@code given} has the saved structure ({@link #DISCRETE_STRUCTURE}).
+     *
+     * @throws IllegalArgumentException naming the first entry that differs, with the saved and the given value
+     */
+    static void requireSameDiscreteStructure(Map<String, String> saved, DiscreteConfig given) {
+        Map<String, String> other = parse(encode(given));
+        for (String key : DISCRETE_STRUCTURE) {
+            if (!saved.get(key).equals(other.get(key))) {
+                throw new IllegalArgumentException(key + " is saved as " + saved.get(key) + ", found "
+                        + other.get(key));
+            }
+        }
+    }
+
+    private static CriticSpec discreteCritic(Map<String, String> m) {
+        return CriticSpec.builder().hidden(intArray(get(m, "criticHidden")))
+                .activation(Activation.valueOf(get(m, "criticActivation"))).layerNorm(bool(m, "criticLayerNorm"))
+                .layerNormEpsilon(real(m, "criticLayerNormEpsilon")).build();
+    }
+
+    // ---------------------------------------------------------------- training
 
     static String encode(TrainingConfig t) {
         Map<String, String> m = new TreeMap<>();
@@ -208,7 +330,10 @@ final class ConfigCodec {
     }
 
     private static boolean bool(Map<String, String> m, String key) {
-        String v = get(m, key);
+        return boolValue(key, get(m, key));
+    }
+
+    private static boolean boolValue(String key, String v) {
         if (!v.equals("true") && !v.equals("false")) {
             throw new IllegalArgumentException("config entry '" + key + "' must be true or false, found " + v);
         }

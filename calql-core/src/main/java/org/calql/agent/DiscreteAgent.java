@@ -1,6 +1,8 @@
 package org.calql.agent;
 
+import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.calql.critic.CriticEnsemble;
 import org.calql.critic.CriticLayout;
@@ -11,6 +13,7 @@ import org.calql.data.ReplayBuffer;
 import org.calql.data.TransitionBatch;
 import org.calql.discrete.DiscreteConfig;
 import org.calql.discrete.DiscreteUpdateResult;
+import org.calql.discrete.DiscreteUpdateState;
 import org.calql.discrete.DiscreteUpdateStep;
 import org.calql.env.DiscreteSpace;
 import org.calql.env.Environment;
@@ -18,8 +21,6 @@ import org.calql.policy.EpsilonGreedyPolicy;
 import org.calql.policy.GreedyPolicy;
 import org.calql.policy.LinearDecay;
 import org.calql.random.Rng;
-import org.calql.regularizer.Calibration;
-import org.calql.regularizer.CqlRegularizer;
 import org.calql.spi.Backend;
 import org.calql.train.EvaluationResult;
 import org.calql.train.Phase;
@@ -50,6 +51,10 @@ import org.calql.update.UpdateResult;
  * {@code conservativeLoss} it times CQL α, {@code boundRateCurrent} the share of all actions' Q-values below
  * {@code V_ref}; the entries a discrete update has no counterpart for (policy, temperature, Lagrange, next-action
  * bound rate, log π) are NaN. Not thread-safe, except {@link #act}.
+ *
+ * <p>{@link #save(Path)} writes a checkpoint that {@link #load(Path, Backend)} reads back (the same file format as
+ * the continuous agent's, with an {@code agent-kind} section saying it holds a discrete agent): training resumed
+ * from it continues bit for bit as training that never stopped, fine-tuning at an episode boundary.
  */
 public final class DiscreteAgent implements TrainableAgent {
     private final DiscreteConfig config;
@@ -90,6 +95,48 @@ public final class DiscreteAgent implements TrainableAgent {
             throw new IllegalArgumentException("config, training, epsilon and backend must not be null");
         }
         return new DiscreteAgent(config, training, epsilon, backend);
+    }
+
+    /**
+     * Loads an agent saved with {@link #save(Path)}; its critics run on {@code backend}.
+     *
+     * @throws IOException if the file is missing, truncated, corrupt, of another format version, holds a continuous
+     *                     agent (the message says so and names {@link Agent#load(Path, Backend)}), holds a value
+     *                     that does not fit the config or its rules, or needs a config (a custom regularizer or
+     *                     reference) — the message names the file, the section, the value and the rule; no other
+     *                     exception escapes for a bad file, and nothing is half-loaded
+     */
+    public static DiscreteAgent load(Path directory, Backend backend) throws IOException {
+        return Checkpoints.loadDiscrete(directory, backend, null);
+    }
+
+    /**
+     * Loads an agent saved with {@link #save(Path)}, using {@code config}: needed when the agent used a custom
+     * regularizer or reference values. Its structural fields (observationDim, numActions, batchSize, criticCount,
+     * the critic spec, initialization, seed, doubleDqn, the target rule) must equal the saved ones, else the load
+     * fails naming the first that differs; the other settings (learning rate, discount, CQL α, TD loss, regularizer,
+     * reference) are taken from {@code config}. The learned values, counters, ε schedule and training config always
+     * come from the file.
+     *
+     * @throws IOException if the file cannot be read or does not fit {@code config}; nothing is half-loaded
+     */
+    public static DiscreteAgent load(Path directory, Backend backend, DiscreteConfig config) throws IOException {
+        if (config == null) {
+            throw new IllegalArgumentException("config must not be null; load(directory, backend) uses the saved one");
+        }
+        return Checkpoints.loadDiscrete(directory, backend, config);
+    }
+
+    /**
+     * Writes everything needed to resume (configs, ε schedule, critics with targets and optimizer states, update
+     * count, normaliser, replay, random generator states, counters, offline data's fingerprint) to
+     * {@code directory/agent.calql}, atomically, exactly as {@link Agent#save(Path)} does: a failure leaves any
+     * earlier file in place, no temporary file and no directory this call created.
+     *
+     * @throws IOException naming the directory and the reason (not a directory, not writable, disk full, …)
+     */
+    public void save(Path directory) throws IOException {
+        Checkpoints.save(this, directory);
     }
 
     /** The discrete update's configuration. */
@@ -210,14 +257,15 @@ public final class DiscreteAgent implements TrainableAgent {
     /** Online CQL α and, unless calibration stays on online, CQL in place of Cal-QL (as the continuous agent). */
     @Override
     public void applyOnlineSettings() {
-        DiscreteConfig.Builder online = config.toBuilder();
-        if (!Double.isNaN(training.onlineCqlAlpha())) {
-            online.cqlAlpha(training.onlineCqlAlpha());
-        }
-        if (!training.calibrateOnline() && config.regularizer() instanceof CqlRegularizer cql) {
-            online.regularizer(cql.toBuilder().calibration(Calibration.none()).build());
-        }
-        step.reconfigure(online.build());
+        step.reconfigure(config.toBuilder().cqlAlpha(data.onlineCqlAlpha(config.cqlAlpha()))
+                .regularizer(data.onlineRegularizer(config.regularizer())).build());
+    }
+
+    /** Resets the critics' Adam states (moments and step count); parameters and targets are kept. */
+    @Override
+    public void resetCriticOptimizer() {
+        DiscreteUpdateState s = step.exportState();
+        step.importState(new DiscreteUpdateState(s.critics().withFreshOptimizers(), s.steps()));
     }
 
     @Override
@@ -261,6 +309,20 @@ public final class DiscreteAgent implements TrainableAgent {
     public ActionMapper actionMapper(Environment environment) {
         checkEnvironment(environment);
         return (action, out) -> out[0] = action[0];
+    }
+
+    // --- state access for Checkpoints ---
+
+    DiscreteUpdateStep updateStep() {
+        return step;
+    }
+
+    Rng[] generators() {
+        return new Rng[] {state.sampleRng(), state.environmentRng()};
+    }
+
+    void setNormalizer(ObservationNormalizer n) {
+        data.setNormalizer(n);
     }
 
     /** Dataset actions must be indices in {@code [0, numActions)}. */

@@ -22,6 +22,8 @@ import org.calql.update.UpdateStepState;
  *   <li>{@code temperature}, {@code lagrange}: {@code double value, long steps, double m, double v}.</li>
  *   <li>{@code update-steps}: {@code long}.</li>
  * </ul>
+ * A discrete agent's file has {@code critics} (its critics map an observation to one Q-value per action) and
+ * {@code update-steps}, and none of the others.
  */
 final class ModelSections {
     private ModelSections() {
@@ -51,7 +53,7 @@ final class ModelSections {
         return new AdamState(steps, m, v);
     }
 
-    /** Section {@code critics}: {@link CriticEnsembleState}. */
+    /** Section {@code critics}: {@link CriticEnsembleState}, of either kind of agent. */
     static final class Critics implements SectionCodec {
         @Override
         public String name() {
@@ -70,7 +72,7 @@ final class ModelSections {
 
         @Override
         public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
-            CriticEnsembleState c = s.state().critics();
+            CriticEnsembleState c = s.critics();
             out.writeInt(c.critics().length);
             for (int k = 0; k < c.critics().length; k++) {
                 writeArrays(out, c.critics()[k]);
@@ -81,8 +83,9 @@ final class ModelSections {
 
         @Override
         public void read(CheckpointInput in, int version, CheckpointContents into) throws IOException {
-            CriticEnsembleState t = into.template.critics();
-            int k = in.readExactInt("critic count", t.critics().length, "the config's criticEnsembleSize");
+            CriticEnsembleState t = into.criticsTemplate;
+            int k = in.readExactInt("critic count", t.critics().length, into.kind == AgentKind.DISCRETE
+                    ? "the config's criticCount" : "the config's criticEnsembleSize");
             double[][][] critics = new double[k][][];
             double[][][] targets = new double[k][][];
             AdamState[] adam = new AdamState[k];
@@ -193,7 +196,7 @@ final class ModelSections {
 
         @Override
         public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
-            out.writeLong(s.state().steps());
+            out.writeLong(s.steps());
         }
 
         @Override

@@ -11,6 +11,9 @@ import java.io.IOException;
  * every array with the layout the config implies ({@link CheckpointContents#template}) before allocating it; it
  * checks the values no component checks on import (finite moments, non-negative steps, flags), and leaves the
  * component's own rules to its import.
+ *
+ * <p>The sections that describe the agent ({@link #readFirst()}: its kind, configs and exploration schedule) are read
+ * before the fresh agent is built from them; the rest after.
  */
 interface SectionCodec {
     /** The section's name in the file. */
@@ -26,6 +29,11 @@ interface SectionCodec {
 
     /** Whether the section needs the fresh agent's layouts ({@link CheckpointContents#template}) to be read. */
     default boolean needsTemplate() {
+        return false;
+    }
+
+    /** Whether the section is read before the fresh agent is built (it describes the agent to build). */
+    default boolean readFirst() {
         return false;
     }
 

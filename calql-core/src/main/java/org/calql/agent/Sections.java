@@ -3,9 +3,12 @@ package org.calql.agent;
 import java.util.List;
 import org.calql.update.UpdateStepState;
 
-/** The sections of a format-v2 checkpoint, in the order they are written; names are unique. */
+/**
+ * The sections of a format-v2 checkpoint per {@link AgentKind}, in the order they are written; names are unique
+ * within a kind, and a name two kinds share means the same payload layout and version.
+ */
 final class Sections {
-    /** Every section; a v2 file must hold each exactly once, and no other. */
+    /** Every section of a continuous agent's file; it must hold each exactly once, and no other. */
     static final List<SectionCodec> ALL = List.of(
             new ConfigSections.Config(),
             new ConfigSections.Training(),
@@ -16,17 +19,47 @@ final class Sections {
             new ModelSections.Steps(),
             new TrainingSections.Normalizer(),
             new TrainingSections.Replay(),
-            new TrainingSections.Generators(),
+            new TrainingSections.Generators(TrainingSections.Generators.CONTINUOUS),
+            new TrainingSections.Counters(),
+            new TrainingSections.OfflineData());
+
+    /** Every section of a discrete agent's file; it must hold each exactly once, and no other. */
+    static final List<SectionCodec> DISCRETE = List.of(
+            new ConfigSections.Kind(),
+            new ConfigSections.Discrete(),
+            new ConfigSections.Training(),
+            new TrainingSections.Epsilon(),
+            new ModelSections.Critics(),
+            new ModelSections.Steps(),
+            new TrainingSections.Normalizer(),
+            new TrainingSections.Replay(),
+            new TrainingSections.Generators(TrainingSections.Generators.DISCRETE),
             new TrainingSections.Counters(),
             new TrainingSections.OfflineData());
 
     private Sections() {
     }
 
-    /** The codec named {@code name}, or null. */
-    static SectionCodec named(String name) {
-        for (SectionCodec c : ALL) {
+    /** The sections of {@code kind}'s files. */
+    static List<SectionCodec> of(AgentKind kind) {
+        return kind == AgentKind.DISCRETE ? DISCRETE : ALL;
+    }
+
+    /** The codec named {@code name} among {@code kind}'s sections, or null. */
+    static SectionCodec named(AgentKind kind, String name) {
+        for (SectionCodec c : of(kind)) {
             if (c.name().equals(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** The codec named {@code name} in any kind's files, or null: a name no kind has is unknown. */
+    static SectionCodec named(String name) {
+        for (AgentKind kind : AgentKind.values()) {
+            SectionCodec c = named(kind, name);
+            if (c != null) {
                 return c;
             }
         }

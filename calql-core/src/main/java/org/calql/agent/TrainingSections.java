@@ -5,6 +5,7 @@ import java.io.IOException;
 import org.calql.agent.CheckpointInput.Values;
 import org.calql.data.ObservationNormalizer;
 import org.calql.data.ReplayBuffer;
+import org.calql.policy.LinearDecay;
 import org.calql.random.Rng;
 import org.calql.train.TrainingState;
 
@@ -18,10 +19,13 @@ import org.calql.train.TrainingState;
  *       observations, actions, rewards, next observations (floats), terminals (bytes), returns-to-go (doubles)
  *       of {@code size} transitions, and the pending episode's observations, actions, rewards, next
  *       observations (floats) and terminals (bytes) of {@code pending} steps.</li>
- *   <li>{@code generators}: {@code int count} (3: draws, sampling, environment), then per generator its
- *       {@link Rng#snapshot()} of 3 longs.</li>
+ *   <li>{@code generators}: {@code int count} (3: draws, sampling, environment; a discrete agent's 2: sampling,
+ *       environment), then per generator its {@link Rng#snapshot()} of 3 longs.</li>
  *   <li>{@code training-counters}: {@code int count} (5, in {@link TrainingState#counters()} order), the counters,
  *       {@code boolean onlinePhase}.</li>
+ *   <li>{@code offline-data}: the offline data's fingerprint as UTF-8 text, empty when none.</li>
+ *   <li>{@code epsilon} (discrete agents only): the ε schedule {@code double start, double end, long steps}, the
+ *       rules {@link LinearDecay}'s.</li>
  * </ul>
  */
 final class TrainingSections {
@@ -42,7 +46,7 @@ final class TrainingSections {
 
         @Override
         public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
-            ObservationNormalizer n = s.agent().normalizer();
+            ObservationNormalizer n = s.trained().normalizer();
             out.writeBoolean(n.isIdentity());
             out.writeInt(n.observationDim());
             if (!n.isIdentity()) {
@@ -58,7 +62,7 @@ final class TrainingSections {
         @Override
         public void read(CheckpointInput in, int version, CheckpointContents into) throws IOException {
             boolean identity = in.readBoolean("identity flag");
-            int dim = in.readExactInt("observationDim", into.structure.observationDim(), "the config");
+            int dim = in.readExactInt("observationDim", into.observationDim, "the config");
             if (identity) {
                 into.normalizer = ObservationNormalizer.identity(dim);
                 return;
@@ -87,7 +91,7 @@ final class TrainingSections {
 
         @Override
         public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
-            ReplayBuffer replay = s.agent().trainingState().replay();
+            ReplayBuffer replay = s.trained().trainingState().replay();
             out.writeBoolean(replay != null);
             if (replay == null) {
                 return;
@@ -135,8 +139,9 @@ final class TrainingSections {
             }
             int capacity = in.readExactInt("capacity", into.training.replayCapacity(),
                     "the training config's replayCapacity");
-            int obs = in.readExactInt("observationDim", into.structure.observationDim(), "the config");
-            int act = in.readExactInt("actionDim", into.structure.actionDim(), "the config");
+            int obs = in.readExactInt("observationDim", into.observationDim, "the config");
+            int act = in.readExactInt("actionDim", into.actionDim, into.kind == AgentKind.DISCRETE
+                    ? "a discrete agent's one action index" : "the config");
             int position = in.readInt("position", 0, capacity - 1);
             int size = in.readInt("size", 0, capacity);
             long committed = in.readLong("committedCount");
@@ -196,9 +201,18 @@ final class TrainingSections {
         }
     }
 
-    /** Section {@code generators}: the agent's three {@link Rng} snapshots. */
+    /**
+     * Section {@code generators}: the agent's {@link Rng} snapshots, three for a continuous agent (draws, sampling,
+     * environment), two for a discrete one (sampling, environment: its update draws nothing).
+     */
     static final class Generators implements SectionCodec {
-        static final String[] NAMES = {"draws", "sampling", "environment"};
+        static final String[] CONTINUOUS = {"draws", "sampling", "environment"};
+        static final String[] DISCRETE = {"sampling", "environment"};
+        private final String[] names;
+
+        Generators(String[] names) {
+            this.names = names.clone();
+        }
 
         @Override
         public String name() {
@@ -212,7 +226,7 @@ final class TrainingSections {
 
         @Override
         public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
-            Rng[] generators = s.agent().generators();
+            Rng[] generators = s.generators();
             out.writeInt(generators.length);
             for (Rng g : generators) {
                 for (long x : g.snapshot()) {
@@ -223,10 +237,12 @@ final class TrainingSections {
 
         @Override
         public void read(CheckpointInput in, int version, CheckpointContents into) throws IOException {
-            in.readExactInt("generator count", NAMES.length, "an agent's draws, sampling and environment generators");
-            into.generators = new long[NAMES.length][];
-            for (int i = 0; i < NAMES.length; i++) {
-                into.generators[i] = readSnapshot(in, NAMES[i] + " generator");
+            in.readExactInt("generator count", names.length, names.length == 3
+                    ? "an agent's draws, sampling and environment generators"
+                    : "a discrete agent's sampling and environment generators");
+            into.generators = new long[names.length][];
+            for (int i = 0; i < names.length; i++) {
+                into.generators[i] = readSnapshot(in, names[i] + " generator");
             }
         }
 
@@ -263,7 +279,7 @@ final class TrainingSections {
 
         @Override
         public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
-            String fingerprint = s.agent().trainingState().offlineDataFingerprint();
+            String fingerprint = s.trained().trainingState().offlineDataFingerprint();
             out.write((fingerprint == null ? "" : fingerprint).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
 
@@ -288,12 +304,12 @@ final class TrainingSections {
 
         @Override
         public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
-            long[] counters = s.agent().trainingState().counters();
+            long[] counters = s.trained().trainingState().counters();
             out.writeInt(counters.length);
             for (long c : counters) {
                 out.writeLong(c);
             }
-            out.writeBoolean(s.agent().trainingState().onlinePhase());
+            out.writeBoolean(s.trained().trainingState().onlinePhase());
         }
 
         @Override
@@ -308,6 +324,44 @@ final class TrainingSections {
         static void check(CheckpointInput in, long[] counters) throws IOException {
             try {
                 new TrainingState(new Rng(0), new Rng(0)).restore(counters, null, false);
+            } catch (IllegalArgumentException e) {
+                throw in.error(e.getMessage());
+            }
+        }
+    }
+
+    /** Section {@code epsilon}: a discrete agent's exploration schedule ({@link LinearDecay}). */
+    static final class Epsilon implements SectionCodec {
+        @Override
+        public String name() {
+            return "epsilon";
+        }
+
+        @Override
+        public int version() {
+            return 1;
+        }
+
+        @Override
+        public boolean readFirst() {
+            return true;
+        }
+
+        @Override
+        public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
+            LinearDecay e = s.discrete().epsilon();
+            out.writeDouble(e.start());
+            out.writeDouble(e.end());
+            out.writeLong(e.steps());
+        }
+
+        @Override
+        public void read(CheckpointInput in, int version, CheckpointContents into) throws IOException {
+            double start = in.readFinite("epsilon start");
+            double end = in.readFinite("epsilon end");
+            long steps = in.readNonNegativeLong("epsilon decay steps");
+            try {
+                into.epsilon = new LinearDecay(start, end, steps);
             } catch (IllegalArgumentException e) {
                 throw in.error(e.getMessage());
             }

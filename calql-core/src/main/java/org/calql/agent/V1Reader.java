@@ -104,7 +104,7 @@ final class V1Reader {
         }
         into.generators = new long[3][];
         for (int i = 0; i < 3; i++) {
-            String what = TrainingSections.Generators.NAMES[i] + " generator";
+            String what = TrainingSections.Generators.CONTINUOUS[i] + " generator";
             in.readExactInt(what + " length", 3, "an Rng snapshot");
             into.generators[i] = TrainingSections.Generators.readSnapshot(in, what);
         }

@@ -21,6 +21,13 @@
  * does not read, is refused — not skipped — because every section holds state a bit-exact resume needs. Format 1
  * (before sections) is still read.
  *
+ * <p>A {@link org.calql.agent.DiscreteAgent} saves to the same format: its file starts with an {@code agent-kind}
+ * section ({@code calql-discrete}) and has {@code discrete-config}, {@code training-config}, {@code epsilon} (the
+ * ε schedule), {@code critics}, {@code update-steps}, {@code normalizer}, {@code replay}, {@code generators} (two),
+ * {@code training-counters} and {@code offline-data}. A file without {@code agent-kind} holds a continuous
+ * {@link org.calql.agent.Agent} (continuous files are unchanged by discrete agents' checkpoints); loading a file
+ * with the other agent's {@code load} fails naming the kind it holds.
+ *
  * <p>A load verifies the checksum first (streamed, nothing allocated), then checks every declared length against
  * the bytes left and the layouts the config implies before allocating, and every value it restores; a bad file
  * fails only with an {@link java.io.IOException} naming the file, the section, the field, the value and the rule,

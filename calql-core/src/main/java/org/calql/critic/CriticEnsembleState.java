@@ -11,4 +11,24 @@ import org.calql.spi.AdamState;
  * @param optimizers {@code [K]}
  */
 public record CriticEnsembleState(double[][][] critics, double[][][] targets, AdamState[] optimizers) {
+    /**
+     * The same parameters and targets with every critic's Adam state fresh: zero moments and step count 0, as a
+     * newly created optimizer starts.
+     */
+    public CriticEnsembleState withFreshOptimizers() {
+        AdamState[] fresh = new AdamState[optimizers.length];
+        for (int k = 0; k < fresh.length; k++) {
+            AdamState a = optimizers[k];
+            fresh[k] = new AdamState(0, zerosLike(a.firstMoment()), zerosLike(a.secondMoment()));
+        }
+        return new CriticEnsembleState(critics, targets, fresh);
+    }
+
+    private static double[][] zerosLike(double[][] arrays) {
+        double[][] z = new double[arrays.length][];
+        for (int i = 0; i < arrays.length; i++) {
+            z[i] = new double[arrays[i].length];
+        }
+        return z;
+    }
 }

@@ -5,21 +5,25 @@ import java.util.SplittableRandom;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.QRDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
-import org.calql.nn.Gaussian;
+import org.calql.random.Gaussian;
 import org.calql.spi.Initialization;
 import org.calql.spi.NetworkSpec;
 
 /**
- * Initial parameters for a {@link NetworkSpec}, following {@code init_module_weights} of the Cal-QL
- * reference code (CORL), for any backend ({@code network.importParameters(initialize(...))}).
+ * Initial parameters for a {@link NetworkSpec}, for any backend ({@code network.importParameters(initialize(...))}).
  *
  * <ul>
  *   <li>{@link Initialization#PYTORCH_DEFAULT}: hidden layers as {@code nn.Linear} does by default,
  *       weight and bias {@code U(−1/√in, 1/√in)} ({@code kaiming_uniform_(a=√5)} reduces to that bound);
  *       the last layer {@code xavier_uniform_(gain=0.01)}: {@code U(−b, b)} with
- *       {@code b = 0.01·√(6 / (in + out))}, and a zero bias.</li>
+ *       {@code b = 0.01·√(6 / (in + out))}, and a zero bias. This is CORL's {@code init_module_weights(m, False)}
+ *       ({@code algorithms/finetune/cal_ql.py} line 364) except for the last bias, which CORL leaves at
+ *       {@code nn.Linear}'s default.</li>
  *   <li>{@link Initialization#ORTHOGONAL}: hidden layers {@code orthogonal_(gain=√2)}, the last layer
- *       {@code orthogonal_(gain=0.01)}, all biases zero.</li>
+ *       {@code orthogonal_(gain=0.01)}, all biases zero. This is the Cal-QL authors' {@code
+ *       FullyConnectedNetwork} with {@code orthogonal_init=True} ({@code JaxCQL/model.py} lines 56-71). It is not
+ *       CORL's: CORL's {@code init_module_weights(m, True)} (line 361) gives <em>every</em> layer, the last one
+ *       included, {@code orthogonal_(gain=√2)}.</li>
  * </ul>
  *
  * <p>With LayerNorm ({@link NetworkSpec#layerNorm()}) every gain γ is 1 and every shift β is 0, as
@@ -32,7 +36,10 @@ import org.calql.spi.NetworkSpec;
  * {@code −b + 2b·u} with {@code u = rng.nextDouble()}; Gaussian values come from {@link Gaussian}.
  */
 public final class ParameterInitializer {
-    /** Gain of the last layer in both schemes (CORL's {@code gain=1e-2}). */
+    /**
+     * Gain of the last layer in both schemes: the authors' {@code orthogonal(1e-2)} ({@code JaxCQL/model.py} line
+     * 69) and CORL's non-orthogonal {@code xavier_uniform_(gain=1e-2)} (CORL's orthogonal scheme uses √2 there).
+     */
     public static final double LAST_LAYER_GAIN = 1e-2;
 
     private ParameterInitializer() {

@@ -24,9 +24,11 @@ import org.calql.data.OfflineDataset;
  *       otherwise {@code observations[t + 1]};</li>
  *   <li>the transition is terminal if {@code terminals[t]};</li>
  *   <li>an episode ends at a kept row {@code t} that is terminal, that is followed by a dropped row
- *       (a timeout or the end of the data), or — as the Cal-QL and IQL authors add, only when
- *       {@code next_observations} exists — where {@code observations[t + 1]} differs from
- *       {@code next_observations[t]} (Euclidean distance above {@value #CONTINUITY_TOLERANCE}).</li>
+ *       (a timeout or the end of the data), or — as CORL's {@code get_return_to_go} adds
+ *       ({@code algorithms/finetune/cal_ql.py}), only when {@code next_observations} exists — where
+ *       {@code observations[t + 1]} differs from {@code next_observations[t]} (Euclidean distance above
+ *       {@value #CONTINUITY_TOLERANCE}). The Cal-QL authors' loader ({@code qlearning_dataset_and_calc_mc},
+ *       {@code JaxCQL/replay_buffer.py} lines 218-261) splits on terminals and timeouts only.</li>
  * </ul>
  * Returns-to-go are then computed per episode by {@link org.calql.data.ReturnsToGo}.
  *

@@ -7,8 +7,6 @@
  * <ul>
  *   <li>{@link org.calql.nn.JavaBackendProvider} registers the backend with {@link java.util.ServiceLoader};
  *       {@link org.calql.nn.JavaBackend} creates its networks.</li>
- *   <li>{@link org.calql.nn.Gaussian} draws standard normal numbers from a {@link java.util.SplittableRandom},
- *       reproducibly (used by {@link org.calql.init.ParameterInitializer}).</li>
  * </ul>
  *
  * <p>Networks keep their weights in the exported layout ({@code [out, in]}, row-major) and a transposed

@@ -58,6 +58,17 @@ public interface TrainableAgent {
     /** Switches the update to the fine-tuning settings of the training config. */
     void applyOnlineSettings();
 
+    /**
+     * Resets the critics' optimizer states to a fresh start (zero moments, step count 0), keeping every
+     * parameter; the trainer calls it at the switch to online when {@link TrainingConfig#resetCriticOptimizerOnline()}.
+     *
+     * @throws UnsupportedOperationException by default, for an agent that does not support it
+     */
+    default void resetCriticOptimizer() {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot reset its critic optimizer:"
+                + " TrainingConfig.resetCriticOptimizerOnline must be false for it");
+    }
+
     /** One gradient update on {@code batch}. */
     UpdateResult update(TransitionBatch batch);
 

@@ -54,7 +54,9 @@ public final class Trainer {
 
     /**
      * Pre-trains on {@code dataset} for {@code steps} updates, evaluating on the evaluation environment (if any)
-     * every {@link TrainingConfig#pretrainEvaluationInterval()} updates.
+     * every {@link TrainingConfig#pretrainEvaluationInterval()} updates, and with
+     * {@link TrainingConfig#evaluateAtPhaseBoundaries()} also at step 0 (before the first update ever) and after
+     * the call's last update.
      *
      * @throws IllegalArgumentException if the dataset's or environment's dimensions do not match the config
      */
@@ -64,14 +66,23 @@ public final class Trainer {
         TrainingState state = agent.trainingState();
         OfflineSampler sampler = new OfflineSampler(prepared, agent.normalizer());
         int interval = training.pretrainEvaluationInterval();
+        boolean boundaries = evaluationEnvironment != null && training.evaluateAtPhaseBoundaries();
+        if (boundaries && state.pretrainUpdates() == 0) {
+            listener.onEvaluation(agent.evaluate(evaluationEnvironment, Phase.PRETRAIN, 0));
+        }
+        boolean evaluatedLast = false;
         for (long i = 0; i < steps; i++) {
             sampler.sample(batch, state.sampleRng());
             UpdateResult r = agent.update(batch);
             long done = state.countPretrainUpdate();
             listener.onUpdate(Phase.PRETRAIN, done, r);
-            if (evaluationEnvironment != null && interval > 0 && done % interval == 0) {
+            evaluatedLast = evaluationEnvironment != null && interval > 0 && done % interval == 0;
+            if (evaluatedLast) {
                 listener.onEvaluation(agent.evaluate(evaluationEnvironment, Phase.PRETRAIN, done));
             }
+        }
+        if (boundaries && steps > 0 && !evaluatedLast) {
+            listener.onEvaluation(agent.evaluate(evaluationEnvironment, Phase.PRETRAIN, state.pretrainUpdates()));
         }
     }
 
@@ -80,7 +91,12 @@ public final class Trainer {
      * for the first {@link TrainingConfig#randomExplorationSteps()}), stores transitions in the replay (their
      * Monte-Carlo returns are written when each episode ends), and after each step makes
      * {@link TrainingConfig#updatesPerEnvironmentStep()} updates on batches that mix offline data and replay by
-     * {@link TrainingConfig#mixingRatio()}. The offline data is {@code dataset}, or when it is null the data of the
+     * {@link TrainingConfig#mixingRatio()} (or, with {@link UpdateSchedule#PER_EPISODE}, {@code length × UTD}
+     * updates after each episode). Without any offline data (a fresh agent, {@code dataset} null) this is
+     * online RL from scratch on the same loop: updates start once the first episode is in the replay, and a
+     * config with CQL α 0 makes it the paper's SAC baseline. At the switch to online the agent takes the online
+     * settings ({@link TrainingConfig#onlineConservative()}, {@link TrainingConfig#onlineCqlAlpha()}) and, with
+     * {@link TrainingConfig#resetCriticOptimizerOnline()}, fresh critic optimizers. The offline data is {@code dataset}, or when it is null the data of the
      * agent's last offline use in this JVM; an agent loaded from a checkpoint that was trained on offline data must
      * be given that dataset again (checkpoints record its fingerprint, not its rows). Episodes are truncated at
      * {@link TrainingConfig#maxEpisodeSteps()}. Evaluates every {@link TrainingConfig#finetuneEvaluationInterval()}
@@ -112,6 +128,9 @@ public final class Trainer {
         }
         if (!state.onlinePhase()) {
             agent.applyOnlineSettings();
+            if (training.resetCriticOptimizerOnline()) {
+                agent.resetCriticOptimizer();
+            }
             state.enterOnlinePhase();
         }
         TransitionStore replay = store;
@@ -136,6 +155,11 @@ public final class Trainer {
         int episodeLength = 0;
         boolean episodeSuccess = false;
         int interval = training.finetuneEvaluationInterval();
+        boolean perEpisode = training.updateSchedule() == UpdateSchedule.PER_EPISODE;
+        if (evaluationEnvironment != null && training.evaluateAtPhaseBoundaries() && steps > 0
+                && state.finetuneSteps() == 0 && state.pretrainUpdates() == 0) {
+            listener.onEvaluation(agent.evaluate(evaluationEnvironment, Phase.FINETUNE, 0));
+        }
         try {
             for (long i = 0; i < steps; i++) {
                 if (observation == null) {
@@ -148,12 +172,15 @@ public final class Trainer {
                 toEnvironment.map(action, environmentAction);
                 StepResult r = env.step(environmentAction, state.finetuneSteps(), episodeLength + 1);
                 episodeLength++;
-                boolean truncated = r.truncated() || (!r.terminated() && episodeLength >= episodeCap);
-                replay.add(observation, action, r.reward(), r.observation(), r.terminated(), truncated);
+                boolean terminated = r.terminated() || (training.endEpisodeAtSuccess() && r.success());
+                boolean truncated = r.truncated() || (!terminated && episodeLength >= episodeCap);
+                replay.add(observation, action, r.reward(), r.observation(), terminated, truncated);
                 long stepsDone = state.countFinetuneStep();
                 episodeReturn += r.reward();
                 episodeSuccess |= r.success();
-                if (r.terminated() || truncated) {
+                int endedLength = 0;
+                if (terminated || truncated) {
+                    endedLength = episodeLength;
                     state.countEpisode(episodeSuccess);
                     listener.onEpisode(new EpisodeResult(stepsDone, episodeLength, episodeReturn, episodeSuccess,
                             state.cumulativeRegret()));
@@ -161,23 +188,38 @@ public final class Trainer {
                 } else {
                     observation = r.observation();
                 }
-                TransitionSampler sampler = replay.size() == 0 ? offline : mixed;
-                if (sampler != null) {
-                    for (int u = 0; u < training.updatesPerEnvironmentStep(); u++) {
-                        sampler.sample(batch, state.sampleRng());
-                        UpdateResult result = agent.update(batch);
-                        listener.onUpdate(Phase.FINETUNE, state.countFinetuneUpdate(), result);
-                    }
+                if (!perEpisode) {
+                    runUpdates(replay, offline, mixed, training.updatesPerEnvironmentStep());
+                } else if (endedLength > 0) {
+                    runUpdates(replay, offline, mixed, (long) endedLength * training.updatesPerEnvironmentStep());
                 }
                 if (evaluationEnvironment != null && interval > 0 && stepsDone % interval == 0) {
                     listener.onEvaluation(agent.evaluate(evaluationEnvironment, Phase.FINETUNE, stepsDone));
                 }
+            }
+            if (perEpisode && observation != null) {
+                // the budget ran out mid-episode: close it and give it its length × UTD updates
+                replay.endEpisode();
+                runUpdates(replay, offline, mixed, (long) episodeLength * training.updatesPerEnvironmentStep());
             }
         } finally {
             // the unfinished episode ends here as a data break, whether the loop finished or threw
             if (replay.pendingSize() > 0) {
                 replay.endEpisode();
             }
+        }
+    }
+
+    private void runUpdates(TransitionStore replay, TransitionSampler offline, TransitionSampler mixed, long count) {
+        TransitionSampler sampler = replay.size() == 0 ? offline : mixed;
+        if (sampler == null) {
+            return;
+        }
+        TrainingState state = agent.trainingState();
+        for (long u = 0; u < count; u++) {
+            sampler.sample(batch, state.sampleRng());
+            UpdateResult result = agent.update(batch);
+            listener.onUpdate(Phase.FINETUNE, state.countFinetuneUpdate(), result);
         }
     }
 

@@ -23,6 +23,11 @@ public final class TrainingConfig {
     private final int pretrainEvaluationInterval;
     private final int finetuneEvaluationInterval;
     private final int maxEpisodeSteps;
+    private final UpdateSchedule updateSchedule;
+    private final boolean onlineConservative;
+    private final boolean evaluateAtPhaseBoundaries;
+    private final boolean resetCriticOptimizerOnline;
+    private final boolean endEpisodeAtSuccess;
 
     private TrainingConfig(Builder b) {
         this.rewardScale = b.rewardScale;
@@ -39,6 +44,11 @@ public final class TrainingConfig {
         this.pretrainEvaluationInterval = b.pretrainEvaluationInterval;
         this.finetuneEvaluationInterval = b.finetuneEvaluationInterval;
         this.maxEpisodeSteps = b.maxEpisodeSteps;
+        this.updateSchedule = b.updateSchedule;
+        this.onlineConservative = b.onlineConservative;
+        this.evaluateAtPhaseBoundaries = b.evaluateAtPhaseBoundaries;
+        this.resetCriticOptimizerOnline = b.resetCriticOptimizerOnline;
+        this.endEpisodeAtSuccess = b.endEpisodeAtSuccess;
     }
 
     /** A builder with the defaults. */
@@ -68,6 +78,11 @@ public final class TrainingConfig {
         b.pretrainEvaluationInterval = pretrainEvaluationInterval;
         b.finetuneEvaluationInterval = finetuneEvaluationInterval;
         b.maxEpisodeSteps = maxEpisodeSteps;
+        b.updateSchedule = updateSchedule;
+        b.onlineConservative = onlineConservative;
+        b.evaluateAtPhaseBoundaries = evaluateAtPhaseBoundaries;
+        b.resetCriticOptimizerOnline = resetCriticOptimizerOnline;
+        b.endEpisodeAtSuccess = endEpisodeAtSuccess;
         return b;
     }
 
@@ -89,7 +104,14 @@ public final class TrainingConfig {
         return sparseFailureReward;
     }
 
-    /** Normalise observations by the offline data's mean and std in training, fine-tuning and acting (default true). */
+    /**
+     * Normalise observations by the offline data's mean and std in training, fine-tuning and acting (default
+     * true). The default is kept from CORL's {@code TrainConfig} ({@code normalize: bool = True},
+     * {@code algorithms/finetune/cal_ql.py} line 62), which suits dense-reward tasks with unscaled state features
+     * and the demo's environments; the Cal-QL authors never normalise ({@code JaxCQL/replay_buffer.py} has no such
+     * step) and CORL's AntMaze and Adroit configs set {@code normalize: false}, so the presets in
+     * {@link org.calql.config.Presets} switch it off.
+     */
     public boolean normalizeObservations() {
         return normalizeObservations;
     }
@@ -101,7 +123,8 @@ public final class TrainingConfig {
 
     /**
      * Fraction of each fine-tuning batch drawn from the offline data, in [0, 1]; NaN means proportional to
-     * the sizes of the offline data and the replay (default 0.5, as the authors).
+     * the sizes of the offline data and the replay (default 0.5, as the authors' {@code run_antmaze.sh} and
+     * {@code run_adroit.sh}; their code's own default, {@code mixing_ratio=-1}, is the proportional rule).
      */
     public double mixingRatio() {
         return mixingRatio;
@@ -152,6 +175,53 @@ public final class TrainingConfig {
         return maxEpisodeSteps;
     }
 
+    /** When fine-tuning updates run (default {@link UpdateSchedule#PER_STEP}); see {@link UpdateSchedule}. */
+    public UpdateSchedule updateSchedule() {
+        return updateSchedule;
+    }
+
+    /**
+     * Keep the conservative term during fine-tuning (default true). False is the authors' {@code
+     * online_use_cql=False} ({@code JaxCQL/conservative_sac_main.py} lines 133-139): conservative pre-training,
+     * then plain SAC online. At the switch the update's CQL α becomes 0 and the Lagrange multiplier stops
+     * being tuned (the authors drop {@code log_alpha_prime} from the trained keys): the critic loss is the TD
+     * loss alone, the actor and temperature losses are SAC's, and the reported α' is 0. The penalty's sampled
+     * actions are still drawn and evaluated (they cost compute) but weigh nothing. Cannot be combined with a positive {@link #onlineCqlAlpha()}.
+     */
+    public boolean onlineConservative() {
+        return onlineConservative;
+    }
+
+    /**
+     * Also evaluate before the first pre-training update (step 0), after the last update of every {@code
+     * pretrain} call, and before the first fine-tuning step of an agent that was never pre-trained, as the
+     * authors' loop does at {@code epoch == 0} and {@code epoch == n_pretrain_epochs}
+     * ({@code JaxCQL/conservative_sac_main.py} lines 141-149); an evaluation the interval already made at that
+     * step is not repeated. Needs an evaluation environment (default false).
+     */
+    public boolean evaluateAtPhaseBoundaries() {
+        return evaluateAtPhaseBoundaries;
+    }
+
+    /**
+     * Reset the critics' Adam state (moments and step count) when fine-tuning starts, once, at the switch to
+     * online (default false: the optimizer carries over, as in the authors' code and CORL). A checkpoint saved
+     * online is not reset again when it is loaded and resumed.
+     */
+    public boolean resetCriticOptimizerOnline() {
+        return resetCriticOptimizerOnline;
+    }
+
+    /**
+     * End a fine-tuning episode as terminal on the first step whose {@link org.calql.env.StepResult#success()}
+     * is set (default false). The authors' sampler does this for Adroit ({@code JaxCQL/sampler.py} lines 31-35:
+     * {@code if env_infos['goal_achieved']: done=True}); the step is stored with {@code done = 1}.
+     * Evaluation episodes are not affected.
+     */
+    public boolean endEpisodeAtSuccess() {
+        return endEpisodeAtSuccess;
+    }
+
     @Override
     public String toString() {
         return "TrainingConfig{rewardScale=" + rewardScale + ", rewardBias=" + rewardBias
@@ -161,7 +231,10 @@ public final class TrainingConfig {
                 + ", calibrateOnline=" + calibrateOnline + ", randomExplorationSteps=" + randomExplorationSteps
                 + ", evaluationEpisodes=" + evaluationEpisodes + ", pretrainEvaluationInterval="
                 + pretrainEvaluationInterval + ", finetuneEvaluationInterval=" + finetuneEvaluationInterval
-                + ", maxEpisodeSteps=" + maxEpisodeSteps + "}";
+                + ", maxEpisodeSteps=" + maxEpisodeSteps + ", updateSchedule=" + updateSchedule
+                + ", onlineConservative=" + onlineConservative + ", evaluateAtPhaseBoundaries="
+                + evaluateAtPhaseBoundaries + ", resetCriticOptimizerOnline=" + resetCriticOptimizerOnline
+                + ", endEpisodeAtSuccess=" + endEpisodeAtSuccess + "}";
     }
 
     /** Builder of a {@link TrainingConfig}; {@link #build()} validates. */
@@ -180,8 +253,43 @@ public final class TrainingConfig {
         private int pretrainEvaluationInterval = 0;
         private int finetuneEvaluationInterval = 0;
         private int maxEpisodeSteps = 1000;
+        private UpdateSchedule updateSchedule = UpdateSchedule.PER_STEP;
+        private boolean onlineConservative = true;
+        private boolean evaluateAtPhaseBoundaries = false;
+        private boolean resetCriticOptimizerOnline = false;
+        private boolean endEpisodeAtSuccess = false;
 
         private Builder() {
+        }
+
+        /** See {@link TrainingConfig#updateSchedule()}. */
+        public Builder updateSchedule(UpdateSchedule v) {
+            updateSchedule = v;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#onlineConservative()}. */
+        public Builder onlineConservative(boolean v) {
+            onlineConservative = v;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#evaluateAtPhaseBoundaries()}. */
+        public Builder evaluateAtPhaseBoundaries(boolean v) {
+            evaluateAtPhaseBoundaries = v;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#resetCriticOptimizerOnline()}. */
+        public Builder resetCriticOptimizerOnline(boolean v) {
+            resetCriticOptimizerOnline = v;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#endEpisodeAtSuccess()}. */
+        public Builder endEpisodeAtSuccess(boolean v) {
+            endEpisodeAtSuccess = v;
+            return this;
         }
 
         /** See {@link TrainingConfig#rewardScale()}. */
@@ -299,6 +407,13 @@ public final class TrainingConfig {
             notNegative("pretrainEvaluationInterval", pretrainEvaluationInterval);
             notNegative("finetuneEvaluationInterval", finetuneEvaluationInterval);
             positive("maxEpisodeSteps", maxEpisodeSteps);
+            if (updateSchedule == null) {
+                throw new IllegalArgumentException("updateSchedule must not be null (PER_STEP or PER_EPISODE)");
+            }
+            if (!onlineConservative && !Double.isNaN(onlineCqlAlpha) && onlineCqlAlpha > 0) {
+                throw new IllegalArgumentException("onlineConservative=false (plain SAC online) excludes a positive"
+                        + " onlineCqlAlpha, found onlineCqlAlpha=" + onlineCqlAlpha);
+            }
             return new TrainingConfig(this);
         }
 

@@ -277,7 +277,9 @@ class CheckpointForgeryTest {
             IOException e = assertThrows(IOException.class, () -> Agent.load(dir, JAVA));
             double seconds = (System.nanoTime() - start) / 1e9;
             long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
-            assertTrue(seconds < 1.0, seconds + " s for: " + e.getMessage());
+            // allocation (below) is the real check; the time is a backstop against the old 5 s allocation, not a speed
+            // claim (wall time on a shared machine varies)
+            assertTrue(seconds < 20.0, seconds + " s for: " + e.getMessage());
             assertTrue(allocated < 32L << 20, allocated + " bytes allocated for: " + e.getMessage());
             assertTrue(!e.getMessage().contains("truncated"), "the file is not short: " + e.getMessage());
             System.out.printf("huge length refused in %.3f s, %,d bytes allocated: %s%n", seconds, allocated,

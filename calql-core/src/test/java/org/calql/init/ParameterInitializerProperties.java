@@ -11,7 +11,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
-import org.calql.nn.Gaussian;
+import org.calql.random.Gaussian;
 import org.calql.spi.Activation;
 import org.calql.spi.Initialization;
 import org.calql.spi.NetworkSpec;

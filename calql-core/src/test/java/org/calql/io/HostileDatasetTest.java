@@ -33,7 +33,7 @@ class HostileDatasetTest {
     Path dir;
 
     @Test
-    void filesDeclaringTwoBillionRowsAreRefusedWithinASecondUnderA256MbHeap() throws Exception {
+    void filesDeclaringTwoBillionRowsAreRefusedUnderA256MbHeapWithoutAFullScan() throws Exception {
         Path huge = ConformanceDatasetsTest.resource("d4rl-huge-declared.hdf5");
         Path hugeV4 = ConformanceDatasetsTest.resource("d4rl-huge-declared-v4.hdf5");
         Path control = ConformanceDatasetsTest.resource("d4rl-dense.hdf5");
@@ -53,7 +53,9 @@ class HostileDatasetTest {
         for (int i = 0; i < 2; i++) {
             Matcher m = outcomes.get(i);
             assertEquals("DatasetFormatException", m.group(1), result.output);
-            assertTrue(Long.parseLong(m.group(2)) < 1000, () -> "refused within a second: " + m.group(0));
+            // -Xmx256m is the real check (the old loader needed 6.2 GB); the time is a backstop against the 57 s scan
+            // it made, not a speed claim (measured ≈ 0.04–0.44 s when the machine is quiet, seconds under load)
+            assertTrue(Long.parseLong(m.group(2)) < 20_000, () -> "refused well before a full scan: " + m.group(0));
             String message = m.group(3);
             assertTrue(message.startsWith((i == 0 ? huge : hugeV4).toString()), message);
             assertTrue(message.contains("key 'rewards'") && message.contains("[2000000000]")

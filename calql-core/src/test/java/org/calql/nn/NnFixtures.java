@@ -2,6 +2,7 @@ package org.calql.nn;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.calql.random.Gaussian;
 import org.calql.spi.Activation;
 import org.calql.spi.NetworkSpec;
 

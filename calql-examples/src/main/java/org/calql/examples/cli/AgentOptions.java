@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.calql.config.CalQlConfig;
+import org.calql.config.Presets;
 import org.calql.regularizer.ConservativeRegularizer;
 import org.calql.spi.Backend;
 import org.calql.spi.Backends;
@@ -65,6 +66,11 @@ final class AgentOptions {
             + "steps (default: a tenth of the pre-training and a twentieth of the fine-tuning steps).")
     Integer evalEvery;
 
+    @Option(names = "--preset", description = "Take the agent and loop settings of a published preset: antmaze,"
+            + " adroit or kitchen (org.calql.config.Presets; replaces the network, CQL, optimizer and reward options;"
+            + " --seed, --backend, --eval-* and the step counts still apply).")
+    String preset;
+
     /** The backend chosen by name. */
     Backend backend() {
         return Backends.named(backend);
@@ -72,6 +78,9 @@ final class AgentOptions {
 
     /** The agent config for an environment's dimensions. */
     CalQlConfig config(int observationDim, int actionDim, ConservativeRegularizer regularizer, long seed) {
+        if (preset != null) {
+            return Presets.named(preset, observationDim, actionDim).agent().regularizer(regularizer).seed(seed).build();
+        }
         return CalQlConfig.builder().observationDim(observationDim).actionDim(actionDim).batchSize(batchSize)
                 .criticEnsembleSize(critics).qHidden(hidden.widths()).policyHidden(hidden.widths()).cqlNActions(nActions)
                 .cqlAlpha(cqlAlpha).discount(discount).tau(tau).qfLr(qfLr).policyLr(policyLr)
@@ -94,6 +103,10 @@ final class AgentOptions {
         if (evalEvery != null && evalEvery < 1) {
             throw new IllegalArgumentException("--eval-every must be at least 1, found " + evalEvery);
         }
+        if (preset != null) {
+            return Presets.named(preset, 1, 1).training().evaluationEpisodes(evalEpisodes)
+                    .pretrainEvaluationInterval(offlineInterval).finetuneEvaluationInterval(onlineInterval).build();
+        }
         return TrainingConfig.builder().rewardScale(rewardScale).rewardBias(rewardBias)
                 .sparseFailureReward(sparseFailureReward).mixingRatio(mixingRatio).updatesPerEnvironmentStep(utd)
                 .onlineCqlAlpha(onlineCqlAlpha).calibrateOnline(calibrateOnline).evaluationEpisodes(evalEpisodes)
@@ -104,6 +117,9 @@ final class AgentOptions {
     Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("backend", backend);
+        if (preset != null) {
+            m.put("preset", preset + " (its settings replace the ones below but backend and evaluation episodes)");
+        }
         m.put("hidden", hidden.toString());
         m.put("batch size", Integer.toString(batchSize));
         m.put("critics", Integer.toString(critics));
@@ -119,6 +135,26 @@ final class AgentOptions {
         m.put("calibration online", Boolean.toString(calibrateOnline));
         m.put("evaluation episodes", Integer.toString(evalEpisodes));
         return m;
+    }
+
+    /**
+     * The line printed when a command starts: this command line's own defaults (tuned for the small example
+     * environments) differ from the library's, so they are shown, with the library's value beside each that
+     * differs.
+     */
+    String settingsLine() {
+        if (preset != null) {
+            return "settings: preset " + preset + " (org.calql.config.Presets), backend " + backend;
+        }
+        CalQlConfig api = CalQlConfig.builder().observationDim(1).actionDim(1).build();
+        return "settings: " + differs("discount", discount, api.discount()) + ", " + differs("CQL α", cqlAlpha,
+                api.cqlAlpha()) + ", " + differs("tau", tau, api.tau()) + ", " + differs("critic lr", qfLr,
+                api.qfLr()) + ", " + differs("policy lr", policyLr, api.policyLr()) + ", hidden " + hidden
+                + ", batch " + batchSize + ", mixing " + num(mixingRatio) + ", UTD " + utd + ", backend " + backend;
+    }
+
+    private static String differs(String name, double value, double library) {
+        return name + " " + num(value) + (value == library ? "" : " (library default " + num(library) + ")");
     }
 
     static String num(double v) {

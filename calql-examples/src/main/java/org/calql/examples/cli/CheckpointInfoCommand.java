@@ -19,12 +19,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code calql checkpoint-info DIR}: verifies the checkpoint {@code DIR/agent.calql} as a load would (checksum,
- * sections, every length and value; see {@link CheckpointInfo#read}) and prints its format version, configs,
- * counters and sections; with {@code --json}, as one JSON object. A bad file exits 1 with the reason in one line on
+ * sections, every length and value; see {@link CheckpointInfo#read}) and prints its format version, which agent it
+ * holds ({@code calql-continuous} or {@code calql-discrete}), configs, counters and sections; with {@code --json}, as one JSON object. A bad file exits 1 with the reason in one line on
  * standard error.
  */
 @Command(name = "checkpoint-info", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Verify a calql checkpoint (DIR/agent.calql) and describe it: format version, config, "
+        description = {"Verify a calql checkpoint (DIR/agent.calql) and describe it: format version, agent kind "
+                + "(calql-continuous or calql-discrete), config, "
                 + "training config, counters, sections with their sizes. Exits 1 with the reason if it would not "
                 + "load."})
 final class CheckpointInfoCommand implements Callable<Integer> {
@@ -55,7 +56,8 @@ final class CheckpointInfoCommand implements Callable<Integer> {
                         .put("bytes", s.bytes()));
             }
             out.println(new Json().put("file", info.file().toString()).put("bytes", info.bytes())
-                    .put("formatVersion", info.formatVersion()).put("fullyVerified", info.fullyVerified())
+                    .put("formatVersion", info.formatVersion()).put("agentKind", info.agentKind())
+                    .put("fullyVerified", info.fullyVerified())
                     .put("note", info.note()).put("counters", counters).put("onlinePhase", info.onlinePhase())
                     .put("updateSteps", info.updateSteps()).put("replaySize", info.replaySize())
                     .put("sections", sections).put("config", config).put("trainingConfig", training));
@@ -63,6 +65,8 @@ final class CheckpointInfoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "file            %s (%,d bytes)%n", info.file(), info.bytes());
             out.printf(Locale.ROOT, "format          %d%s%n", info.formatVersion(),
                     info.formatVersion() == 1 ? " (before named sections; a save rewrites it as 2)" : "");
+            out.printf(Locale.ROOT, "agent           %s%n", info.agentKind().equals("calql-discrete")
+                    ? "calql-discrete (load with DiscreteAgent.load)" : "calql-continuous (load with Agent.load)");
             out.printf(Locale.ROOT, "verified        %s%n", info.fullyVerified()
                     ? "checksum, layout and every value (loaded on the plain-Java backend)"
                     : "checksum, layout, configs, counters, normaliser, replay, generators; not the networks: "

@@ -152,6 +152,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " and actionDim " + data.actionDim() + " but --env " + env.name().toLowerCase(Locale.ROOT)
                     + " has observationDim " + probe.observationDim() + " and actionDim " + probe.actionDim());
         }
+        stderr.println(agent.settingsLine());
         DatasetFacts facts = DemoRunner.facts(data, behaviourSuccess, scale, bias, agent.discount, sparse);
         stderr.printf(Locale.ROOT, "data: %d transitions, %d episodes, mean start return %.2f; %s on %s, backend %s%n",
                 facts.transitions(), facts.episodes(), facts.meanStartReturn(), method.label(),

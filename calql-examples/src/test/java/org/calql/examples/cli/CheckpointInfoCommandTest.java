@@ -14,9 +14,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.CRC32;
 import org.calql.agent.Agent;
+import org.calql.agent.DiscreteAgent;
 import org.calql.config.CalQlConfig;
 import org.calql.data.OfflineDataset;
+import org.calql.discrete.DiscreteConfig;
 import org.calql.nn.JavaBackend;
+import org.calql.policy.LinearDecay;
 import org.calql.train.TrainingConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +49,7 @@ class CheckpointInfoCommandTest {
         CliTest.Result r = CliTest.run("checkpoint-info", dir.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("format          2"), r.out());
+        assertTrue(r.out().contains("agent           calql-continuous (load with Agent.load)"), r.out());
         assertTrue(r.out().contains("verified        checksum, layout and every value"), r.out());
         assertTrue(r.out().contains("pretrainUpdates 4"), r.out());
         assertTrue(r.out().contains("  critics "), r.out());
@@ -61,6 +65,7 @@ class CheckpointInfoCommandTest {
         assertEquals(1, r.out().strip().lines().count(), r.out());
         JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
         assertEquals(2, json.get("formatVersion").getAsInt());
+        assertEquals("calql-continuous", json.get("agentKind").getAsString());
         assertEquals(Files.size(file), json.get("bytes").getAsLong());
         assertTrue(json.get("fullyVerified").getAsBoolean());
         assertEquals(4, json.getAsJsonObject("counters").get("pretrainUpdates").getAsLong());
@@ -75,6 +80,56 @@ class CheckpointInfoCommandTest {
         }
         assertEquals(Files.size(file) - 8, total, "the sections end where the checksum starts");
         assertEquals(-1, json.get("replaySize").getAsLong());
+    }
+
+    private static Path saveDiscrete(Path where) throws IOException {
+        DiscreteConfig config = DiscreteConfig.builder().observationDim(2).numActions(3).batchSize(8)
+                .criticHidden(8, 8).seed(5).build();
+        DiscreteAgent agent = DiscreteAgent.create(config, TrainingConfig.builder().replayCapacity(64).build(),
+                new LinearDecay(0.5, 0.1, 10), new JavaBackend());
+        OfflineDataset.Builder data = OfflineDataset.builder(2, 1);
+        for (int t = 0; t < 20; t++) {
+            data.step(new double[] {t, -t}, new double[] {t % 3}, 1.0, new double[] {t + 1, -t - 1}, t == 19, false);
+        }
+        agent.pretrain(data.build(), 5, null);
+        agent.save(where);
+        return where;
+    }
+
+    @Test
+    void describesADiscreteCheckpoint() throws IOException {
+        Path discrete = saveDiscrete(dir.resolve("discrete"));
+        CliTest.Result r = CliTest.run("checkpoint-info", discrete.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("agent           calql-discrete (load with DiscreteAgent.load)"), r.out());
+        assertTrue(r.out().contains("verified        checksum, layout and every value"), r.out());
+        assertTrue(r.out().contains("pretrainUpdates 5"), r.out());
+        assertTrue(r.out().contains("  agent-kind "), r.out());
+        assertTrue(r.out().contains("  epsilon "), r.out());
+        assertTrue(r.out().contains("  numActions = 3"), r.out());
+        assertTrue(r.out().contains("  criticHidden = 8 8"), r.out());
+        assertEquals("", r.err());
+
+        CliTest.Result j = CliTest.run("checkpoint-info", discrete.toString(), "--json");
+        assertEquals(0, j.code(), j.err());
+        JsonObject json = JsonParser.parseString(j.out()).getAsJsonObject();
+        assertEquals("calql-discrete", json.get("agentKind").getAsString());
+        assertEquals(11, json.getAsJsonArray("sections").size());
+        assertEquals("3", json.getAsJsonObject("config").get("numActions").getAsString());
+        assertEquals(5, json.get("updateSteps").getAsLong());
+    }
+
+    @Test
+    void aCorruptDiscreteCheckpointFailsInOneLine() throws IOException {
+        Path discrete = saveDiscrete(dir.resolve("discrete"));
+        Path f = discrete.resolve("agent.calql");
+        byte[] bytes = Files.readAllBytes(f);
+        bytes[bytes.length / 2] ^= 4;
+        Files.write(f, bytes);
+        CliTest.Result r = CliTest.run("checkpoint-info", discrete.toString());
+        assertEquals(1, r.code(), r.out());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("is corrupt: checksum"), r.err());
     }
 
     private void assertFailsInOneLine(String... expected) {

@@ -112,6 +112,45 @@ class CliTest {
     }
 
     @Test
+    void trainPrintsItsOwnDefaultsBesideTheLibrarys() {
+        Result r = run("train", "--env", "pendulum", "--method", "cql", "--backend", "java", "--offline-steps", "2",
+                "--online-steps", "0", "--hidden", "8,8", "--batch-size", "16", "--n-actions", "2", "--episodes", "1",
+                "--eval-episodes", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("discount 0.97 (library default 0.99)"), r.err());
+        assertTrue(r.err().contains("CQL α 20.0 (library default 5.0)"), r.err());
+        assertTrue(r.err().contains("tau 0.05 (library default 0.005)"), r.err());
+        assertTrue(r.err().contains("critic lr 0.001 (library default 3.0E-4)"), r.err());
+    }
+
+    @Test
+    void trainWithAPresetTakesItsSettings() throws Exception {
+        Path saved = dir.resolve("preset-agent");
+        Result r = run("train", "--env", "maze", "--max-episode-steps", "8", "--backend", "java", "--preset",
+                "antmaze", "--offline-steps", "2", "--online-steps", "3", "--episodes", "2", "--eval-every", "100",
+                "--eval-episodes", "1", "--save", saved.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("settings: preset antmaze"), r.err());
+        org.calql.agent.Agent agent = org.calql.agent.Agent.load(saved, org.calql.spi.Backends.named("java"));
+        assertArrayEquals(new int[] {256, 256, 256, 256}, agent.config().qHidden());
+        assertEquals(5.0, agent.config().cqlAlpha());
+        assertTrue(agent.config().lagrange());
+        assertTrue(agent.config().maxTargetBackup());
+        assertEquals(10.0, agent.trainingConfig().rewardScale());
+        assertEquals(-5.0, agent.trainingConfig().rewardBias());
+        // the authors' schedule: the 3-step episode cut by the budget gets its 3 updates at the end
+        assertEquals(3, agent.trainingState().finetuneUpdates());
+    }
+
+    @Test
+    void anUnknownPresetIsRefusedByName() {
+        Result r = run("train", "--env", "pendulum", "--backend", "java", "--preset", "hopper", "--offline-steps",
+                "1", "--online-steps", "0", "--episodes", "1");
+        assertTrue(r.code() != 0);
+        assertTrue(r.err().contains("'hopper'"), r.err());
+    }
+
+    @Test
     void trainSavesAnAgentThatLoads() throws Exception {
         Path saved = dir.resolve("agent");
         Path metrics = dir.resolve("train.csv");

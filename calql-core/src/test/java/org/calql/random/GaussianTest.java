@@ -1,4 +1,4 @@
-package org.calql.nn;
+package org.calql.random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
