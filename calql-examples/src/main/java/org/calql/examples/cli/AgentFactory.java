@@ -24,6 +24,18 @@ interface AgentFactory {
     /** The agent's settings for reports, in display order. */
     Map<String, String> describe();
 
+    /** The line printed when a command starts, with the library's default beside each setting that differs. */
+    String settingsLine();
+
+    /** {@code name value}, with {@code (library default x)} when they differ. */
+    private static String differs(String name, double value, double library) {
+        String v = value == Math.rint(value) && Math.abs(value) < 1e9 ? Long.toString((long) value)
+                : AgentOptions.num(value);
+        String l = library == Math.rint(library) && Math.abs(library) < 1e9 ? Long.toString((long) library)
+                : AgentOptions.num(library);
+        return name + " " + v + (value == library ? "" : " (library default " + l + ")");
+    }
+
     /** Continuous agents for observations of {@code observationDim} and actions of {@code actionDim}. */
     static AgentFactory continuous(AgentOptions options, int observationDim, int actionDim) {
         return new AgentFactory() {
@@ -41,6 +53,11 @@ interface AgentFactory {
             @Override
             public Map<String, String> describe() {
                 return options.describe();
+            }
+
+            @Override
+            public String settingsLine() {
+                return options.settingsLine();
             }
         };
     }
@@ -63,6 +80,20 @@ interface AgentFactory {
             @Override
             public void validate() {
                 config(Method.CALQL, 0L);
+            }
+
+            @Override
+            public String settingsLine() {
+                DiscreteConfig c = config(Method.CALQL, 0L);
+                DiscreteConfig api = DiscreteConfig.builder().observationDim(observationDim).numActions(numActions)
+                        .build();
+                return "settings: discrete, " + differs("discount", c.discount(), api.discount()) + ", "
+                        + differs("CQL α", c.cqlAlpha(), api.cqlAlpha()) + ", " + differs("tau", c.tau(), api.tau())
+                        + ", " + differs("lr", c.lr(), api.lr()) + ", " + differs("target update period",
+                        c.targetUpdatePeriod(), api.targetUpdatePeriod()) + ", " + differs("batch", c.batchSize(),
+                        api.batchSize()) + ", " + differs("critics", c.criticCount(), api.criticCount())
+                        + ", hidden " + options.hidden + ", mixing " + AgentOptions.num(options.mixingRatio) + ", UTD "
+                        + options.utd + ", backend " + options.backend;
             }
 
             @Override

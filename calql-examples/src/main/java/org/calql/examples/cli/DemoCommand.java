@@ -144,7 +144,7 @@ final class DemoCommand implements Callable<Integer> {
         OfflineDataset dataset = rollouts.toDataset();
         DatasetFacts facts = DemoRunner.facts(dataset, rollouts.successRate(), rewardScale, rewardBias,
                 agent.discount, sparseFailureReward);
-        stderr.println(agent.settingsLine());
+        stderr.println(agents.settingsLine());
         stderr.printf(Locale.ROOT, "data: %d transitions, %d episodes, behaviour success %.0f%%, backend %s%n",
                 facts.transitions(), facts.episodes(), 100 * facts.behaviourSuccessRate(), agent.backend);
         stderr.flush();

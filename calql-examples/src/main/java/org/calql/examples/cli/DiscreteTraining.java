@@ -119,14 +119,11 @@ final class DiscreteTraining {
     /** Trains, prints the outcome and writes the files asked for; returns the exit code. */
     int run(PrintWriter stdout, PrintWriter stderr) throws Exception {
         TrainCommand c = command;
-        if (c.save != null) {
-            // DiscreteAgent has no save in this version of calql-core; refuse before training rather than after.
-            throw new IllegalArgumentException("--save: " + RunAgent.DISCRETE_SAVE);
-        }
         double scale = c.rewardScale != null ? c.rewardScale : 1.0;
         double bias = c.rewardBias != null ? c.rewardBias : 0.0;
         double sparse = c.sparseFailureReward != null ? c.sparseFailureReward : Double.NaN;
         AgentFactory agents = AgentFactory.discrete(c.agent, c.discrete.epsilon(), data.observationDim(), numActions);
+        stderr.println(agents.settingsLine());
         DatasetFacts facts = DemoRunner.facts(data, behaviourSuccess, scale, bias, c.agent.discount, sparse);
         stderr.printf(Locale.ROOT, "data: %d transitions, %d episodes, mean start return %.2f, %d discrete actions; "
                         + "%s on %s, backend %s%n", facts.transitions(), facts.episodes(), facts.meanStartReturn(),
@@ -153,6 +150,10 @@ final class DiscreteTraining {
         if (c.metrics != null) {
             MetricsCsv.write(c.metrics, outcome.rows());
             stdout.println("wrote " + c.metrics);
+        }
+        if (c.save != null) {
+            trained.agent().save(c.save);
+            stdout.println("saved the agent to " + c.save + " (load with DiscreteAgent.load)");
         }
         stdout.flush();
         return 0;

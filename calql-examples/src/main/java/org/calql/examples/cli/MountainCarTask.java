@@ -56,6 +56,10 @@ final class MountainCarTask {
 
     /** Sets the agent flags the user did not give to the task's defaults. */
     static void applyAgentDefaults(AgentOptions agent, ParseResult parsed) {
+        if (parsed.hasMatchedOption("--preset")) {
+            throw new ParameterException(parsed.commandSpec().commandLine(), "--preset applies to continuous agents "
+                    + "only (its presets are continuous Cal-QL settings)");
+        }
         if (!parsed.hasMatchedOption("--backend")) {
             agent.backend = "java";
         }

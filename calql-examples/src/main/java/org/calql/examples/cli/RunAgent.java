@@ -21,9 +21,6 @@ interface RunAgent {
     /** Saves the agent into {@code directory}. */
     void save(Path directory) throws IOException;
 
-    /** Whether {@link #save} is available for this kind of agent. */
-    boolean canSave();
-
     /** The continuous Cal-QL / CQL agent. */
     static RunAgent of(Agent agent) {
         return new RunAgent() {
@@ -40,11 +37,6 @@ interface RunAgent {
             @Override
             public void save(Path directory) throws IOException {
                 agent.save(directory);
-            }
-
-            @Override
-            public boolean canSave() {
-                return true;
             }
         };
     }
@@ -63,18 +55,9 @@ interface RunAgent {
             }
 
             @Override
-            public void save(Path directory) {
-                // DiscreteAgent has no checkpoints in this version of calql-core.
-                throw new UnsupportedOperationException(DISCRETE_SAVE);
-            }
-
-            @Override
-            public boolean canSave() {
-                return false;
+            public void save(Path directory) throws IOException {
+                agent.save(directory);
             }
         };
     }
-
-    /** The message of a refused discrete save. */
-    String DISCRETE_SAVE = "discrete agents cannot be saved yet (DiscreteAgent has no checkpoints in this version)";
 }

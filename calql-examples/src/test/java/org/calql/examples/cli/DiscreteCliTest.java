@@ -151,6 +151,26 @@ class DiscreteCliTest {
     }
 
     @Test
+    void trainSavesADiscreteAgentThatLoads() throws Exception {
+        Path saved = dir.resolve("agent");
+        CliTest.Result r = CliTest.run("train", "--env", "mountaincar", "--offline-steps", "20", "--online-steps", "20",
+                "--hidden", "8,8", "--batch-size", "16", "--episodes", "2", "--eval-every", "10", "--eval-episodes",
+                "1", "--epsilon", "0.3,0.05,500", "--save", saved.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("settings: discrete, discount 0.99, CQL α 0.1 (library default 1)"), r.err());
+        org.calql.agent.DiscreteAgent agent = org.calql.agent.DiscreteAgent.load(saved,
+                org.calql.spi.Backends.named("java"));
+        assertEquals(20, agent.trainingState().pretrainUpdates());
+        assertEquals(20, agent.trainingState().finetuneSteps());
+        assertEquals(new org.calql.policy.LinearDecay(0.3, 0.05, 500), agent.epsilon());
+        assertEquals(16, agent.config().batchSize());
+        assertEquals(0.1, agent.config().cqlAlpha());
+        CliTest.Result info = CliTest.run("checkpoint-info", saved.toString());
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("calql-discrete"), info.out());
+    }
+
+    @Test
     void discreteFileWithoutEnvironmentIsPretrainedWithItsActionCount() throws Exception {
         Path file = coreDataset("discrete/d4rl-discrete.hdf5");
         CliTest.Result r = CliTest.run("train", "--dataset", file.toString(), "--offline-steps", "30",
@@ -189,18 +209,15 @@ class DiscreteCliTest {
     void mismatchedFilesAndFlagsFailInOneLine() throws Exception {
         Path discrete = coreDataset("discrete/d4rl-discrete.hdf5");
         Path continuous = DatasetInfoCommandTest.writeD4rl(DatasetGenerator.pendulum(2, 1), dir.resolve("p.hdf5"));
-        Path saveDir = dir.resolve("agent");
         CliTest.Result[] runtime = {
             CliTest.run("train", "--dataset", discrete.toString(), "--env", "maze"),
             CliTest.run("train", "--dataset", continuous.toString(), "--env", "mountaincar"),
-            CliTest.run("train", "--dataset", discrete.toString(), "--env", "mountaincar"),
-            CliTest.run("train", "--env", "mountaincar", "--save", saveDir.toString())};
+            CliTest.run("train", "--dataset", discrete.toString(), "--env", "mountaincar")};
         String[] reasons = {
             "holds discrete actions (discrete, 5 actions (inferred: largest index + 1)) but --env maze has "
                     + "continuous actions",
             "holds continuous actions (continuous, 1 dimension) but --env mountaincar has 3 discrete actions",
-            "a discrete action must be an index in [0, 3) for 3 actions",
-            "--save: discrete agents cannot be saved yet"};
+            "a discrete action must be an index in [0, 3) for 3 actions"};
         for (int i = 0; i < runtime.length; i++) {
             CliTest.Result r = runtime[i];
             assertEquals(1, r.code(), r.err());
@@ -208,7 +225,6 @@ class DiscreteCliTest {
             assertTrue(r.err().contains(reasons[i]), reasons[i] + " in " + r.err());
             assertFalse(r.err().contains("\tat "), r.err());
         }
-        assertFalse(Files.exists(saveDir));
 
         CliTest.Result online = CliTest.run("train", "--dataset", discrete.toString(), "--online-steps", "5");
         assertEquals(2, online.code(), online.err());
@@ -217,5 +233,8 @@ class DiscreteCliTest {
         assertEquals(2, epsilon.code(), epsilon.err());
         assertTrue(epsilon.err().contains("'--epsilon'") && epsilon.err().contains("epsilon end must lie in [0, 1]"),
                 epsilon.err());
+        CliTest.Result preset = CliTest.run("demo", "--env", "mountaincar", "--preset", "antmaze");
+        assertEquals(2, preset.code(), preset.err());
+        assertTrue(preset.err().contains("--preset applies to continuous agents only"), preset.err());
     }
 }
