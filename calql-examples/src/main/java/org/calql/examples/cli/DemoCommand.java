@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.calql.data.OfflineDataset;
+import org.calql.env.Environment;
 import org.calql.examples.env.DatasetGenerator;
 import org.calql.examples.env.MazeWanderer;
 import org.calql.examples.env.PointMaze;
@@ -30,14 +32,29 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code calql demo}: pre-trains CQL and Cal-QL on the point-maze data, fine-tunes both online and writes
- * {@code metrics.csv}, {@code finetune.png}, {@code calibration.png} and {@code summary.md}.
+ * {@code metrics.csv}, {@code finetune.png}, {@code calibration.png} and {@code summary.md}. With
+ * {@code --env mountaincar} it does the same with the discrete agents on {@link MountainCarTask}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Pre-train CQL and Cal-QL on the point-maze data, fine-tune both online, and write "
                 + "metrics.csv, finetune.png, calibration.png and summary.md into --out."})
 final class DemoCommand implements Callable<Integer> {
+    /** The demo's tasks. */
+    enum Task {
+        /** The point maze, continuous actions. */
+        MAZE,
+        /** Gymnasium's MountainCar-v0, discrete actions. */
+        MOUNTAINCAR
+    }
+
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--env", description = "Task: maze (the point maze, continuous actions) or mountaincar "
+            + "(MountainCar-v0, 3 discrete actions, with its own defaults: 4000 pre-training updates, 4000 "
+            + "fine-tuning steps, 150 episodes, raw rewards, backend java, batch 64, CQL α 0.1, discount 0.99) "
+            + "(default: ${DEFAULT-VALUE}).")
+    Task env = Task.MAZE;
 
     @Option(names = "--offline-steps", description = "Pre-training updates per run (default: ${DEFAULT-VALUE}).")
     long offlineSteps = 3000;
@@ -89,12 +106,19 @@ final class DemoCommand implements Callable<Integer> {
     AgentOptions agent;
 
     @Mixin
+    DiscreteOptions discrete;
+
+    @Mixin
     Verbosity verbosity;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
+        boolean mountainCar = env == Task.MOUNTAINCAR;
+        if (mountainCar) {
+            MountainCarTask.applyDemoDefaults(this);
+        }
         check(offlineSteps >= 0, "--offline-steps must not be negative, found " + offlineSteps);
         check(onlineSteps >= 0, "--online-steps must not be negative, found " + onlineSteps);
         check(episodes >= 1, "--episodes must be at least 1, found " + episodes);
@@ -103,17 +127,29 @@ final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Files.createDirectories(out);
 
-        PointMaze dataMaze = newMaze();
-        Rollouts rollouts = DatasetGenerator.rollout(dataMaze, new MazeWanderer(dataMaze), episodes, dataSeed);
+        Supplier<Environment> environments;
+        AgentFactory agents;
+        Rollouts rollouts;
+        if (mountainCar) {
+            environments = MountainCarTask.environments();
+            agents = AgentFactory.discrete(agent, discrete.epsilon(), MountainCarTask.OBSERVATION_DIM,
+                    MountainCarTask.ACTIONS);
+            rollouts = MountainCarTask.behaviour(episodes, dataSeed);
+        } else {
+            PointMaze dataMaze = newMaze();
+            environments = this::newMaze;
+            agents = AgentFactory.continuous(agent, dataMaze.observationDim(), dataMaze.actionDim());
+            rollouts = DatasetGenerator.rollout(dataMaze, new MazeWanderer(dataMaze), episodes, dataSeed);
+        }
         OfflineDataset dataset = rollouts.toDataset();
         DatasetFacts facts = DemoRunner.facts(dataset, rollouts.successRate(), rewardScale, rewardBias,
                 agent.discount, sparseFailureReward);
-        stderr.println(agent.settingsLine());
+        stderr.println(agents.settingsLine());
         stderr.printf(Locale.ROOT, "data: %d transitions, %d episodes, behaviour success %.0f%%, backend %s%n",
                 facts.transitions(), facts.episodes(), 100 * facts.behaviourSuccessRate(), agent.backend);
         stderr.flush();
 
-        DemoRunner runner = new DemoRunner(agent, this::newMaze, dataset,
+        DemoRunner runner = new DemoRunner(agent, agents, environments, dataset,
                 rewardScale, rewardBias, sparseFailureReward, offlineSteps, onlineSteps);
         int runs = methods.size() * seeds.seeds().length;
         int parallel = threads != null ? threads
@@ -126,7 +162,7 @@ final class DemoCommand implements Callable<Integer> {
 
         List<String> labels = methods.stream().map(Method::label).collect(Collectors.toList());
         DemoReport report = new DemoReport("Cal-QL vs CQL: offline pre-training, then online fine-tuning, on the "
-                + "point maze", commandLine(), settings(runner, parallel), facts, labels, outcomes, seconds);
+                + (mountainCar ? "MountainCar (discrete actions)" : "point maze"), commandLine(), settings(runner, parallel), facts, labels, outcomes, seconds);
         MetricsCsv.write(out.resolve("metrics.csv"), report.allRows());
         Plots.finetune(out.resolve("finetune.png"), report.allRows(), labels, offlineSteps);
         Plots.calibration(out.resolve("calibration.png"), report.allRows(), labels, offlineSteps,
@@ -152,11 +188,16 @@ final class DemoCommand implements Callable<Integer> {
         m.put("seeds", seeds.toString());
         m.put("pre-training updates", Long.toString(offlineSteps));
         m.put("fine-tuning environment steps", Long.toString(onlineSteps));
-        m.put("maze", maze.name().toLowerCase(Locale.ROOT) + ", step limit " + maxEpisodeSteps + ", speed " + speed);
+        if (env == Task.MOUNTAINCAR) {
+            m.put("environment", MountainCarTask.describe());
+        } else {
+            m.put("maze", maze.name().toLowerCase(Locale.ROOT) + ", step limit " + maxEpisodeSteps + ", speed "
+                    + speed);
+        }
         m.put("behaviour episodes", episodes + " (data seed " + dataSeed + ")");
         m.put("reward transform", "r' = " + rewardScale + "·r + (" + rewardBias + "), sparse failure reward "
                 + sparseFailureReward);
-        m.putAll(agent.describe());
+        m.putAll(runner.describeAgents());
         var training = runner.training();
         m.put("evaluation every", training.pretrainEvaluationInterval() + " updates (pre-training), "
                 + runner.onlineInterval() + " environment steps (fine-tuning)");

@@ -3,14 +3,13 @@ package org.calql.examples.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
-import org.calql.agent.Agent;
-import org.calql.config.CalQlConfig;
 import org.calql.data.OfflineDataset;
 import org.calql.data.PreparedDataset;
 import org.calql.data.RewardTransform;
@@ -18,17 +17,20 @@ import org.calql.env.Environment;
 import org.calql.examples.report.DatasetFacts;
 import org.calql.examples.report.EvaluationRow;
 import org.calql.examples.report.RunOutcome;
-import org.calql.spi.Backend;
 import org.calql.train.Phase;
+import org.calql.train.TrainableAgent;
+import org.calql.train.Trainer;
 import org.calql.train.TrainingConfig;
 
 /**
  * Runs every (method, seed) pair of a comparison: pre-training with periodic evaluation, the dataset
  * calibration diagnostic, then fine-tuning with periodic evaluation. Runs are independent and may go in
- * parallel threads, each with its own agent and environment.
+ * parallel threads, each with its own agent and environment. The agents come from an {@link AgentFactory}
+ * (continuous or discrete) and train on the shared {@link Trainer} through {@link TrainableAgent}.
  */
 final class DemoRunner {
     private final AgentOptions options;
+    private final AgentFactory agents;
     private final Supplier<Environment> environments;
     private final OfflineDataset dataset;
     private final double rewardScale;
@@ -37,9 +39,25 @@ final class DemoRunner {
     private final long offlineSteps;
     private final long onlineSteps;
 
+    /** Continuous agents for {@code environments}' dimensions. */
     DemoRunner(AgentOptions options, Supplier<Environment> environments, OfflineDataset dataset, double rewardScale,
                double rewardBias, double sparseFailureReward, long offlineSteps, long onlineSteps) {
+        this(options, continuous(options, environments), environments, dataset, rewardScale, rewardBias,
+                sparseFailureReward, offlineSteps, onlineSteps);
+    }
+
+    /**
+     * Agents from {@code agents}; {@code environments} may be null for pre-training only (no evaluations, no
+     * fine-tuning: {@code onlineSteps} must be 0).
+     */
+    DemoRunner(AgentOptions options, AgentFactory agents, Supplier<Environment> environments, OfflineDataset dataset,
+               double rewardScale, double rewardBias, double sparseFailureReward, long offlineSteps,
+               long onlineSteps) {
+        if (environments == null && onlineSteps != 0) {
+            throw new IllegalArgumentException("fine-tuning needs an environment");
+        }
         this.options = options;
+        this.agents = agents;
         this.environments = environments;
         this.dataset = dataset;
         this.rewardScale = rewardScale;
@@ -47,6 +65,16 @@ final class DemoRunner {
         this.sparseFailureReward = sparseFailureReward;
         this.offlineSteps = offlineSteps;
         this.onlineSteps = onlineSteps;
+    }
+
+    private static AgentFactory continuous(AgentOptions options, Supplier<Environment> environments) {
+        Environment probe = environments.get();
+        return AgentFactory.continuous(options, probe.observationDim(), probe.actionDim());
+    }
+
+    /** The agents' settings for reports. */
+    Map<String, String> describeAgents() {
+        return agents.describe();
     }
 
     /** Units of progress (updates) in one run. */
@@ -76,8 +104,7 @@ final class DemoRunner {
             throws Exception {
         TrainingConfig training = training();
         // Validate the config once up front so a bad value fails before any thread starts.
-        Environment probe = environments.get();
-        options.config(probe.observationDim(), probe.actionDim(), Method.CALQL.regularizer(), 0L);
+        agents.validate();
         List<RunOutcome> outcomes = new ArrayList<>();
         if (threads <= 1) {
             for (Method m : methods) {
@@ -117,7 +144,7 @@ final class DemoRunner {
     }
 
     /** A trained agent with its run's outcome. */
-    record Trained(Agent agent, RunOutcome outcome) {
+    record Trained(RunAgent agent, RunOutcome outcome) {
     }
 
     /** One run: pre-train, measure calibration on the data, fine-tune. */
@@ -128,23 +155,28 @@ final class DemoRunner {
     /** One run, keeping the agent. */
     Trained train(Method method, long seed, TrainingConfig training, Progress progress, PrintWriter log) {
         long start = System.nanoTime();
-        Environment env = environments.get();
-        Environment evaluationEnv = environments.get();
-        CalQlConfig config = options.config(env.observationDim(), env.actionDim(), method.regularizer(), seed);
-        Backend backend = options.backend();
-        Agent agent = Agent.create(config, training, backend);
+        Environment env = environments == null ? null : environments.get();
+        Environment evaluationEnv = environments == null ? null : environments.get();
+        RunAgent run = agents.create(method, seed, training);
+        TrainableAgent agent = run.trainable();
         RunRecorder recorder = new RunRecorder(method.label(), seed, progress, log);
-        agent.pretrain(dataset, offlineSteps, evaluationEnv, recorder);
-        if (offlineSteps > 0 && !evaluatedAt(recorder, Phase.PRETRAIN, offlineSteps)) {
+        Trainer.builder(agent).listener(recorder).evaluationEnvironment(evaluationEnv).build()
+                .pretrain(dataset, offlineSteps);
+        if (evaluationEnv != null && offlineSteps > 0 && !evaluatedAt(recorder, Phase.PRETRAIN, offlineSteps)) {
             recorder.onEvaluation(agent.evaluate(evaluationEnv, Phase.PRETRAIN, offlineSteps));
         }
-        double[] startValues = agent.datasetStartValues(dataset);
-        agent.finetune(dataset, env, evaluationEnv, onlineSteps, recorder);
-        if (onlineSteps > 0 && !evaluatedAt(recorder, Phase.FINETUNE, agent.finetuneSteps())) {
-            recorder.onEvaluation(agent.evaluate(evaluationEnv, Phase.FINETUNE, agent.finetuneSteps()));
+        double[] startValues = run.datasetStartValues(dataset);
+        if (env != null) {
+            Trainer.builder(agent).listener(recorder).evaluationEnvironment(evaluationEnv).build()
+                    .finetune(dataset, env, onlineSteps);
+            long steps = agent.trainingState().finetuneSteps();
+            if (onlineSteps > 0 && !evaluatedAt(recorder, Phase.FINETUNE, steps)) {
+                recorder.onEvaluation(agent.evaluate(evaluationEnv, Phase.FINETUNE, steps));
+            }
         }
-        return new Trained(agent, new RunOutcome(method.label(), seed, recorder.rows(), agent.cumulativeRegret(),
-                startValues[0], startValues[1], (System.nanoTime() - start) / 1e9));
+        return new Trained(run, new RunOutcome(method.label(), seed, recorder.rows(),
+                agent.trainingState().cumulativeRegret(), startValues[0], startValues[1],
+                (System.nanoTime() - start) / 1e9));
     }
 
     private static boolean evaluatedAt(RunRecorder recorder, Phase phase, long step) {

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
     /** The environments {@code train} offers. */
     enum Env {
-        MAZE, PENDULUM
+        MAZE, PENDULUM, MOUNTAINCAR
     }
 
     @Spec
@@ -45,7 +45,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--method", description = "calql or cql (default: ${DEFAULT-VALUE}).")
     Method method = Method.CALQL;
 
-    @Option(names = "--env", description = "maze or pendulum (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--env", description = "maze, pendulum or mountaincar (discrete actions, with its own defaults: "
+            + "raw rewards, backend java, batch 64, CQL α 0.1, discount 0.99) (default: ${DEFAULT-VALUE}).")
     Env env = Env.MAZE;
 
     @Option(names = "--maze", description = "Maze layout for --env maze: umaze, corner or medium (default: ${DEFAULT-VALUE}).")
@@ -103,6 +104,9 @@ final class TrainCommand implements Callable<Integer> {
     AgentOptions agent;
 
     @Mixin
+    DiscreteOptions discrete;
+
+    @Mixin
     Verbosity verbosity;
 
     @Override
@@ -134,6 +138,10 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IOException("--save " + save + " cannot be written, so nothing was trained: "
                         + CalQlCli.message(e), e);
             }
+        }
+        DiscreteTraining discreteRun = DiscreteTraining.select(this);
+        if (discreteRun != null) {
+            return discreteRun.run(stdout, stderr);
         }
         boolean isMaze = env == Env.MAZE;
         double scale = rewardScale != null ? rewardScale : isMaze ? 10.0 : 1.0;

@@ -1,0 +1,63 @@
+package org.calql.examples.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.calql.agent.Agent;
+import org.calql.agent.DiscreteAgent;
+import org.calql.data.OfflineDataset;
+import org.calql.train.TrainableAgent;
+
+/**
+ * An agent that {@code demo} and {@code train} run: what the shared {@link org.calql.train.Trainer} drives, plus
+ * the calibration diagnostic on data and saving, which the agents offer outside {@link TrainableAgent}.
+ */
+interface RunAgent {
+    /** What the trainer drives. */
+    TrainableAgent trainable();
+
+    /** {@code [mean Q, mean Monte-Carlo return]} at the dataset's episode starts. */
+    double[] datasetStartValues(OfflineDataset dataset);
+
+    /** Saves the agent into {@code directory}. */
+    void save(Path directory) throws IOException;
+
+    /** The continuous Cal-QL / CQL agent. */
+    static RunAgent of(Agent agent) {
+        return new RunAgent() {
+            @Override
+            public TrainableAgent trainable() {
+                return agent;
+            }
+
+            @Override
+            public double[] datasetStartValues(OfflineDataset dataset) {
+                return agent.datasetStartValues(dataset);
+            }
+
+            @Override
+            public void save(Path directory) throws IOException {
+                agent.save(directory);
+            }
+        };
+    }
+
+    /** The discrete Cal-QL / CQL agent. */
+    static RunAgent of(DiscreteAgent agent) {
+        return new RunAgent() {
+            @Override
+            public TrainableAgent trainable() {
+                return agent;
+            }
+
+            @Override
+            public double[] datasetStartValues(OfflineDataset dataset) {
+                return agent.datasetStartValues(dataset);
+            }
+
+            @Override
+            public void save(Path directory) throws IOException {
+                agent.save(directory);
+            }
+        };
+    }
+}
