@@ -54,6 +54,7 @@ public class QuickStart {
         OfflineDataset dataset = data.build();                                  // or DatasetLoader.load(Path.of("d4rl.hdf5"))
         CalQlConfig config = CalQlConfig.builder()
                 .observationDim(env.observationDim()).actionDim(env.actionDim())
+                .qHidden(64, 64).policyHidden(64, 64).batchSize(64)             // a small task (default 256)
                 .regularizer(Regularizers.calQl())                              // or Regularizers.cql(), or your own
                 .referenceValues(ReferenceValues.monteCarlo())                  // or your own V_ref(s)
                 .build();
