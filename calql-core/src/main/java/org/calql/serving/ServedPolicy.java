@@ -135,6 +135,16 @@ public final class ServedPolicy {
         return PolicyArtifact.read(file);
     }
 
+    /**
+     * This policy with its actions mapped into {@code box}, the environment's action space ({@code null}: the
+     * policy's range {@code [−maxAction, maxAction]}).
+     *
+     * @throws IllegalArgumentException if the box's dimension is not {@code actionDim}
+     */
+    public ServedPolicy withActionBox(BoxSpace box) {
+        return new ServedPolicy(spec, parameters, actionDim, maxAction, normalizer, box);
+    }
+
     /** Writes this policy as an artifact (see {@link PolicyArtifact}), atomically. */
     public void save(Path file) throws IOException {
         PolicyArtifact.write(this, file);
