@@ -16,14 +16,14 @@ import picocli.CommandLine.Option;
  * action box ({@code --action-low}, {@code --action-high}) its actions are mapped into.
  */
 final class PolicySource {
-    @Option(names = "--action-low", split = ",", paramLabel = "V[,V...]",
+    @Option(names = "--action-low", split = ",", paramLabel = "V",
             description = "The environment's action lower bounds (one value for every dimension, or one per "
                     + "dimension). With --action-high, actions are mapped from [-maxAction, maxAction] into the box, "
                     + "as the agent maps them when it acts on an environment. A checkpoint does not know its "
                     + "environment's box: without these, actions are in the policy's range [-maxAction, maxAction].")
     double[] low;
 
-    @Option(names = "--action-high", split = ",", paramLabel = "V[,V...]",
+    @Option(names = "--action-high", split = ",", paramLabel = "V",
             description = "The environment's action upper bounds (see --action-low).")
     double[] high;
 
