@@ -66,10 +66,14 @@ class OnnxExportTest {
                 double[] expected = served.act(obs, 40, new double[80]);
                 double[] ort = run(file, obs, 40, 4, 2);
                 double scale = withBox ? 10 : 1.5;
+                double worst = 0;
                 for (int i = 0; i < 80; i++) {
+                    worst = Math.max(worst, Math.abs(expected[i] - ort[i]));
                     assertEquals(expected[i], ort[i], TOLERANCE * scale, activation + " layerNorm=" + layerNorm
                             + " box=" + withBox + " value " + i);
                 }
+                System.out.printf("OnnxExportTest %s layerNorm=%b box=%b: largest |ORT - act| = %.2e%n", activation,
+                        layerNorm, withBox, worst);
             }
         }
     }
