@@ -13,6 +13,9 @@ import org.calql.spi.NetworkSpec;
  * Immutable after construction; all scratch lives in {@link Buffers}, one per thread.
  */
 final class HostForward {
+    /** Rows computed together so that one weight row serves several rows while it is in L1 (as the Java backend). */
+    private static final int ROW_BLOCK = 8;
+
     private final int layers;
     private final int[] in;
     private final int[] out;
@@ -101,18 +104,26 @@ final class HostForward {
         }
     }
 
-    /** {@code y[r, :] = b + Σ_k x[r, k]·wt[k, :]}, {@code k} ascending, zero inputs skipped. */
+    /**
+     * {@code y[r, :] = b + Σ_k x[r, k]·wt[k, :]}, {@code k} ascending for every row, zero inputs skipped. Rows go in
+     * blocks of {@value #ROW_BLOCK} so that each weight row serves the whole block while it is in L1; the order of
+     * each value's sum is the same as row by row.
+     */
     private static void linear(double[] x, int n, double[] wt, double[] bias, int m, double[] y, int rows) {
-        for (int r = 0; r < rows; r++) {
-            int yo = r * m;
-            System.arraycopy(bias, 0, y, yo, m);
-            int xo = r * n;
+        for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
+            int r1 = Math.min(rows, r0 + ROW_BLOCK);
+            for (int r = r0; r < r1; r++) {
+                System.arraycopy(bias, 0, y, r * m, m);
+            }
             for (int k = 0; k < n; k++) {
-                double a = x[xo + k];
-                if (a != 0.0) {
-                    int wk = k * m;
-                    for (int j = 0; j < m; j++) {
-                        y[yo + j] += a * wt[wk + j];
+                int wk = k * m;
+                for (int r = r0; r < r1; r++) {
+                    double a = x[r * n + k];
+                    if (a != 0.0) {
+                        int yo = r * m;
+                        for (int j = 0; j < m; j++) {
+                            y[yo + j] += a * wt[wk + j];
+                        }
                     }
                 }
             }

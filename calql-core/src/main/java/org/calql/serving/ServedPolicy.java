@@ -22,7 +22,10 @@ import org.calql.spi.NetworkSpec;
  * Each output sums bias, then the inputs in index order, as the plain-Java backend does, so on a policy trained
  * on that backend the actions agree with {@code agent.policy().act} to the bit; on a float32 backend (ND4J) they
  * agree within float rounding. Every layer a {@link NetworkSpec} allows is supported: ReLU, tanh, ELU, SiLU and
- * LayerNorm.
+ * LayerNorm. The host path is for small batches: it runs on the calling thread, so for hundreds of rows at once a
+ * native backend's multi-threaded batched forward ({@code Policy.forward} on ND4J) is faster (about 11 ms against
+ * about 1.5 ms for 256 antmaze observations in a smoke run on a loaded machine; see calql-bench's
+ * {@code ServingBenchmark}).
  *
  * <p><b>Loading.</b> {@link #load(Path)} reads a policy artifact ({@link PolicyArtifact}) with calql-core alone on
  * the class path: no trainer, no replay, no ND4J.
