@@ -83,7 +83,7 @@ public final class BenchMain {
                 quick ? TimeValue.milliseconds(500) : TimeValue.seconds(2))
                 .include(pattern(SgemmBenchmark.class)).include(pattern(UpdateBenchmark.class))
                 .include(pattern(CriticBenchmark.class)).include(pattern(RegularizerBenchmark.class))
-                .include(pattern(DiscreteUpdateBenchmark.class))
+                .include(pattern(DiscreteUpdateBenchmark.class)).include(pattern(ServingBenchmark.class))
                 .param("backend", "nd4j");
         if (quick) {
             nd4j.param("shape", SgemmBenchmark.BOUND_SHAPE);
@@ -193,6 +193,9 @@ public final class BenchMain {
             } else if (bench.contains("CriticBenchmark")) {
                 rows.add(new Row("critic fwd+bwd", p.getParam("backend"), "antmaze 2 × 256×31", ms, err, best,
                         CriticBenchmark.flops()));
+            } else if (bench.contains("ServingBenchmark")) { // µs/op
+                rows.add(new Row("act", p.getParam("path"), "antmaze π " + p.getParam("rows") + " obs", ms / 1e3,
+                        err / 1e3, best / 1e3, 0));
             } else if (bench.contains("RegularizerBenchmark")) {
                 rows.add(new Row("regularizer", "core", p.getParam("regularizer") + " B256 N10", ms, err, best, 0));
             }
@@ -216,6 +219,18 @@ public final class BenchMain {
                     ? String.format(Locale.ROOT, "%8.2f", r.best / (r.flops / boundBest)) : "       -";
             lines.add(String.format(Locale.ROOT, "%-15s %-7s %-17s %11.3f %s %s %s %s %9.3f %s", r.benchmark,
                     r.backend, r.what, r.millis, err, gflop, rate, ratio.substring(1), r.best, ratioBest));
+        }
+        List<String> serving = new ArrayList<>();
+        for (Row r : rows) {
+            if (r.benchmark.equals("act")) {
+                serving.add(String.format(Locale.ROOT, "%s %s %.2f ± %.2f", r.backend,
+                        r.what.substring("antmaze π ".length()), r.millis * 1e3,
+                        Double.isNaN(r.error) ? 0.0 : r.error * 1e3));
+            }
+        }
+        if (!serving.isEmpty()) {
+            lines.add("act µs/op (nd4j/java: agent.policy(); served: ServedPolicy, host path): "
+                    + String.join(", ", serving));
         }
         if (quick) {
             lines.add("(update java antmaze and critic java skipped with --quick)");
@@ -279,6 +294,13 @@ public final class BenchMain {
     }
 
     private static int order(Row r) {
+        if (r.benchmark.equals("act")) { // after the critic rows: 1 obs then 256, each nd4j, java, served
+            return 250 + (r.what.endsWith(" 1 obs") ? 0 : 5) + switch (r.backend) {
+                case "nd4j" -> 0;
+                case "java" -> 1;
+                default -> 2;
+            };
+        }
         int base = switch (r.benchmark) {
             case "sgemm" -> 0;
             case "update" -> 100;

@@ -10,6 +10,13 @@ import org.calql.policy.Policy;
  * deployment. Thread-safe:
  * each calling thread gets its own buffers; the observation normaliser saved with the agent is applied
  * here exactly as in training. Training concurrently with acting is not supported.
+ *
+ * <p><b>Serving.</b> This policy runs on the agent's training backend and follows its training. On ND4J one
+ * observation pays the backend's per-call overhead (about 145 µs against about 5 µs on the plain-Java host path,
+ * measured for issue 15). To serve, take a host snapshot instead: {@code org.calql.serving.ServedPolicy.of(agent)}
+ * (plain Java whatever the backend, the same actions within float rounding, bit for bit when the agent trains on the
+ * plain-Java backend), or write it with {@code PolicyArtifact.write(agent, path)} and load it elsewhere with
+ * {@code ServedPolicy.load(path)}. Take a new snapshot after further training.
  */
 public final class InferencePolicy {
     private final Policy policy;

@@ -6,7 +6,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code calql} command line: {@code java -jar calql.jar demo|train|dataset-info|checkpoint-info|export|import ...}.
+ * The {@code calql} command line: {@code java -jar calql.jar
+ * demo|train|dataset-info|checkpoint-info|export|import|act|export-policy ...}.
  *
  * <p>Exit codes: 0 success; 2 a usage error (an unknown flag or a bad value, with a message naming it);
  * 1 a runtime error, reported in one line ({@code --verbose} adds the stack trace); an {@link OutOfMemoryError}
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "calql", mixinStandardHelpOptions = true, versionProvider = CalQlCli.Version.class,
         subcommands = {DemoCommand.class, TrainCommand.class, DatasetInfoCommand.class, CheckpointInfoCommand.class,
-                ExportCommand.class, ImportCommand.class,
+                ExportCommand.class, ImportCommand.class, ActCommand.class, ExportPolicyCommand.class,
                 CommandLine.HelpCommand.class},
         description = "Calibrated Q-learning (Cal-QL) and CQL: offline pre-training and online fine-tuning.")
 public final class CalQlCli implements Runnable {
@@ -67,7 +68,8 @@ public final class CalQlCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: demo, train, dataset-info, checkpoint-info, export or import");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: demo, train, dataset-info,"
+                + " checkpoint-info, export, import, act or export-policy");
     }
 
     static String message(Throwable e) {
