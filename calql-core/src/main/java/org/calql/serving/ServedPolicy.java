@@ -8,7 +8,10 @@ import org.calql.env.ActionScaling;
 import org.calql.env.BoxSpace;
 import org.calql.policy.Policy;
 import org.calql.policy.TanhGaussianPolicy;
+import org.calql.nn.JavaBackend;
+import org.calql.spi.Network;
 import org.calql.spi.NetworkSpec;
+import org.calql.spi.Workspace;
 
 /**
  * The deterministic action of a trained tanh-Gaussian actor, for serving: {@code a = maxAction·tanh(mean(n(s)))}
@@ -17,15 +20,14 @@ import org.calql.spi.NetworkSpec;
  * {@link ActionScaling#toEnvironment} into that box. It is what {@code agent.policy().act} computes followed by the
  * agent's action mapper, frozen: a snapshot of the parameters, independent of later training.
  *
- * <p><b>Host path.</b> The forward pass is a small MLP over primitive arrays in {@code double}, whatever backend
- * trained the agent, so one observation costs microseconds rather than the per-call overhead of a native backend.
- * Each output sums bias, then the inputs in index order, as the plain-Java backend does, so on a policy trained
- * on that backend the actions agree with {@code agent.policy().act} to the bit; on a float32 backend (ND4J) they
- * agree within float rounding. Every layer a {@link NetworkSpec} allows is supported: ReLU, tanh, ELU, SiLU and
- * LayerNorm. The host path is for small batches: it runs on the calling thread, so for hundreds of rows at once a
- * native backend's multi-threaded batched forward ({@code Policy.forward} on ND4J) is faster (about 11 ms against
- * about 1.5 ms for 256 antmaze observations in a smoke run on a loaded machine; see calql-bench's
- * {@code ServingBenchmark}).
+ * <p><b>Host path.</b> The forward pass runs on the plain-Java backend's network ({@link JavaBackend}) in
+ * {@code double}, whatever backend trained the agent, so one observation costs microseconds rather than the per-call
+ * overhead of a native backend; on a policy trained on the Java backend the actions agree with
+ * {@code agent.policy().act} to the bit, on a float32 backend (ND4J) within float rounding. Every layer a
+ * {@link NetworkSpec} allows is supported. The host path is for small batches: it runs on the calling thread, so for
+ * hundreds of rows at once a native backend's multi-threaded batched forward is faster (one full bench run,
+ * 2026-12-01: 46 µs against 158 µs for one antmaze observation, 13.6 ms against 1.1 ms for 256; see calql-bench's
+ * {@code ServingBenchmark} and RESULTS.md).
  *
  * <p><b>Loading.</b> {@link #load(Path)} reads a policy artifact ({@link PolicyArtifact}) with calql-core alone on
  * the class path: no trainer, no replay, no ND4J.
@@ -44,8 +46,8 @@ public final class ServedPolicy {
     private final double maxAction;
     private final ObservationNormalizer normalizer;
     private final ActionScaling scaling;
-    private final HostForward forward;
-    private final ThreadLocal<HostForward.Buffers> buffers;
+    private final Network network;
+    private final ThreadLocal<Buffers> buffers;
 
     ServedPolicy(NetworkSpec spec, double[][] parameters, int actionDim, double maxAction,
                  ObservationNormalizer normalizer, BoxSpace box) {
@@ -82,8 +84,10 @@ public final class ServedPolicy {
         this.normalizer = normalizer == null || normalizer.isIdentity()
                 ? ObservationNormalizer.identity(observationDim) : normalizer;
         this.scaling = box == null ? null : new ActionScaling(box, maxAction);
-        this.forward = new HostForward(spec, this.parameters, actionDim);
-        this.buffers = ThreadLocal.withInitial(() -> forward.newBuffers(CHUNK_ROWS));
+        this.network = new JavaBackend().createNetwork(spec);
+        this.network.importParameters(this.parameters);
+        this.buffers = ThreadLocal.withInitial(() -> new Buffers(network.newWorkspace(CHUNK_ROWS), observationDim,
+                actionDim));
     }
 
     /**
@@ -243,22 +247,25 @@ public final class ServedPolicy {
                         + "] must be finite, found " + observations[i]);
             }
         }
-        HostForward.Buffers b = buffers.get();
+        Buffers b = buffers.get();
+        int width = 2 * actionDim;
         for (int r0 = 0; r0 < rows; r0 += CHUNK_ROWS) {
             int chunk = Math.min(CHUNK_ROWS, rows - r0);
             System.arraycopy(observations, r0 * observationDim, b.input, 0, chunk * observationDim);
             normalizer.normalizeInPlace(b.input, 0, chunk);
-            forward.means(b, chunk);
+            network.forward(b.workspace, b.input, chunk, b.output);
             int base = r0 * actionDim;
-            double[] mean = b.output;
+            double[] output = b.output; // per row [mean (A), rawLogStd (A)]
             if (scaling == null) {
-                for (int i = 0, m = chunk * actionDim; i < m; i++) {
-                    out[base + i] = maxAction * Math.tanh(mean[i]);
+                for (int r = 0; r < chunk; r++) {
+                    for (int a = 0; a < actionDim; a++) {
+                        out[base + r * actionDim + a] = maxAction * Math.tanh(output[r * width + a]);
+                    }
                 }
             } else {
                 for (int r = 0; r < chunk; r++) {
                     for (int a = 0; a < actionDim; a++) {
-                        b.policyAction[a] = maxAction * Math.tanh(mean[r * actionDim + a]);
+                        b.policyAction[a] = maxAction * Math.tanh(output[r * width + a]);
                     }
                     scaling.toEnvironment(b.policyAction, b.environmentAction);
                     System.arraycopy(b.environmentAction, 0, out, base + r * actionDim, actionDim);
@@ -266,6 +273,23 @@ public final class ServedPolicy {
             }
         }
         return out;
+    }
+
+    /** One thread's buffers: the plain-Java network's workspace and the chunk's rows. */
+    private static final class Buffers {
+        final Workspace workspace;
+        final double[] input;
+        final double[] output;
+        final double[] policyAction;
+        final double[] environmentAction;
+
+        Buffers(Workspace workspace, int observationDim, int actionDim) {
+            this.workspace = workspace;
+            this.input = new double[CHUNK_ROWS * observationDim];
+            this.output = new double[CHUNK_ROWS * 2 * actionDim];
+            this.policyAction = new double[actionDim];
+            this.environmentAction = new double[actionDim];
+        }
     }
 
     private static double[][] copy(double[][] arrays) {
