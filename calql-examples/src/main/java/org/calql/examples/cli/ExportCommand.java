@@ -6,7 +6,11 @@ import java.util.concurrent.Callable;
 import org.calql.agent.Agent;
 import org.calql.interop.CorlWeights;
 import org.calql.interop.DType;
+import org.calql.env.BoxSpace;
 import org.calql.interop.ExportOptions;
+import org.calql.onnx.OnnxExport;
+import org.calql.serving.PolicyArtifact;
+import org.calql.serving.ServedPolicy;
 import org.calql.spi.Backends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,17 +21,21 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code calql export DIR --format safetensors|npz --out FILE}: writes a checkpoint's actor, critics, targets, α,
- * α′ and normaliser under CORL's {@code state_dict} key names (see {@link CorlWeights} for the layout).
+ * {@code calql export DIR --format safetensors|npz|onnx|policy --out FILE}: safetensors and npz write a checkpoint's
+ * actor, critics, targets, α, α′ and normaliser under CORL's {@code state_dict} key names (see {@link CorlWeights});
+ * onnx and policy write its deterministic policy as an ONNX model ({@link OnnxExport}) or a policy artifact
+ * ({@link PolicyArtifact}), as {@code export-policy} does.
  */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Export a calql checkpoint's weights (DIR/agent.calql) under CORL cal_ql.py's state_dict key "
                 + "names: actor.base_network.*, critic1.network.*, critic1_target.network.*, sac_log_alpha.constant, "
                 + "cql_log_alpha.constant, plus obs_mean/obs_std. safetensors also holds maxAction (and the action "
-                + "box) as metadata; npz holds the tensors only."})
+                + "box) as metadata; npz holds the tensors only. onnx and policy write the deterministic policy "
+                + "(observation -> action, with the normaliser and the action scaling) as an ONNX model or a calql "
+                + "policy artifact."})
 final class ExportCommand implements Callable<Integer> {
     /** The export formats. */
-    enum Format { SAFETENSORS, NPZ }
+    enum Format { SAFETENSORS, NPZ, ONNX, POLICY }
 
     @Spec
     CommandSpec spec;
@@ -35,7 +43,7 @@ final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "The checkpoint directory holding agent.calql.")
     Path directory;
 
-    @Option(names = "--format", required = true, description = "safetensors or npz.")
+    @Option(names = "--format", required = true, description = "safetensors, npz, onnx or policy.")
     Format format;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write.")
@@ -64,6 +72,20 @@ final class ExportCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--dtype/--action-low/--action-high: " + e.getMessage());
         }
         Agent agent = Agent.load(directory, Backends.named("java"));
+        if (format == Format.ONNX || format == Format.POLICY) {
+            BoxSpace box = actionLow == null ? null : new BoxSpace(actionLow, actionHigh);
+            ServedPolicy policy = ServedPolicy.of(agent, box);
+            if (format == Format.ONNX) {
+                OnnxExport.write(policy, out);
+            } else {
+                PolicyArtifact.write(policy, out);
+            }
+            PrintWriter w = spec.commandLine().getOut();
+            w.printf(java.util.Locale.ROOT, "wrote %s (%s): %s%n", out, format.name().toLowerCase(java.util.Locale.ROOT),
+                    policy);
+            w.flush();
+            return 0;
+        }
         if (format == Format.SAFETENSORS) {
             CorlWeights.exportSafetensors(agent, out, options);
         } else {

@@ -60,6 +60,17 @@ class ExportImportCommandTest {
         r = CliTest.run("export", ckpt.toString(), "--format", "npz", "--dtype", "F64", "--out", npz.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(Safetensors.read(corl).tensors(), Npz.read(npz));
+
+        // the deterministic policy, through the same export command
+        Path artifact = dir.resolve("policy.calqlpolicy");
+        r = CliTest.run("export", ckpt.toString(), "--format", "policy", "--out", artifact.toString());
+        assertEquals(0, r.code(), r.err());
+        assertArrayEquals(imported.act(obs), org.calql.serving.ServedPolicy.load(artifact).act(obs, new double[2]),
+                0.0, "the artifact acts as the checkpoint");
+        Path onnx = dir.resolve("policy.onnx");
+        r = CliTest.run("export", ckpt.toString(), "--format", "onnx", "--out", onnx.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(java.nio.file.Files.size(onnx) > 100, "an ONNX model was written");
     }
 
     @Test
@@ -89,7 +100,7 @@ class ExportImportCommandTest {
                 dir.resolve("x").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains(bad.toString()) && r.err().contains("shorter than the 8-byte"), r.err());
-        r = CliTest.run("export", dir.toString(), "--format", "onnx", "--out", "x");
+        r = CliTest.run("export", dir.toString(), "--format", "tflite", "--out", "x");
         assertEquals(2, r.code());
     }
 
