@@ -66,6 +66,16 @@ public abstract class AbstractBackendContractTest {
         return 1e-8;
     }
 
+    /**
+     * The narrowest LayerNorm layer {@link #backwardMatchesCentralDifferences} draws: 1 by default. A LayerNorm over
+     * two units outputs ±1 up to ε-terms, so its input gradient is of order ε and a float32 central difference (step
+     * 1e-2, rounding near 1e-7/step) cannot resolve it; such a backend checks width ≥ 3 and leaves width 2 to the
+     * float64 backends, where the same property runs on it.
+     */
+    protected int narrowestLayerNormWidth() {
+        return 1;
+    }
+
     /** A network shape and a batch layout. */
     protected record Shape(int inputDim, int[] hidden, int outputDim, int tailDim, int groups, int groupSize,
                            Activation activation, boolean layerNorm) {
@@ -612,6 +622,7 @@ public abstract class AbstractBackendContractTest {
             @ForAll long seed) {
         Assume.that(headDim + tailDim >= 1);
         Assume.that(activation != Activation.RELU || layerNorm);
+        Assume.that(!layerNorm || hidden.stream().allMatch(w -> w >= narrowestLayerNormWidth()));
         NetworkSpec spec = NetworkSpec.builder(headDim + tailDim, outputDim)
                 .hidden(hidden.stream().mapToInt(Integer::intValue).toArray())
                 .activation(activation).layerNorm(layerNorm).build();

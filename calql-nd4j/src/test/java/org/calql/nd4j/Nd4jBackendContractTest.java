@@ -21,6 +21,12 @@ class Nd4jBackendContractTest extends AbstractBackendContractTest {
      * into errors of 1e-2; a step of 1e-2 keeps that noise near 1e-5 of the loss's scale, and the Richardson
      * extrapolation keeps the truncation error near {@code h⁴}.
      */
+    /** Float32 central differences cannot resolve a LayerNorm over two units (see the base's javadoc). */
+    @Override
+    protected int narrowestLayerNormWidth() {
+        return 3;
+    }
+
     @Override
     protected double finiteDifferenceStep() {
         return 1e-2;
