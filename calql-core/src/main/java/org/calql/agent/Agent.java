@@ -1,7 +1,6 @@
 package org.calql.agent;
 
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import org.calql.config.CalQlConfig;
 import org.calql.critic.CriticEnsemble;
@@ -319,24 +318,13 @@ public final class Agent implements TrainableAgent {
      */
     private void checkActionRange(OfflineDataset dataset) {
         double max = config.maxAction();
-        FloatBuffer actions = dataset.actionsView();
-        int outside = 0;
-        int first = -1;
-        float firstValue = 0f;
-        for (int i = 0; actions.hasRemaining(); i++) {
-            float a = actions.get();
-            if (!(Math.abs(a) <= max)) {
-                if (outside++ == 0) {
-                    first = i;
-                    firstValue = a;
-                }
-            }
-        }
-        if (outside > 0) {
+        AgentData.Outside outside = AgentData.scanActions(dataset, a -> Math.abs(a) <= max);
+        if (outside != null) {
             int width = dataset.actionDim();
             throw new IllegalArgumentException("dataset actions must lie in [-maxAction, maxAction] = [" + -max + ", "
-                    + max + "]; " + outside + " values do not, the first at transition " + first / width
-                    + ", action[" + first % width + "] = " + firstValue + " (rescale the data, or set maxAction)");
+                    + max + "]; " + outside.count() + " values do not, the first at transition "
+                    + outside.first() / width + ", action[" + outside.first() % width + "] = " + outside.firstValue()
+                    + " (rescale the data, or set maxAction)");
         }
     }
 

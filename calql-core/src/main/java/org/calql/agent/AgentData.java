@@ -1,6 +1,8 @@
 package org.calql.agent;
 
+import java.nio.FloatBuffer;
 import java.util.OptionalDouble;
+import java.util.function.DoublePredicate;
 import org.calql.data.DatasetFingerprint;
 import org.calql.data.ObservationNormalizer;
 import org.calql.data.OfflineDataset;
@@ -91,6 +93,31 @@ final class AgentData {
     /** The prepared form of {@code dataset}: the one in use, or a fresh preparation. */
     PreparedDataset preparedForm(OfflineDataset dataset) {
         return dataset == offlineData ? prepared : prepare(dataset);
+    }
+
+    /**
+     * The dataset's action values that fail {@code valid}: their count, and the first one's flat index and value;
+     * null when every value passes. One pass over the action column, allocation-free.
+     */
+    static Outside scanActions(OfflineDataset dataset, DoublePredicate valid) {
+        FloatBuffer actions = dataset.actionsView();
+        int count = 0;
+        int first = -1;
+        float firstValue = 0f;
+        for (int i = 0; actions.hasRemaining(); i++) {
+            float a = actions.get();
+            if (!valid.test(a)) {
+                if (count++ == 0) {
+                    first = i;
+                    firstValue = a;
+                }
+            }
+        }
+        return count == 0 ? null : new Outside(count, first, firstValue);
+    }
+
+    /** Action values that failed a check: how many, and the first's flat index and value. */
+    record Outside(int count, int first, float firstValue) {
     }
 
     /**

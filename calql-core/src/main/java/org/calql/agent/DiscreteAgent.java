@@ -1,7 +1,6 @@
 package org.calql.agent;
 
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.calql.critic.CriticEnsemble;
@@ -328,23 +327,11 @@ public final class DiscreteAgent implements TrainableAgent {
 
     /** Dataset actions must be indices in {@code [0, numActions)}. */
     private void checkActions(OfflineDataset dataset) {
-        FloatBuffer actions = dataset.actionsView();
         int n = config.numActions();
-        int outside = 0;
-        int first = -1;
-        float firstValue = 0f;
-        for (int i = 0; actions.hasRemaining(); i++) {
-            float a = actions.get();
-            if (!(a >= 0 && a < n && a == Math.rint(a))) {
-                if (outside++ == 0) {
-                    first = i;
-                    firstValue = a;
-                }
-            }
-        }
-        if (outside > 0) {
-            throw new IllegalArgumentException("dataset actions must be indices in [0, " + n + "); " + outside
-                    + " are not, the first at transition " + first + ": " + firstValue);
+        AgentData.Outside outside = AgentData.scanActions(dataset, new DiscreteSpace(n)::contains);
+        if (outside != null) {
+            throw new IllegalArgumentException("dataset actions must be indices in [0, " + n + "); " + outside.count()
+                    + " are not, the first at transition " + outside.first() + ": " + outside.firstValue());
         }
     }
 }
