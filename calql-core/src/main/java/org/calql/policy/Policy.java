@@ -86,7 +86,7 @@ public interface Policy {
                             int rowStride) {
         int rows = pass.rows();
         int block = out.samplesPerRow() * actionDim();
-        PolicySamples.checkPlacement(rows, block, target, offset, rowStride);
+        SamplePlacement.check(rows, block, target, offset, rowStride);
         sample(pass, noise, out);
         double[] actions = out.actions();
         for (int r = 0; r < rows; r++) {

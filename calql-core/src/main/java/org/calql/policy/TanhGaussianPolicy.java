@@ -173,7 +173,7 @@ public final class TanhGaussianPolicy implements Policy {
         if (pass.rows > out.maxRows) {
             throw new IllegalArgumentException("rows " + pass.rows + " exceed the samples' capacity " + out.maxRows);
         }
-        PolicySamples.checkPlacement(pass.rows, out.samplesPerRow * actionDim, target, offset, rowStride);
+        SamplePlacement.check(pass.rows, out.samplesPerRow * actionDim, target, offset, rowStride);
         int values = pass.rows * out.samplesPerRow * actionDim;
         System.arraycopy(noise, 0, out.noise, 0, values);
         TanhGaussian.sample(pass.mean, pass.logStd, pass.rows, out.samplesPerRow, actionDim, out.noise, maxAction,

@@ -53,6 +53,11 @@ import org.calql.spi.Workspace;
  * regularizer, the Lagrange gradient) runs on the calling thread in critic order between the sections, so
  * results do not depend on how the passes were scheduled.
  *
+ * <p>The batch goes to the backend once per update: the observations at s and s' and the three action sets (the
+ * stacked {@code B·(1+3N)} rows, a' at s', ã at s) are staged through {@link Backend#bindRows}, the policy samples
+ * straight into their places ({@link Policy#sampleInto}), and every pass reads the staged rows. On a backend that
+ * keeps them on the host (the default) this is the same arithmetic as passing host arrays, bit for bit.
+ *
  * <p>All buffers are allocated in the constructor; an update allocates only its small {@link UpdateResult} and
  * the section lambdas. A batch that does not fit or holds NaN/Inf, and an update whose losses would be
  * non-finite, are rejected before any parameter changes. Not thread-safe.
