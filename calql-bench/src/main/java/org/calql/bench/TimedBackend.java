@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.function.IntConsumer;
 import org.calql.spi.AdamState;
 import org.calql.spi.Backend;
+import org.calql.spi.BoundRows;
 import org.calql.spi.Network;
 import org.calql.spi.NetworkSpec;
 import org.calql.spi.Optimizer;
@@ -66,6 +67,12 @@ final class TimedBackend implements Backend {
     @Override
     public Network createNetwork(NetworkSpec spec) {
         return new TimedNetwork(inner.createNetwork(spec), roleOf.apply(spec));
+    }
+
+    /** The inner backend's staged rows, so that the timed update runs the same passes as the untimed one. */
+    @Override
+    public BoundRows bindRows(int maxRows, int width) {
+        return inner.bindRows(maxRows, width);
     }
 
     @Override
@@ -156,6 +163,17 @@ final class TimedBackend implements Backend {
                             int groupSize, double[] out) {
             long start = System.nanoTime();
             inner.forward(workspace, head, tail, tailDim, groups, groupSize, out);
+            int[] shape = {groups, groups * groupSize, widths[0] - tailDim, tailDim};
+            lastForward.put(workspace, shape);
+            call(role + " forward, " + shape[1] + " rows", start, forwardFlops(shape));
+        }
+
+        @Override
+        public void forward(Workspace workspace, BoundRows head, BoundRows tail, int groupSize, double[] out) {
+            long start = System.nanoTime();
+            inner.forward(workspace, head, tail, groupSize, out);
+            int tailDim = tail == null ? 0 : tail.width();
+            int groups = head.rows();
             int[] shape = {groups, groups * groupSize, widths[0] - tailDim, tailDim};
             lastForward.put(workspace, shape);
             call(role + " forward, " + shape[1] + " rows", start, forwardFlops(shape));

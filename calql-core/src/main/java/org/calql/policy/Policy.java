@@ -1,5 +1,7 @@
 package org.calql.policy;
 
+import org.calql.spi.BoundRows;
+
 /**
  * A stochastic policy over a continuous action space, the seam a user replaces to train another policy
  * family with the same update: the update, the trainer, {@code InferencePolicy} and checkpoints see only this
@@ -48,12 +50,49 @@ public interface Policy {
     void forward(PolicyPass pass, double[] observations, int rows);
 
     /**
+     * {@link #forward(PolicyPass, double[], int)} on the {@code observations.rows()} observations staged in
+     * {@code observations} (a batch bound once to the backend, shared with the critics' passes). This default
+     * reads the host copy; a policy on a backend network passes the staged rows on.
+     *
+     * @throws IllegalArgumentException if the width is not {@link #observationDim()} or the rows exceed the pass
+     */
+    default void forward(PolicyPass pass, BoundRows observations) {
+        if (observations.width() != observationDim()) {
+            throw new IllegalArgumentException("observations must have width observationDim " + observationDim()
+                    + ", found " + observations.width());
+        }
+        forward(pass, observations.values(), observations.rows());
+    }
+
+    /**
      * Samples {@code out.samplesPerRow()} actions for each row of the last forward of {@code pass}, from
      * {@code noise} ({@code [rows, samplesPerRow, noiseDim]}), into {@code out.actions()}
      * ({@code [rows, samplesPerRow, actionDim]}) and {@code out.logProbs()} ({@code [rows, samplesPerRow]}).
      * {@code out} keeps what {@link #addSampleGradient} needs.
      */
     void sample(PolicyPass pass, double[] noise, PolicySamples out);
+
+    /**
+     * {@link #sample} that also writes the actions into the caller's layout: action {@code j} of row {@code r}
+     * goes to {@code target[offset + r·rowStride + j·actionDim …]} (e.g. straight into the stacked rows a critic
+     * evaluates). The values are those {@code sample} gives; {@code out.actions()} is unspecified afterwards,
+     * {@code out.logProbs()} and what {@link #addSampleGradient} needs are as after {@code sample}. This default
+     * samples and copies; a policy may write there directly instead.
+     *
+     * @throws IllegalArgumentException if {@code rowStride < samplesPerRow·actionDim} or {@code target} is too
+     *                                  short
+     */
+    default void sampleInto(PolicyPass pass, double[] noise, PolicySamples out, double[] target, int offset,
+                            int rowStride) {
+        int rows = pass.rows();
+        int block = out.samplesPerRow() * actionDim();
+        SamplePlacement.check(rows, block, target, offset, rowStride);
+        sample(pass, noise, out);
+        double[] actions = out.actions();
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(actions, r * block, target, offset + r * rowStride, block);
+        }
+    }
 
     /** The deterministic (mode) actions of the last forward, into {@code out [rows, actionDim]}. */
     void deterministicActions(PolicyPass pass, double[] out);

@@ -41,11 +41,25 @@ public final class TanhGaussian {
     public static void sample(double[] mean, double[] logStd, int rows, int samples, int actionDim,
                               double[] noise, double maxAction, double[] actions, double[] squashed,
                               double[] logProb) {
+        sample(mean, logStd, rows, samples, actionDim, noise, maxAction, actions, 0, samples * actionDim, squashed,
+                logProb);
+    }
+
+    /**
+     * {@link #sample(double[], double[], int, int, int, double[], double, double[], double[], double[])} with the
+     * actions placed in the caller's layout: sample {@code j} of row {@code r} at
+     * {@code actions[actionsOffset + r·actionsRowStride + j·A …]}; the other arrays as there.
+     */
+    public static void sample(double[] mean, double[] logStd, int rows, int samples, int actionDim,
+                              double[] noise, double maxAction, double[] actions, int actionsOffset,
+                              int actionsRowStride, double[] squashed, double[] logProb) {
         for (int r = 0; r < rows; r++) {
             int rowBase = r * actionDim;
+            int actionRow = actionsOffset + r * actionsRowStride;
             for (int j = 0; j < samples; j++) {
                 int sampleIndex = r * samples + j;
                 int base = sampleIndex * actionDim;
+                int actionBase = actionRow + j * actionDim;
                 double lp = 0.0;
                 for (int a = 0; a < actionDim; a++) {
                     double m = mean[rowBase + a];
@@ -54,7 +68,7 @@ public final class TanhGaussian {
                     double u = m + std * noise[base + a];
                     double t = Math.tanh(u);
                     squashed[base + a] = t;
-                    actions[base + a] = maxAction * t;
+                    actions[actionBase + a] = maxAction * t;
                     double z = u - m;
                     double gaussian = -(z * z) / (2.0 * (std * std)) - Math.log(std) - LOG_SQRT_2PI;
                     lp += gaussian - logDetTanh(u);

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.calql.init.ParameterInitializer;
 import org.calql.optim.ScalarAdam;
 import org.calql.spi.AdamState;
+import org.calql.spi.BoundRows;
 import org.calql.spi.Network;
 import org.calql.spi.NetworkSpec;
 import org.calql.spi.Optimizer;
@@ -128,6 +129,23 @@ public final class TanhGaussianPolicy implements Policy {
             throw new IllegalArgumentException("rows " + rows + " exceed the pass's capacity " + pass.maxRows);
         }
         network.forward(pass.workspace, observations, rows, pass.output);
+        finishForward(pass, rows);
+    }
+
+    /** Passes the staged observations to the network's bound forward (the backend reads its own copy). */
+    @Override
+    public void forward(PolicyPass policyPass, BoundRows observations) {
+        Pass pass = (Pass) policyPass;
+        int rows = observations.rows();
+        if (rows > pass.maxRows) {
+            throw new IllegalArgumentException("rows " + rows + " exceed the pass's capacity " + pass.maxRows);
+        }
+        network.forward(pass.workspace, observations, null, 1, pass.output);
+        finishForward(pass, rows);
+    }
+
+    /** Mean and clamped log-std from the network's output rows. */
+    private void finishForward(Pass pass, int rows) {
         int width = 2 * actionDim;
         for (int r = 0; r < rows; r++) {
             for (int a = 0; a < actionDim; a++) {
@@ -142,15 +160,24 @@ public final class TanhGaussianPolicy implements Policy {
 
     @Override
     public void sample(PolicyPass policyPass, double[] noise, PolicySamples policySamples) {
+        Samples out = (Samples) policySamples;
+        sampleInto((Pass) policyPass, noise, out, out.actions, 0, out.samplesPerRow * actionDim);
+    }
+
+    /** Writes the actions straight into {@code target} (no copy through {@code out.actions()}). */
+    @Override
+    public void sampleInto(PolicyPass policyPass, double[] noise, PolicySamples policySamples, double[] target,
+                           int offset, int rowStride) {
         Pass pass = (Pass) policyPass;
         Samples out = (Samples) policySamples;
         if (pass.rows > out.maxRows) {
             throw new IllegalArgumentException("rows " + pass.rows + " exceed the samples' capacity " + out.maxRows);
         }
+        SamplePlacement.check(pass.rows, out.samplesPerRow * actionDim, target, offset, rowStride);
         int values = pass.rows * out.samplesPerRow * actionDim;
         System.arraycopy(noise, 0, out.noise, 0, values);
         TanhGaussian.sample(pass.mean, pass.logStd, pass.rows, out.samplesPerRow, actionDim, out.noise, maxAction,
-                out.actions, out.squashed, out.logProbs);
+                target, offset, rowStride, out.squashed, out.logProbs);
         out.rows = pass.rows;
     }
 

@@ -17,6 +17,17 @@ public interface Backend {
     Network createNetwork(NetworkSpec spec);
 
     /**
+     * A buffer for up to {@code maxRows} rows of {@code width} input values that several forward passes share
+     * (see {@link BoundRows}). This default keeps them on the host ({@link HostRows}); a backend that computes
+     * elsewhere overrides it to convert and place them once.
+     *
+     * @throws IllegalArgumentException if {@code maxRows} or {@code width} is negative
+     */
+    default BoundRows bindRows(int maxRows, int width) {
+        return new HostRows(maxRows, width);
+    }
+
+    /**
      * Calls {@code pass.accept(i)} for every {@code i} in {@code [0, count)}, possibly at once on several threads,
      * and returns when all have finished (the update runs the critics of an ensemble this way). Pass {@code i}
      * must use only its own workspaces, gradients and arrays, and only its own networks, except that passes may

@@ -38,6 +38,23 @@ public interface Network {
     void forward(Workspace workspace, double[] head, double[] tail, int tailDim, int groups, int groupSize,
                  double[] out);
 
+    /**
+     * Forward pass on rows staged once for several passes ({@link Backend#bindRows}): {@code head.rows()} groups
+     * of {@code groupSize} rows, row {@code r} being {@code concat(head[r / groupSize], tail[r])}, exactly as
+     * {@link #forward(Workspace, double[], double[], int, int, int, double[]) the host-array forward} of
+     * {@code head.values()} and {@code tail.values()} ({@code tailDim = tail.width()}). {@code head} and
+     * {@code tail} must stay staged until the backward of this pass (see {@link BoundRows}). This default reads
+     * their host copies; a backend whose {@code bindRows} stages them elsewhere reads its own copies.
+     *
+     * @param tail {@code groups × groupSize} rows, or {@code null} for no tail (then {@code groupSize} must be 1)
+     * @throws IllegalArgumentException if the shapes do not fit this network, the workspace or each other
+     */
+    default void forward(Workspace workspace, BoundRows head, BoundRows tail, int groupSize, double[] out) {
+        BoundRowsChecks.check(spec(), head, tail, groupSize);
+        forward(workspace, head.values(), tail == null ? null : tail.values(), tail == null ? 0 : tail.width(),
+                head.rows(), groupSize, out);
+    }
+
     /** Forward pass without a tail: {@code rows} rows of width {@code inputDim}. */
     default void forward(Workspace workspace, double[] input, int rows, double[] out) {
         forward(workspace, input, null, 0, rows, 1, out);

@@ -21,6 +21,7 @@ import org.calql.regularizer.ConservativeRegularizer;
 import org.calql.regularizer.PenaltyInputs;
 import org.calql.regularizer.ReferenceValues;
 import org.calql.spi.Backend;
+import org.calql.spi.BoundRows;
 import org.calql.spi.ParallelPasses;
 import org.calql.spi.Workspace;
 
@@ -51,6 +52,11 @@ import org.calql.spi.Workspace;
  * section's inputs are the arguments its passes capture; everything that combines critics (minima, sums, the
  * regularizer, the Lagrange gradient) runs on the calling thread in critic order between the sections, so
  * results do not depend on how the passes were scheduled.
+ *
+ * <p>The batch goes to the backend once per update: the observations at s and s' and the three action sets (the
+ * stacked {@code B·(1+3N)} rows, a' at s', ã at s) are staged through {@link Backend#bindRows}, the policy samples
+ * straight into their places ({@link Policy#sampleInto}), and every pass reads the staged rows. On a backend that
+ * keeps them on the host (the default) this is the same arithmetic as passing host arrays, bit for bit.
  *
  * <p>All buffers are allocated in the constructor; an update allocates only its small {@link UpdateResult} and
  * the section lambdas. A batch that does not fit or holds NaN/Inf, and an update whose losses would be
@@ -103,7 +109,14 @@ public final class UpdateStep {
     private final double[][] actorGradQ;
     private final double[][] actorGradTail;
     private final double[][] targetQ;
-    private final double[] stackedActions;
+    /** The batch's observations at s and s', staged once per update for every pass that reads them. */
+    private final BoundRows observations;
+    private final BoundRows nextObservations;
+    /** Each state's 1 + 3N actions (data, random, next-policy, current-policy), sampled straight into place. */
+    private final BoundRows stackedActions;
+    /** a' at s' for the target passes; ã at s for the actor passes. */
+    private final BoundRows targetActions;
+    private final BoundRows actorActions;
     private final double[][] stackedQ;
     private final double[][] stackedGradQ;
 
@@ -173,7 +186,11 @@ public final class UpdateStep {
         actorGradQ = new double[criticCount][b];
         actorGradTail = new double[criticCount][b * a];
         targetQ = new double[criticCount][b * targetSamples];
-        stackedActions = new double[b * stride * a];
+        observations = backend.bindRows(b, observationDim);
+        nextObservations = backend.bindRows(b, observationDim);
+        stackedActions = backend.bindRows(b * stride, a);
+        targetActions = backend.bindRows(b * targetSamples, a);
+        actorActions = backend.bindRows(b, a);
         stackedQ = new double[criticCount][b * stride];
         stackedGradQ = new double[criticCount][b * stride];
     }
@@ -234,11 +251,13 @@ public final class UpdateStep {
             }
         }
         drawAll();
+        observations.load(batch.observations(), batchSize);
+        nextObservations.load(batch.nextObservations(), batchSize);
         backend.runIndependent(2, pass -> policy.forward(pass == 0 ? passCurrent : passNext,
-                pass == 0 ? batch.observations() : batch.nextObservations(), batchSize));
+                pass == 0 ? observations : nextObservations));
 
         double alpha = alpha();
-        policy.sample(passCurrent, policyNoise, actorSamples);
+        policy.sampleInto(passCurrent, policyNoise, actorSamples, actorActions.values(), 0, actionDim);
         double[] logPi = actorSamples.logProbs();
         double alphaLoss = 0.0;
         double logAlphaGradient = 0.0;
@@ -251,8 +270,12 @@ public final class UpdateStep {
         System.arraycopy(currentSamples.logProbs(), 0, penaltyInputs.logProbCurrent(), 0, batchSize * samples);
         System.arraycopy(nextSamples.logProbs(), 0, penaltyInputs.logProbNext(), 0, batchSize * samples);
         stackActions(batch.actions());
-        double[] actorActions = cloning ? null : actorSamples.actions();
-        backend.runIndependent(criticCount, k -> forwardCritic(k, batch, actorActions));
+        stackedActions.stage(batchSize * stride);
+        targetActions.stage(batchSize * targetSamples);
+        if (!cloning) {
+            actorActions.stage(batchSize);
+        }
+        backend.runIndependent(criticCount, k -> forwardCritic(k, !cloning));
         double averageTargetQ = tdTarget.compute(targetQ, targetSamplesAtNext.logProbs(), batch, alpha,
                 config.discount(), config.backupEntropy());
         passCurrent.zeroGradients();
@@ -304,16 +327,13 @@ public final class UpdateStep {
 
     // ---- the passes of the sections; each touches only its own networks, workspaces and arrays ----
 
-    /** Target at (s', a'), actor at (s, ã) unless {@code actorActions} is null (cloning), stacked at s. */
-    private void forwardCritic(int k, TransitionBatch batch, double[] actorActions) {
-        critics.target(k).forward(targetWorkspaces[k], batch.nextObservations(), targetSamplesAtNext.actions(),
-                actionDim, batchSize, targetSamples, targetQ[k]);
-        if (actorActions != null) {
-            critics.critic(k).forward(actorWorkspaces[k], batch.observations(), actorActions, actionDim, batchSize,
-                    1, actorQ[k]);
+    /** Target at (s', a'), actor at (s, ã) unless cloning ({@code actor} false), stacked at s. */
+    private void forwardCritic(int k, boolean actor) {
+        critics.target(k).forward(targetWorkspaces[k], nextObservations, targetActions, targetSamples, targetQ[k]);
+        if (actor) {
+            critics.critic(k).forward(actorWorkspaces[k], observations, actorActions, 1, actorQ[k]);
         }
-        critics.critic(k).forward(stackedWorkspaces[k], batch.observations(), stackedActions, actionDim, batchSize,
-                stride, stackedQ[k]);
+        critics.critic(k).forward(stackedWorkspaces[k], observations, stackedActions, stride, stackedQ[k]);
     }
 
     /** Parameter gradients of the critic loss; the actor's action gradient when {@code actor}. */
@@ -339,15 +359,20 @@ public final class UpdateStep {
 
     /**
      * Samples a' at s' for the TD target (part 0) and the penalty's N current- (part 1) and next-policy (part 2)
-     * actions at s; samplings into distinct buffers, so the parts run at once on the shared gang.
+     * actions at s, the latter straight into their places among each state's stacked actions; samplings into
+     * distinct buffers and disjoint ranges, so the parts run at once on the shared gang.
      */
     private void sampleCriticActions(int part) {
+        int a = actionDim;
+        int n = samples;
         if (part == 0) {
-            policy.sample(passNext, targetNoise, targetSamplesAtNext);
+            policy.sampleInto(passNext, targetNoise, targetSamplesAtNext, targetActions.values(), 0,
+                    targetSamples * a);
         } else if (part == 1) {
-            policy.sample(passCurrent, currentNoise, currentSamples);
+            policy.sampleInto(passCurrent, currentNoise, currentSamples, stackedActions.values(), (1 + 2 * n) * a,
+                    stride * a);
         } else {
-            policy.sample(passNext, nextNoise, nextSamples);
+            policy.sampleInto(passNext, nextNoise, nextSamples, stackedActions.values(), (1 + n) * a, stride * a);
         }
     }
 
@@ -387,18 +412,18 @@ public final class UpdateStep {
         policy.backward(passCurrent, policyGradients);
     }
 
-    /** Lays out each state's 1 + 3N actions: data, random, next-policy, current-policy. */
+    /**
+     * Completes each state's 1 + 3N stacked actions (data, random, next-policy, current-policy) with the data and
+     * random ones; the samplings already wrote the policy actions in place.
+     */
     private void stackActions(double[] dataActions) {
         int a = actionDim;
         int n = samples;
-        double[] nextActions = nextSamples.actions();
-        double[] currentActions = currentSamples.actions();
+        double[] stacked = stackedActions.values();
         for (int b = 0; b < batchSize; b++) {
             int dst = b * stride * a;
-            System.arraycopy(dataActions, b * a, stackedActions, dst, a);
-            System.arraycopy(randomActions, b * n * a, stackedActions, dst + a, n * a);
-            System.arraycopy(nextActions, b * n * a, stackedActions, dst + (1 + n) * a, n * a);
-            System.arraycopy(currentActions, b * n * a, stackedActions, dst + (1 + 2 * n) * a, n * a);
+            System.arraycopy(dataActions, b * a, stacked, dst, a);
+            System.arraycopy(randomActions, b * n * a, stacked, dst + a, n * a);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.calql.spi;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -320,6 +321,85 @@ public abstract class AbstractBackendContractTest {
         net.backward(ws, gradOut2, onlyParams, null, null);
         assertClose("parameter gradients alone " + shape, grads[0], onlyParams.export());
         net.backward(ws, gradOut2, null, null, null);
+    }
+
+    /**
+     * A forward on rows staged through {@link Backend#bindRows} (this backend's, and the host rows of another
+     * backend) gives exactly the host-array forward's outputs, and its backward exactly the same parameter, head
+     * and tail gradients: staging changes where the input lives, never a bit of the result.
+     */
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void boundForwardAndBackwardEqualTheHostArrayPassesBitForBit(Shape shape) {
+        Network net = pair(shape, 41)[1];
+        SplittableRandom rng = new SplittableRandom(42);
+        int rows = shape.rows();
+        int outDim = shape.outputDim();
+        double[] head = gaussian(rng, shape.groups() * shape.headDim(), 1.0);
+        double[] tail = shape.tailDim() == 0 ? null : gaussian(rng, rows * shape.tailDim(), 1.0);
+        double[] gradOut = gaussian(rng, rows * outDim, 1.0);
+
+        Workspace ws = net.newWorkspace(rows);
+        double[] expectedOut = new double[rows * outDim];
+        net.forward(ws, head, tail, shape.tailDim(), shape.groups(), shape.groupSize(), expectedOut);
+        ParameterGradients expectedGrads = net.newGradients();
+        double[] expectedHead = new double[head.length];
+        double[] expectedTail = new double[rows * shape.tailDim()];
+        net.backward(ws, gradOut, expectedGrads, expectedHead, expectedTail);
+
+        for (Backend binder : List.of(backend(), oracle())) {
+            // more room than needed, and garbage staged first: only the last staging counts
+            BoundRows headRows = binder.bindRows(shape.groups() + 2, shape.headDim());
+            BoundRows tailRows = shape.tailDim() == 0 ? null : binder.bindRows(rows + 3, shape.tailDim());
+            Arrays.fill(headRows.values(), 99.0);
+            headRows.stage(headRows.maxRows());
+            headRows.load(head, shape.groups());
+            assertEquals(shape.groups(), headRows.rows());
+            if (tailRows != null) {
+                System.arraycopy(tail, 0, tailRows.values(), 0, tail.length);
+                tailRows.stage(rows);
+            }
+            Workspace bound = net.newWorkspace(rows);
+            double[] out = new double[rows * outDim];
+            net.forward(bound, headRows, tailRows, shape.groupSize(), out);
+            String what = shape + " staged by " + binder.name();
+            assertArrayEquals(expectedOut, out, "bound forward " + what);
+            ParameterGradients grads = net.newGradients();
+            double[] gradHead = new double[head.length];
+            double[] gradTail = new double[rows * shape.tailDim()];
+            net.backward(bound, gradOut, grads, gradHead, gradTail);
+            double[][] expected = expectedGrads.export();
+            double[][] actual = grads.export();
+            for (int i = 0; i < expected.length; i++) {
+                assertArrayEquals(expected[i], actual[i], "parameter gradients [" + i + "] " + what);
+            }
+            assertArrayEquals(expectedHead, gradHead, "gradHead " + what);
+            assertArrayEquals(expectedTail, gradTail, "gradTail " + what);
+        }
+    }
+
+    @Test
+    void boundForwardRejectsRowsThatDoNotFit() {
+        Network net = backend().createNetwork(NetworkSpec.builder(5, 1).hidden(4).build());
+        Workspace ws = net.newWorkspace(6);
+        BoundRows head = backend().bindRows(3, 3);
+        BoundRows tail = backend().bindRows(6, 2);
+        head.stage(3);
+        tail.stage(5);
+        double[] out = new double[6];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> net.forward(ws, head, tail, 2, out));
+        assertTrue(e.getMessage().contains("tail rows must be head rows × groupSize = 3 × 2, found 5"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> net.forward(ws, head, backend().bindRows(6, 1), 2, out));
+        assertTrue(e.getMessage().contains("inputDim 5, found 3 + 1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> head.stage(4));
+        assertTrue(e.getMessage().contains("rows must be in [0, 3], found 4"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> head.load(new double[8], 3));
+        assertTrue(e.getMessage().contains("at least 9 values, found 8"), e.getMessage());
+        tail.stage(6);
+        Workspace small = net.newWorkspace(5);
+        e = assertThrows(IllegalArgumentException.class, () -> net.forward(small, head, tail, 2, out));
+        assertTrue(e.getMessage().contains("maxRows") && e.getMessage().contains("5"), e.getMessage());
     }
 
     @ParameterizedTest

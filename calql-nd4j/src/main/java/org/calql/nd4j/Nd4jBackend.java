@@ -3,6 +3,7 @@ package org.calql.nd4j;
 import java.util.Objects;
 import java.util.function.IntConsumer;
 import org.calql.spi.Backend;
+import org.calql.spi.BoundRows;
 import org.calql.spi.Network;
 import org.calql.spi.NetworkSpec;
 import org.calql.spi.ParallelPasses;
@@ -101,6 +102,15 @@ public final class Nd4jBackend implements Backend {
     @Override
     public Network createNetwork(NetworkSpec spec) {
         return new Nd4jNetwork(Objects.requireNonNull(spec, "spec"));
+    }
+
+    /**
+     * Rows staged once as a float32 f-order matrix with a ones column, which passes read in place (layer 0's
+     * input or head): the conversion and transposition happen once per staging instead of once per pass.
+     */
+    @Override
+    public BoundRows bindRows(int maxRows, int width) {
+        return new Nd4jRows(maxRows, width);
     }
 
     /**

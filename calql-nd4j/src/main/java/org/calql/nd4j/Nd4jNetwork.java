@@ -2,6 +2,8 @@ package org.calql.nd4j;
 
 import java.nio.FloatBuffer;
 import org.calql.spi.Activation;
+import org.calql.spi.BoundRows;
+import org.calql.spi.BoundRowsChecks;
 import org.calql.spi.Network;
 import org.calql.spi.NetworkSpec;
 import org.calql.spi.Optimizer;
@@ -158,17 +160,81 @@ final class Nd4jNetwork implements Network {
             ws.last = v;
             return;
         }
-        var exec = Nd4j.getExecutioner();
         if (v.grouped) {
             loadGrouped(ws, v, head, tail);
-            Nd4jGradients.Layer0 w0 = layer0(tailDim);
-            Nd4j.gemm(v.input, w0.tailAndBias, v.z[0], false, true, 1.0, 0.0);
-            Nd4j.gemm(v.head, w0.head, v.headTerm, false, true, 1.0, 0.0);
-            Nd4j.gemm(v.onesColumn, v.headTermRow, v.z0Wide, false, false, 1.0, 1.0);
+            layer0Grouped(ws, v, v.input, v.head);
         } else {
             loadPlain(ws, v, head, tail);
-            Nd4j.gemm(v.input, augmented[0], v.z[0], false, true, 1.0, 0.0);
+            layer0Plain(ws, v.input, v);
         }
+        forwardLayers(ws, v, out);
+    }
+
+    /**
+     * Forward on staged rows: staged {@link Nd4jRows} are multiplied in place (a policy's augmented input, a
+     * grouped pass's head and tail); a pass of one row per head with a tail copies the staged columns into its
+     * input on the backend. Rows staged by another backend go through the host-array forward.
+     */
+    @Override
+    public void forward(Workspace workspace, BoundRows head, BoundRows tail, int groupSize, double[] out) {
+        BoundRowsChecks.check(spec, head, tail, groupSize);
+        if (!(head instanceof Nd4jRows h) || (tail != null && !(tail instanceof Nd4jRows))) {
+            Network.super.forward(workspace, head, tail, groupSize, out);
+            return;
+        }
+        Nd4jRows t = (Nd4jRows) tail;
+        Nd4jWorkspace ws = own(workspace);
+        int tailDim = t == null ? 0 : t.width();
+        int groups = h.rows();
+        long rowsLong = (long) groups * groupSize;
+        if (rowsLong > ws.maxRows) {
+            throw new IllegalArgumentException("rows (groups × groupSize = " + rowsLong + ") must not exceed the "
+                    + "workspace's maxRows " + ws.maxRows);
+        }
+        requireLength("out", out, rowsLong * layout.out(layout.layers() - 1));
+        ws.last = null;
+        Nd4jWorkspace.Views v = ws.views(groups, groupSize, tailDim);
+        if (rowsLong == 0) {
+            ws.last = v;
+            return;
+        }
+        if (v.grouped) {
+            layer0Grouped(ws, v, t.augmented(), h.plain());
+        } else if (t == null) {
+            layer0Plain(ws, h.augmented(), v);
+        } else if (v.headDim == 0) {
+            layer0Plain(ws, t.augmented(), v);
+        } else {
+            v.inputHeadColumns.assign(h.plain());
+            v.inputTailColumns.assign(t.plain());
+            v.inputOnes.assign(1.0);
+            layer0Plain(ws, v.input, v);
+        }
+        forwardLayers(ws, v, out);
+    }
+
+    /** Layer 0 of a plain pass: {@code z0 = [input | 1]·[W0 | b0]ᵀ}. */
+    private void layer0Plain(Nd4jWorkspace ws, INDArray input, Nd4jWorkspace.Views v) {
+        Nd4j.gemm(input, augmented[0], v.z[0], false, true, 1.0, 0.0);
+        ws.lastInput = input;
+        ws.lastHead = null;
+    }
+
+    /** Layer 0 of a grouped pass: the tail term on every row, the head term once per group, broadcast. */
+    private void layer0Grouped(Nd4jWorkspace ws, Nd4jWorkspace.Views v, INDArray tailWithOnes, INDArray head) {
+        Nd4jGradients.Layer0 w0 = layer0(v.tailDim);
+        Nd4j.gemm(tailWithOnes, w0.tailAndBias, v.z[0], false, true, 1.0, 0.0);
+        Nd4j.gemm(head, w0.head, v.headTerm, false, true, 1.0, 0.0);
+        Nd4j.gemm(v.onesColumn, v.headTermRow, v.z0Wide, false, false, 1.0, 1.0);
+        ws.lastInput = tailWithOnes;
+        ws.lastHead = head;
+    }
+
+    /** The hidden layers and the output layer after layer 0's product; the output rows into {@code out}. */
+    private void forwardLayers(Nd4jWorkspace ws, Nd4jWorkspace.Views v, double[] out) {
+        var exec = Nd4j.getExecutioner();
+        int rows = v.rows;
+        int outDim = layout.out(layout.layers() - 1);
         int last = layout.layers() - 1;
         for (int l = 0; l < last; l++) {
             if (plainRelu) {
@@ -380,7 +446,7 @@ final class Nd4jNetwork implements Network {
     private void backwardPlain(Nd4jWorkspace ws, Nd4jWorkspace.Views v, Nd4jGradients g, double[] gradHead,
                                double[] gradTail) {
         if (g != null) {
-            Nd4j.gemm(v.dz[0], v.input, g.augmented(0), true, false, 1.0, 1.0);
+            Nd4j.gemm(v.dz[0], ws.lastInput, g.augmented(0), true, false, 1.0, 1.0);
         }
         if (gradHead == null && gradTail == null) {
             return;
@@ -421,8 +487,8 @@ final class Nd4jNetwork implements Network {
         }
         if (g != null) {
             Nd4jGradients.Layer0 g0 = g.layer0(v.tailDim);
-            Nd4j.gemm(v.dz[0], v.input, g0.tailAndBias, true, false, 1.0, 1.0);
-            Nd4j.gemm(v.headTermGrad, v.head, g0.head, true, false, 1.0, 1.0);
+            Nd4j.gemm(v.dz[0], ws.lastInput, g0.tailAndBias, true, false, 1.0, 1.0);
+            Nd4j.gemm(v.headTermGrad, ws.lastHead, g0.head, true, false, 1.0, 1.0);
         }
         if (gradHead != null) {
             Nd4j.gemm(v.headTermGrad, w0.head, v.gradHead, false, false, 1.0, 0.0);

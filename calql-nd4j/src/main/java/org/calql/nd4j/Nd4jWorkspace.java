@@ -58,6 +58,12 @@ final class Nd4jWorkspace implements Workspace {
 
     /** Views of the last forward pass, or null before the first one. */
     Views last;
+    /**
+     * Layer 0's input of the last forward (its own {@link Views#input} or staged {@link Nd4jRows}), and the head
+     * of a grouped one: what backward multiplies for layer 0's weight gradients.
+     */
+    INDArray lastInput;
+    INDArray lastHead;
 
     private final Map<Key, Views> cache = new LinkedHashMap<>(32, 0.75f, true) {
         @Override
@@ -180,6 +186,10 @@ final class Nd4jWorkspace implements Workspace {
         final INDArray gradInput;
         /** Grouped only: head gradient {@code [groups, headDim]}. */
         final INDArray gradHead;
+        /** Plain only: the head columns {@code [rows, headDim]}, tail columns and ones column of {@link #input}. */
+        final INDArray inputHeadColumns;
+        final INDArray inputTailColumns;
+        final INDArray inputOnes;
 
         /** Per layer: output {@code [rows, out]} (after the activation for hidden layers). */
         final INDArray[] z;
@@ -242,6 +252,7 @@ final class Nd4jWorkspace implements Workspace {
             if (rows == 0) {
                 input = head = headTerm = headTermRow = headTermGrad = headTermGradRow = null;
                 z0Wide = dz0Wide = onesColumn = gradInput = gradHead = null;
+                inputHeadColumns = inputTailColumns = inputOnes = null;
                 return;
             }
             for (int l = 0; l < layers; l++) {
@@ -278,11 +289,16 @@ final class Nd4jWorkspace implements Workspace {
                 onesColumn = Nd4jLayout.fView(ws.ones, 0, groupSize, 1);
                 gradInput = tailDim == 0 ? null : Nd4jLayout.fView(ws.gradInput, 0, rows, tailDim);
                 gradHead = Nd4jLayout.fView(ws.gradHeadInput, 0, groups, headDim);
+                inputHeadColumns = inputTailColumns = inputOnes = null;
             } else {
                 input = Nd4jLayout.fView(ws.input, 0, rows, in + 1);
                 head = headTerm = headTermRow = headTermGrad = headTermGradRow = null;
                 z0Wide = dz0Wide = onesColumn = gradHead = null;
                 gradInput = Nd4jLayout.fView(ws.gradInput, 0, rows, in);
+                inputHeadColumns = headDim == 0 ? null : Nd4jLayout.fView(ws.input, 0, rows, headDim);
+                inputTailColumns = tailDim == 0 ? null
+                        : Nd4jLayout.fView(ws.input, (long) rows * headDim, rows, tailDim);
+                inputOnes = Nd4jLayout.vector(ws.input, (long) rows * in, rows);
             }
         }
     }
