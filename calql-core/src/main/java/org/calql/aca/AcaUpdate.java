@@ -295,6 +295,22 @@ public final class AcaUpdate {
                               double[] averageQ) {
         fillNoise();
         policy.sample(passN, noise, targetSamples);
+        double averageTarget = criticLossAndGradients(batch, alpha, w, td, averageQ);
+        for (int i = 0; i < k; i++) {
+            requireFinite("TD loss of critic " + i, td[i], step);
+        }
+        for (int i = 0; i < k; i++) {
+            critics.step(i, config.criticLr(), step);
+        }
+        return averageTarget;
+    }
+
+    /**
+     * The critics' TD losses at the target actions {@link #targetSamples} drew, each critic's gradient left in its
+     * gradients (zeroed first); returns the mean target.
+     */
+    private double criticLossAndGradients(TransitionBatch batch, double alpha, double w, double[] td,
+                                          double[] averageQ) {
         double[] next = targetSamples.actions();
         for (int i = 0; i < k; i++) {
             critics.target(i).forward(targetWs[i], batch.nextObservations(), next, a, b, 1, q[i]);
@@ -328,12 +344,8 @@ public final class AcaUpdate {
             }
             td[i] = sum / b;
             averageQ[i] = qSum / b;
-            requireFinite("TD loss of critic " + i, td[i], step);
-        }
-        for (int i = 0; i < k; i++) {
             critics.gradients(i).zero();
             critics.critic(i).backward(dataWs[i], gradQ[i], critics.gradients(i), null, null);
-            critics.step(i, config.criticLr(), step);
         }
         return targetSum / b;
     }
@@ -505,6 +517,26 @@ public final class AcaUpdate {
         }
         policy.sample(passS, actorNoise, actorSamples);
         return actorLossAndGradients(batch.observations(), batch.actions(), alpha(), weight(), fixedLambda);
+    }
+
+    /**
+     * The critics' loss {@code Σ_k mean((Q_k(s,a) − y)²)} at target actions drawn from {@code targetNoise}, with
+     * each critic's gradient left in its gradients and nothing stepped.
+     */
+    double criticObjective(TransitionBatch batch, double[] targetNoise) {
+        policy.forward(passN, batch.nextObservations(), b);
+        if (online) {
+            term.forward(0, batch.observations(), b);
+            term.forward(1, batch.nextObservations(), b);
+        }
+        policy.sample(passN, targetNoise, targetSamples);
+        double[] td = new double[k];
+        criticLossAndGradients(batch, alpha(), weight(), td, new double[k]);
+        double sum = 0.0;
+        for (double v : td) {
+            sum += v;
+        }
+        return sum;
     }
 
     /** The policy gradients of the last actor objective, in the policy's parameter layout. */
