@@ -553,6 +553,11 @@ public final class AcaUpdate {
         policy.step(policyGradients, config.actorLr());
     }
 
+    /** Sets w (tests: plain SAC on the raw critic is w = 0). */
+    void setWeight(double w) {
+        weight = w;
+    }
+
     /** The λ of the last offline actor loss. */
     double lastLambda() {
         return lambda;
