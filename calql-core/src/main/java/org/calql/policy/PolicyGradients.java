@@ -7,4 +7,13 @@ public interface PolicyGradients {
 
     /** A copy in the layout of {@link PolicyState#parameters()}. */
     double[][] export();
+
+    /**
+     * Multiplies every gradient by {@code factor} (gradient-norm clipping).
+     *
+     * @throws UnsupportedOperationException by default, for gradients that cannot be scaled in place
+     */
+    default void scale(double factor) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot scale its gradients");
+    }
 }

@@ -181,6 +181,18 @@ public final class TanhGaussianPolicy implements Policy {
         out.rows = pass.rows;
     }
 
+    /**
+     * The Gaussian before the squash of the last forward of {@code policyPass}: its mean into {@code mean} and its
+     * clamped log-std into {@code logStd} (both {@code [rows, actionDim]}), for losses that need the density itself,
+     * such as a frozen reference policy's {@code log π₀(a|s)} at actions another policy drew.
+     */
+    public void distribution(PolicyPass policyPass, double[] mean, double[] logStd) {
+        Pass pass = (Pass) policyPass;
+        int n = pass.rows * actionDim;
+        System.arraycopy(pass.mean, 0, mean, 0, n);
+        System.arraycopy(pass.logStd, 0, logStd, 0, n);
+    }
+
     @Override
     public void deterministicActions(PolicyPass policyPass, double[] out) {
         Pass pass = (Pass) policyPass;
@@ -420,6 +432,13 @@ public final class TanhGaussianPolicy implements Policy {
             network.zero();
             multiplier = 0.0;
             offset = 0.0;
+        }
+
+        @Override
+        public void scale(double factor) {
+            network.scale(factor);
+            multiplier *= factor;
+            offset *= factor;
         }
 
         @Override
