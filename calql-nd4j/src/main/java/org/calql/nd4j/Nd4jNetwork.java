@@ -5,6 +5,7 @@ import org.calql.spi.Activation;
 import org.calql.spi.Network;
 import org.calql.spi.NetworkSpec;
 import org.calql.spi.Optimizer;
+import org.calql.spi.Precision;
 import org.calql.spi.ParameterGradients;
 import org.calql.spi.Workspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -53,9 +54,16 @@ final class Nd4jNetwork implements Network {
     private final INDArray[] augmented;
     private final INDArray[] weights;
     private final Nd4jGradients.Layer0[] layer0;
+    /** Matrix products in bfloat16 ({@link Bf16Gemm}) instead of float32. */
+    private final boolean bf16;
 
     Nd4jNetwork(NetworkSpec spec) {
+        this(spec, Precision.FP32);
+    }
+
+    Nd4jNetwork(NetworkSpec spec, Precision precision) {
         this.spec = spec;
+        this.bf16 = precision == Precision.BF16;
         this.layout = new Nd4jLayout(spec);
         this.params = Nd4jLayout.floats(layout.size());
         int layers = layout.layers();
@@ -79,6 +87,20 @@ final class Nd4jNetwork implements Network {
 
     Nd4jLayout layout() {
         return layout;
+    }
+
+    /**
+     * A product of the forward or backward pass, {@code c ← alpha·op(a)·op(b) + beta·c}: float32 {@code Nd4j.gemm},
+     * or bfloat16 inputs with float32 accumulation. The ones-vector products (group broadcast and sums, LayerNorm
+     * statistics) stay float32 {@code Nd4j.gemm}: they add, they do not multiply data by data.
+     */
+    private void product(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
+                         double beta) {
+        if (bf16) {
+            Bf16Gemm.gemm(a, b, c, transposeA, transposeB, alpha, beta);
+        } else {
+            Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
+        }
     }
 
     /** The flat parameter buffer (the optimizer updates it in place). */
@@ -162,12 +184,12 @@ final class Nd4jNetwork implements Network {
         if (v.grouped) {
             loadGrouped(ws, v, head, tail);
             Nd4jGradients.Layer0 w0 = layer0(tailDim);
-            Nd4j.gemm(v.input, w0.tailAndBias, v.z[0], false, true, 1.0, 0.0);
-            Nd4j.gemm(v.head, w0.head, v.headTerm, false, true, 1.0, 0.0);
+            product(v.input, w0.tailAndBias, v.z[0], false, true, 1.0, 0.0);
+            product(v.head, w0.head, v.headTerm, false, true, 1.0, 0.0);
             Nd4j.gemm(v.onesColumn, v.headTermRow, v.z0Wide, false, false, 1.0, 1.0);
         } else {
             loadPlain(ws, v, head, tail);
-            Nd4j.gemm(v.input, augmented[0], v.z[0], false, true, 1.0, 0.0);
+            product(v.input, augmented[0], v.z[0], false, true, 1.0, 0.0);
         }
         int last = layout.layers() - 1;
         for (int l = 0; l < last; l++) {
@@ -177,7 +199,7 @@ final class Nd4jNetwork implements Network {
                 finishHidden(v, l);
             }
             v.onesTail[l].assign(1.0);
-            Nd4j.gemm(v.augmented[l], augmented[l + 1], v.z[l + 1], false, true, 1.0, 0.0);
+            product(v.augmented[l], augmented[l + 1], v.z[l + 1], false, true, 1.0, 0.0);
         }
         // z[last] is f-order [rows, outDim] at the start of its buffer.
         int n = rows * outDim;
@@ -359,9 +381,9 @@ final class Nd4jNetwork implements Network {
 
         for (int l = last; l >= 1; l--) {
             if (g != null) {
-                Nd4j.gemm(v.dz[l], v.augmented[l - 1], g.augmented(l), true, false, 1.0, 1.0);
+                product(v.dz[l], v.augmented[l - 1], g.augmented(l), true, false, 1.0, 1.0);
             }
-            Nd4j.gemm(v.dz[l], weights[l], v.dz[l - 1], false, false, 1.0, 0.0);
+            product(v.dz[l], weights[l], v.dz[l - 1], false, false, 1.0, 0.0);
             if (plainRelu) {
                 exec.exec(new Sign(v.z[l - 1], v.mask[l - 1]));
                 exec.exec(new MulOp(v.dz[l - 1], v.mask[l - 1], v.dz[l - 1]));
@@ -380,12 +402,12 @@ final class Nd4jNetwork implements Network {
     private void backwardPlain(Nd4jWorkspace ws, Nd4jWorkspace.Views v, Nd4jGradients g, double[] gradHead,
                                double[] gradTail) {
         if (g != null) {
-            Nd4j.gemm(v.dz[0], v.input, g.augmented(0), true, false, 1.0, 1.0);
+            product(v.dz[0], v.input, g.augmented(0), true, false, 1.0, 1.0);
         }
         if (gradHead == null && gradTail == null) {
             return;
         }
-        Nd4j.gemm(v.dz[0], weights[0], v.gradInput, false, false, 1.0, 0.0);
+        product(v.dz[0], weights[0], v.gradInput, false, false, 1.0, 0.0);
         int rows = v.rows;
         int headDim = v.headDim;
         int tailDim = v.tailDim;
@@ -421,11 +443,11 @@ final class Nd4jNetwork implements Network {
         }
         if (g != null) {
             Nd4jGradients.Layer0 g0 = g.layer0(v.tailDim);
-            Nd4j.gemm(v.dz[0], v.input, g0.tailAndBias, true, false, 1.0, 1.0);
-            Nd4j.gemm(v.headTermGrad, v.head, g0.head, true, false, 1.0, 1.0);
+            product(v.dz[0], v.input, g0.tailAndBias, true, false, 1.0, 1.0);
+            product(v.headTermGrad, v.head, g0.head, true, false, 1.0, 1.0);
         }
         if (gradHead != null) {
-            Nd4j.gemm(v.headTermGrad, w0.head, v.gradHead, false, false, 1.0, 0.0);
+            product(v.headTermGrad, w0.head, v.gradHead, false, false, 1.0, 0.0);
             int groups = v.groups;
             int headDim = v.headDim;
             float[] s = ws.scratch(groups * headDim);
@@ -439,7 +461,7 @@ final class Nd4jNetwork implements Network {
             }
         }
         if (gradTail != null) {
-            Nd4j.gemm(v.dz[0], w0.tail, v.gradInput, false, false, 1.0, 0.0);
+            product(v.dz[0], w0.tail, v.gradInput, false, false, 1.0, 0.0);
             int rows = v.rows;
             int tailDim = v.tailDim;
             float[] s = ws.scratch(rows * tailDim);
@@ -544,6 +566,6 @@ final class Nd4jNetwork implements Network {
 
     @Override
     public String toString() {
-        return "Nd4jNetwork" + spec;
+        return "Nd4jNetwork" + (bf16 ? "[bf16]" : "") + spec;
     }
 }
