@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import org.calql.nd4j.Bf16Gemm;
 import org.calql.nd4j.OpenBlasKernel;
 import org.calql.spi.Backends;
 import org.openjdk.jmh.results.BenchmarkResult;
@@ -100,6 +101,20 @@ public final class BenchMain {
         } else {
             java.include(pattern(CriticBenchmark.class));
         }
+        if (Bf16Gemm.unavailableReason().isEmpty()) {
+            ChainedOptionsBuilder bf16 = base(out, "bf16", quick ? 1 : 3, quick ? 2 : 4,
+                    quick ? TimeValue.milliseconds(400) : TimeValue.seconds(1),
+                    quick ? TimeValue.milliseconds(500) : TimeValue.seconds(2))
+                    .include(pattern(SgemmBenchmark.class)).include(pattern(UpdateBenchmark.class))
+                    .param("precision", "bf16").param("backend", UpdateBenchmark.BF16_BACKEND).param("config", "antmaze");
+            if (quick) {
+                bf16.param("shape", SgemmBenchmark.BOUND_SHAPE);
+            }
+            o.println("[bf16] bf16 gemm (" + Bf16Gemm.kernel().orElse("?") + "), antmaze update on nd4j-bf16 ...");
+            results.addAll(new Runner(bf16.build()).run());
+        } else {
+            o.println("[bf16] skipped: " + Bf16Gemm.unavailableReason().get());
+        }
         o.println("[2/2] plain-Java update" + (quick ? " (small only)" : " / critic") + ", discrete update ...");
         results.addAll(new Runner(java.build()).run());
 
@@ -182,7 +197,9 @@ public final class BenchMain {
             double best = best(r);
             if (bench.contains("SgemmBenchmark")) {
                 String shape = p.getParam("shape");
-                rows.add(new Row("sgemm", "nd4j", shape, ms, err, best, SgemmBenchmark.flops(shape)));
+                boolean bf16 = "bf16".equals(p.getParam("precision"));
+                rows.add(new Row(bf16 ? "bf16 gemm" : "sgemm", "nd4j", shape, ms, err, best,
+                        SgemmBenchmark.flops(shape)));
             } else if (bench.contains("DiscreteUpdateBenchmark")) { // before UpdateBenchmark, which it contains
                 rows.add(new Row("discrete update", p.getParam("backend"), DiscreteUpdateBenchmark.CONFIG, ms, err,
                         best, EssentialFlops.discreteUpdate(BenchConfigs.discrete())));
@@ -205,18 +222,28 @@ public final class BenchMain {
                 && r.what.equals(SgemmBenchmark.BOUND_SHAPE)).findFirst().orElse(null);
         double boundRate = boundRow == null ? Double.NaN : boundRow.flops / boundRow.millis; // FLOP per ms
         double boundBest = boundRow == null ? Double.NaN : boundRow.flops / boundRow.best;
+        double sgemmRate = boundRate;
+        double sgemmBest = boundBest;
+        // bf16 rows (bf16 gemm, update on nd4j-bf16) are taken against the bf16 bound measured in the same run.
+        Row bf16Row = rows.stream().filter(r -> r.benchmark.equals("bf16 gemm")
+                && r.what.equals(SgemmBenchmark.BOUND_SHAPE)).findFirst().orElse(null);
+        double bf16Rate = bf16Row == null ? Double.NaN : bf16Row.flops / bf16Row.millis;
+        double bf16Best = bf16Row == null ? Double.NaN : bf16Row.flops / bf16Row.best;
 
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "%-15s %-7s %-17s %11s %10s %9s %9s %8s %9s %8s", "benchmark",
                 "backend", "config / shape", "ms/op", "± (99.9%)", "GFLOP/op", "GFLOP/s", "ratio", "best ms", "ratio*"));
         for (Row r : rows) {
+            boolean bf16 = r.benchmark.equals("bf16 gemm") || r.backend.equals(UpdateBenchmark.BF16_BACKEND);
+            double rowBound = bf16 ? bf16Rate : sgemmRate;
+            double rowBoundBest = bf16 ? bf16Best : sgemmBest;
             String gflop = r.flops > 0 ? String.format(Locale.ROOT, "%9.3f", r.flops / 1e9) : "        -";
             String rate = r.flops > 0 ? String.format(Locale.ROOT, "%9.1f", r.flops / 1e6 / r.millis) : "        -";
-            String ratio = r.flops > 0 && !Double.isNaN(boundRate)
-                    ? String.format(Locale.ROOT, "%9.2f", r.millis / (r.flops / boundRate)) : "        -";
+            String ratio = r.flops > 0 && !Double.isNaN(rowBound)
+                    ? String.format(Locale.ROOT, "%9.2f", r.millis / (r.flops / rowBound)) : "        -";
             String err = Double.isNaN(r.error) ? "         -" : String.format(Locale.ROOT, "%10.3f", r.error);
-            String ratioBest = r.flops > 0 && !Double.isNaN(boundBest)
-                    ? String.format(Locale.ROOT, "%8.2f", r.best / (r.flops / boundBest)) : "       -";
+            String ratioBest = r.flops > 0 && !Double.isNaN(rowBoundBest)
+                    ? String.format(Locale.ROOT, "%8.2f", r.best / (r.flops / rowBoundBest)) : "       -";
             lines.add(String.format(Locale.ROOT, "%-15s %-7s %-17s %11.3f %s %s %s %s %9.3f %s", r.benchmark,
                     r.backend, r.what, r.millis, err, gflop, rate, ratio.substring(1), r.best, ratioBest));
         }
@@ -237,7 +264,8 @@ public final class BenchMain {
         }
         lines.add("");
         lines.add("ratio = ms/op ÷ (essential GFLOP ÷ sgemm " + SgemmBenchmark.BOUND_SHAPE + " GFLOP/s of this run); "
-                + "ratio* = the same from each benchmark's fastest iteration");
+                + "ratio* = the same from each benchmark's fastest iteration; bf16 rows (bf16 gemm, update nd4j-bf16) "
+                + "against the bf16 gemm " + SgemmBenchmark.BOUND_SHAPE + " of this run");
         EssentialFlops.Breakdown e = EssentialFlops.breakdown(BenchConfigs.named("antmaze"));
         lines.add("antmaze essential work: " + e);
         Row antmaze = rows.stream().filter(r -> r.benchmark.equals("update") && r.backend.equals("nd4j")
@@ -303,6 +331,7 @@ public final class BenchMain {
         }
         int base = switch (r.benchmark) {
             case "sgemm" -> 0;
+            case "bf16 gemm" -> 50;
             case "update" -> 100;
             case "discrete update" -> 150;
             case "critic fwd+bwd" -> 200;

@@ -3,6 +3,7 @@ package org.calql.bench;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.calql.nd4j.Bf16Gemm;
 import org.calql.nd4j.OpenBlasKernel;
 import org.calql.spi.Backends;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -50,6 +51,12 @@ public class SgemmBenchmark {
         "7936x9x256.nt", "7936x257x1.nt"})
     public String shape;
 
+    /** {@code fp32} ({@code Nd4j.gemm}) or {@code bf16} ({@link Bf16Gemm}: bf16 inputs, float32 accumulation). */
+    @Param({"fp32"})
+    public String precision;
+
+    private boolean bf16;
+
     private static volatile boolean kernelPrinted;
 
     private INDArray a;
@@ -66,6 +73,10 @@ public class SgemmBenchmark {
         if (!kernelPrinted) {
             kernelPrinted = true;
             System.out.println("# " + kernel());
+        }
+        bf16 = precision.equals("bf16");
+        if (bf16 && Bf16Gemm.unavailableReason().isPresent()) {
+            throw new IllegalStateException("bf16 products cannot run here: " + Bf16Gemm.unavailableReason().get());
         }
         Shape s = Shape.parse(shape);
         transposeA = s.transposeA;
@@ -93,6 +104,10 @@ public class SgemmBenchmark {
     /** One product. */
     @Benchmark
     public INDArray gemm() {
+        if (bf16) {
+            Bf16Gemm.gemm(a, b, c, transposeA, transposeB, 1.0, 0.0);
+            return c;
+        }
         return Nd4j.gemm(a, b, c, transposeA, transposeB, 1.0, 0.0);
     }
 

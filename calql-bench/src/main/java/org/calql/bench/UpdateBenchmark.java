@@ -5,7 +5,9 @@ import org.calql.config.CalQlConfig;
 import org.calql.data.TransitionBatch;
 import org.calql.random.Rng;
 import org.calql.random.UpdateDraws;
+import org.calql.spi.Backend;
 import org.calql.spi.Backends;
+import org.calql.spi.Precision;
 import org.calql.update.UpdateResult;
 import org.calql.update.UpdateStep;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,7 +31,7 @@ public class UpdateBenchmark {
     @Param({"small", "antmaze"})
     public String config;
 
-    /** {@code nd4j} or {@code java}. */
+    /** {@code nd4j}, {@code java}, or {@code nd4j-bf16} (ND4J with bf16 products, {@link Precision#BF16}). */
     @Param({"nd4j", "java"})
     public String backend;
 
@@ -40,9 +42,17 @@ public class UpdateBenchmark {
     @Setup
     public void setup() {
         CalQlConfig c = BenchConfigs.named(config);
-        step = new UpdateStep(c, Backends.named(backend), UpdateDraws.from(new Rng(c.seed())));
+        step = new UpdateStep(c, backend(backend), UpdateDraws.from(new Rng(c.seed())));
         batch = BenchConfigs.randomBatch(c, 11L);
     }
+
+    /** The backend of a {@link #backend} name: a backend's name, or {@code nd4j-bf16}. */
+    public static Backend backend(String name) {
+        return name.equals(BF16_BACKEND) ? Backends.named("nd4j").withPrecision(Precision.BF16) : Backends.named(name);
+    }
+
+    /** The {@link #backend} value of ND4J with bf16 products. */
+    public static final String BF16_BACKEND = "nd4j-bf16";
 
     /** One update. */
     @Benchmark

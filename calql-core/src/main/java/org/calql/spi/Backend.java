@@ -38,4 +38,25 @@ public interface Backend {
     default void runIndependent(int count, IntConsumer pass) {
         ParallelPasses.runInTurn(count, pass);
     }
+
+    /**
+     * This backend with networks whose matrix products run in {@code precision}. {@link Precision#FP32} returns a
+     * backend that runs float32 products (this one by default); this default refuses every other precision.
+     *
+     * @throws IllegalArgumentException if the precision is null or this backend cannot run it on this machine
+     *                                  (the message says why and what runs it)
+     */
+    default Backend withPrecision(Precision precision) {
+        if (precision == Precision.FP32) {
+            return this;
+        }
+        throw new IllegalArgumentException("precision " + precision + " is not supported by backend '" + name()
+                + "', which runs float32 products only; precision BF16 needs the nd4j backend (calql-nd4j) on a CPU"
+                + " with AMX-BF16 or AVX512-BF16");
+    }
+
+    /** The precision of this backend's matrix products ({@link Precision#FP32} by default). */
+    default Precision precision() {
+        return Precision.FP32;
+    }
 }

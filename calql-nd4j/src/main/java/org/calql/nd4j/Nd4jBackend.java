@@ -1,12 +1,14 @@
 package org.calql.nd4j;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.IntConsumer;
 import org.calql.spi.Backend;
 import org.calql.spi.BoundRows;
 import org.calql.spi.Network;
 import org.calql.spi.NetworkSpec;
 import org.calql.spi.ParallelPasses;
+import org.calql.spi.Precision;
 import org.nd4j.linalg.api.blas.Blas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -42,13 +44,17 @@ public final class Nd4jBackend implements Backend {
 
     private static final Object LOCK = new Object();
     private static volatile Nd4jBackend instance;
+    private static volatile Nd4jBackend bf16Instance;
+
+    private final Precision precision;
 
     private final Runnable enterParallel = this::enterParallel;
     private final Runnable exitParallel = this::exitParallel;
     /** BLAS threads before the running parallel section (the shared gang runs one section at a time). */
     private int blasThreadsBefore;
 
-    private Nd4jBackend() {
+    private Nd4jBackend(Precision precision) {
+        this.precision = precision;
     }
 
     /**
@@ -64,7 +70,7 @@ public final class Nd4jBackend implements Backend {
         synchronized (LOCK) {
             if (instance == null) {
                 initialiseNd4j();
-                instance = new Nd4jBackend();
+                instance = new Nd4jBackend(Precision.FP32);
             }
             return instance;
         }
@@ -98,10 +104,51 @@ public final class Nd4jBackend implements Backend {
         return Nd4jBackendProvider.NAME;
     }
 
-    /** A float32 network of the given shape with all parameters zero; every {@link NetworkSpec} runs. */
+    /**
+     * A float32 network of the given shape with all parameters zero; every {@link NetworkSpec} runs. Its matrix
+     * products run in this backend's {@link #precision()}.
+     */
     @Override
     public Network createNetwork(NetworkSpec spec) {
-        return new Nd4jNetwork(Objects.requireNonNull(spec, "spec"));
+        return new Nd4jNetwork(Objects.requireNonNull(spec, "spec"), precision);
+    }
+
+    /**
+     * This backend with float32 ({@link Precision#FP32}) or bfloat16 ({@link Precision#BF16}) matrix products.
+     * BF16 runs every product of the forward and backward passes (weight gradients included) on oneDNN with
+     * bfloat16 inputs and float32 accumulation ({@link Bf16Gemm}); parameters, gradients and Adam stay float32.
+     *
+     * @throws IllegalArgumentException if {@code precision} is null, or BF16 on a CPU without AMX-BF16 or
+     *                                  AVX512-BF16 or where oneDNN does not load (the message says which)
+     */
+    @Override
+    public Backend withPrecision(Precision precision) {
+        Objects.requireNonNull(precision, "precision");
+        if (precision == Precision.FP32) {
+            return create();
+        }
+        Optional<String> reason = Bf16Gemm.unavailableReason();
+        if (reason.isPresent()) {
+            throw new IllegalArgumentException("precision BF16 cannot run on this machine: " + reason.get()
+                    + "; use precision FP32");
+        }
+        Nd4jBackend b = bf16Instance;
+        if (b == null) {
+            create();
+            synchronized (LOCK) {
+                if (bf16Instance == null) {
+                    bf16Instance = new Nd4jBackend(Precision.BF16);
+                }
+                b = bf16Instance;
+            }
+        }
+        return b;
+    }
+
+    /** The precision of this backend's matrix products. */
+    @Override
+    public Precision precision() {
+        return precision;
     }
 
     /**
@@ -139,7 +186,8 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public String toString() {
-        return "Nd4jBackend[float32, " + Nd4j.getBackend().getClass().getSimpleName() + ", OpenBLAS "
+        return "Nd4jBackend[float32" + (precision == Precision.BF16 ? ", bf16 products (oneDNN "
+                + Bf16Gemm.kernel().orElse("?") + ")" : "") + ", " + Nd4j.getBackend().getClass().getSimpleName() + ", OpenBLAS "
                 + OpenBlasKernel.runningCoreType().orElse("kernel unknown") + "]";
     }
 }

@@ -7,6 +7,7 @@ import org.calql.spi.BoundRowsChecks;
 import org.calql.spi.Network;
 import org.calql.spi.NetworkSpec;
 import org.calql.spi.Optimizer;
+import org.calql.spi.Precision;
 import org.calql.spi.ParameterGradients;
 import org.calql.spi.Workspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -55,9 +56,16 @@ final class Nd4jNetwork implements Network {
     private final INDArray[] augmented;
     private final INDArray[] weights;
     private final Nd4jGradients.Layer0[] layer0;
+    /** Matrix products in bfloat16 ({@link Bf16Gemm}) instead of float32. */
+    private final boolean bf16;
 
     Nd4jNetwork(NetworkSpec spec) {
+        this(spec, Precision.FP32);
+    }
+
+    Nd4jNetwork(NetworkSpec spec, Precision precision) {
         this.spec = spec;
+        this.bf16 = precision == Precision.BF16;
         this.layout = new Nd4jLayout(spec);
         this.params = Nd4jLayout.floats(layout.size());
         int layers = layout.layers();
@@ -81,6 +89,20 @@ final class Nd4jNetwork implements Network {
 
     Nd4jLayout layout() {
         return layout;
+    }
+
+    /**
+     * A product of the forward or backward pass, {@code c ← alpha·op(a)·op(b) + beta·c}: float32 {@code Nd4j.gemm},
+     * or bfloat16 inputs with float32 accumulation. The ones-vector products (group broadcast and sums, LayerNorm
+     * statistics) stay float32 {@code Nd4j.gemm}: they add, they do not multiply data by data.
+     */
+    private void product(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
+                         double beta) {
+        if (bf16) {
+            Bf16Gemm.gemm(a, b, c, transposeA, transposeB, alpha, beta);
+        } else {
+            Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
+        }
     }
 
     /** The flat parameter buffer (the optimizer updates it in place). */
@@ -215,7 +237,7 @@ final class Nd4jNetwork implements Network {
 
     /** Layer 0 of a plain pass: {@code z0 = [input | 1]·[W0 | b0]ᵀ}. */
     private void layer0Plain(Nd4jWorkspace ws, INDArray input, Nd4jWorkspace.Views v) {
-        Nd4j.gemm(input, augmented[0], v.z[0], false, true, 1.0, 0.0);
+        product(input, augmented[0], v.z[0], false, true, 1.0, 0.0);
         ws.lastInput = input;
         ws.lastHead = null;
     }
@@ -223,8 +245,8 @@ final class Nd4jNetwork implements Network {
     /** Layer 0 of a grouped pass: the tail term on every row, the head term once per group, broadcast. */
     private void layer0Grouped(Nd4jWorkspace ws, Nd4jWorkspace.Views v, INDArray tailWithOnes, INDArray head) {
         Nd4jGradients.Layer0 w0 = layer0(v.tailDim);
-        Nd4j.gemm(tailWithOnes, w0.tailAndBias, v.z[0], false, true, 1.0, 0.0);
-        Nd4j.gemm(head, w0.head, v.headTerm, false, true, 1.0, 0.0);
+        product(tailWithOnes, w0.tailAndBias, v.z[0], false, true, 1.0, 0.0);
+        product(head, w0.head, v.headTerm, false, true, 1.0, 0.0);
         Nd4j.gemm(v.onesColumn, v.headTermRow, v.z0Wide, false, false, 1.0, 1.0);
         ws.lastInput = tailWithOnes;
         ws.lastHead = head;
@@ -243,7 +265,7 @@ final class Nd4jNetwork implements Network {
                 finishHidden(v, l);
             }
             v.onesTail[l].assign(1.0);
-            Nd4j.gemm(v.augmented[l], augmented[l + 1], v.z[l + 1], false, true, 1.0, 0.0);
+            product(v.augmented[l], augmented[l + 1], v.z[l + 1], false, true, 1.0, 0.0);
         }
         // z[last] is f-order [rows, outDim] at the start of its buffer.
         int n = rows * outDim;
@@ -425,9 +447,9 @@ final class Nd4jNetwork implements Network {
 
         for (int l = last; l >= 1; l--) {
             if (g != null) {
-                Nd4j.gemm(v.dz[l], v.augmented[l - 1], g.augmented(l), true, false, 1.0, 1.0);
+                product(v.dz[l], v.augmented[l - 1], g.augmented(l), true, false, 1.0, 1.0);
             }
-            Nd4j.gemm(v.dz[l], weights[l], v.dz[l - 1], false, false, 1.0, 0.0);
+            product(v.dz[l], weights[l], v.dz[l - 1], false, false, 1.0, 0.0);
             if (plainRelu) {
                 exec.exec(new Sign(v.z[l - 1], v.mask[l - 1]));
                 exec.exec(new MulOp(v.dz[l - 1], v.mask[l - 1], v.dz[l - 1]));
@@ -446,12 +468,12 @@ final class Nd4jNetwork implements Network {
     private void backwardPlain(Nd4jWorkspace ws, Nd4jWorkspace.Views v, Nd4jGradients g, double[] gradHead,
                                double[] gradTail) {
         if (g != null) {
-            Nd4j.gemm(v.dz[0], ws.lastInput, g.augmented(0), true, false, 1.0, 1.0);
+            product(v.dz[0], ws.lastInput, g.augmented(0), true, false, 1.0, 1.0);
         }
         if (gradHead == null && gradTail == null) {
             return;
         }
-        Nd4j.gemm(v.dz[0], weights[0], v.gradInput, false, false, 1.0, 0.0);
+        product(v.dz[0], weights[0], v.gradInput, false, false, 1.0, 0.0);
         int rows = v.rows;
         int headDim = v.headDim;
         int tailDim = v.tailDim;
@@ -487,11 +509,11 @@ final class Nd4jNetwork implements Network {
         }
         if (g != null) {
             Nd4jGradients.Layer0 g0 = g.layer0(v.tailDim);
-            Nd4j.gemm(v.dz[0], ws.lastInput, g0.tailAndBias, true, false, 1.0, 1.0);
-            Nd4j.gemm(v.headTermGrad, ws.lastHead, g0.head, true, false, 1.0, 1.0);
+            product(v.dz[0], ws.lastInput, g0.tailAndBias, true, false, 1.0, 1.0);
+            product(v.headTermGrad, ws.lastHead, g0.head, true, false, 1.0, 1.0);
         }
         if (gradHead != null) {
-            Nd4j.gemm(v.headTermGrad, w0.head, v.gradHead, false, false, 1.0, 0.0);
+            product(v.headTermGrad, w0.head, v.gradHead, false, false, 1.0, 0.0);
             int groups = v.groups;
             int headDim = v.headDim;
             float[] s = ws.scratch(groups * headDim);
@@ -505,7 +527,7 @@ final class Nd4jNetwork implements Network {
             }
         }
         if (gradTail != null) {
-            Nd4j.gemm(v.dz[0], w0.tail, v.gradInput, false, false, 1.0, 0.0);
+            product(v.dz[0], w0.tail, v.gradInput, false, false, 1.0, 0.0);
             int rows = v.rows;
             int tailDim = v.tailDim;
             float[] s = ws.scratch(rows * tailDim);
@@ -610,6 +632,6 @@ final class Nd4jNetwork implements Network {
 
     @Override
     public String toString() {
-        return "Nd4jNetwork" + spec;
+        return "Nd4jNetwork" + (bf16 ? "[bf16]" : "") + spec;
     }
 }

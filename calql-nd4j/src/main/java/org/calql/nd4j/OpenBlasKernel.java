@@ -358,7 +358,7 @@ public final class OpenBlasKernel {
         return os.startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64"));
     }
 
-    private static String cpuinfo() {
+    static String cpuinfo() {
         if (!isLinuxX86()) {
             return null;
         }

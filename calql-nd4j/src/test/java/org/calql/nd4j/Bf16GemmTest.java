@@ -1,0 +1,159 @@
+package org.calql.nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * bfloat16 products: the rounding itself (round to nearest even, bitwise against a Java oracle), and products of
+ * any transposes, strides, alpha and beta against a float64 product of the bf16-rounded inputs. Skips, saying why,
+ * where the CPU has neither AMX-BF16 nor AVX512-BF16.
+ */
+class Bf16GemmTest {
+    @BeforeAll
+    static void backend() {
+        Nd4jBackend.create();
+    }
+
+    static void assumeBf16() {
+        Optional<String> reason = Bf16Gemm.unavailableReason();
+        if (reason.isPresent()) {
+            System.out.println("Skipping bf16 test: " + reason.get());
+        }
+        Assumptions.assumeTrue(reason.isEmpty(), () -> "bf16 products unavailable: " + reason.orElse(""));
+    }
+
+    /** Round to nearest even to bfloat16 (8 significant bits), as a float; NaN stays NaN. */
+    static float bf16(float x) {
+        if (Float.isNaN(x)) {
+            return x;
+        }
+        int bits = Float.floatToRawIntBits(x);
+        int lsb = (bits >>> 16) & 1;
+        return Float.intBitsToFloat((bits + 0x7FFF + lsb) & 0xFFFF0000);
+    }
+
+    @Test
+    void oracleRoundsToNearestEven() {
+        float ulp = (float) Math.pow(2, -7);          // bf16 spacing in [1, 2)
+        assertEquals(1f, bf16(1f + ulp / 2));          // tie: down to the even 1.0
+        assertEquals(1f + 2 * ulp, bf16(1f + 3 * ulp / 2)); // tie: up to the even 1 + 2⁻⁶
+        assertEquals(1f + ulp, bf16(Math.nextUp(1f + ulp / 2)));
+        assertEquals(1f, bf16(Math.nextDown(1f + ulp / 2)));
+        assertEquals(-1f, bf16(-1f - ulp / 2));
+        assertEquals(Float.POSITIVE_INFINITY, bf16(Float.MAX_VALUE)); // rounds past the largest bf16
+        assertEquals(3.140625f, bf16((float) Math.PI));
+    }
+
+    @Test
+    void refusedWithoutTheFlags() {
+        assertTrue(Bf16Gemm.missingFlags(Set.of("avx2", "fma", "avx512f")).isPresent());
+        assertTrue(Bf16Gemm.missingFlags(null).isPresent());
+        assertTrue(Bf16Gemm.missingFlags(Set.of("amx_tile")).isPresent());
+        assertTrue(Bf16Gemm.missingFlags(Set.of("amx_tile", "amx_bf16")).isEmpty());
+        assertTrue(Bf16Gemm.missingFlags(Set.of("avx512_bf16")).isEmpty());
+    }
+
+    @Test
+    void oneDnnRoundsLikeTheOracle() {
+        assumeBf16();
+        SplittableRandom r = new SplittableRandom(7);
+        int n = 4096;
+        float[] x = new float[n];
+        float ulp = (float) Math.pow(2, -7);
+        for (int i = 0; i < n; i++) {
+            float v = (float) ((r.nextDouble() * 2 - 1) * Math.pow(2, r.nextInt(-20, 20)));
+            if (i % 4 == 0) {                             // exact ties between two bf16 values
+                v = bf16(v) + Math.ulp(bf16(v)) * 65536 / 2;
+            }
+            x[i] = i == 1 ? 1f + ulp / 2 : i == 2 ? 1f + 3 * ulp / 2 : v;
+        }
+        // c[i] = x[i] · 1: one product per row, exact in float32, so c holds bf16(x[i]) itself.
+        INDArray a = Nd4j.create(x, new long[]{n, 1}, 'f');
+        INDArray one = Nd4j.create(new float[]{1f}, new long[]{1, 1}, 'f');
+        INDArray c = Nd4j.create(DataType.FLOAT, new long[]{n, 1}, 'f');
+        Bf16Gemm.gemm(a, one, c, false, false, 1.0, 0.0);
+        for (int i = 0; i < n; i++) {
+            assertEquals(Float.floatToIntBits(bf16(x[i])), Float.floatToIntBits(c.getFloat(i)),
+                    "x = " + x[i] + " (bits " + Integer.toHexString(Float.floatToIntBits(x[i])) + ")");
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"false,false,1.0,0.0", "false,true,1.0,0.0", "true,false,1.0,1.0", "true,true,0.5,-2.0",
+            "false,true,-1.0,1.0"})
+    void productOfRoundedInputsAccumulatedInFloat32(boolean ta, boolean tb, double alpha, double beta) {
+        assumeBf16();
+        SplittableRandom r = new SplittableRandom(ta ? 3 : 4);
+        int m = 37;
+        int k = 300;
+        int n = 19;
+        // Views with strides: a's and c's buffers have extra rows, b is a column range of a wider matrix.
+        INDArray aFull = random(r, ta ? k + 5 : m + 5, ta ? m : k);
+        INDArray a = aFull.get(NDArrayIndex.interval(0, ta ? k : m), NDArrayIndex.all());
+        INDArray bFull = random(r, tb ? n : k, (tb ? k : n) + 3);
+        INDArray b = bFull.get(NDArrayIndex.all(), NDArrayIndex.interval(2, (tb ? k : n) + 2));
+        INDArray cFull = random(r, m + 2, n);
+        INDArray c = cFull.get(NDArrayIndex.interval(1, m + 1), NDArrayIndex.all());
+        double[][] before = c.toDoubleMatrix();
+        Bf16Gemm.gemm(a, b, c, ta, tb, alpha, beta);
+        double worstRounded = 0;
+        double worstPlain = 0;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double rounded = 0;
+                double plain = 0;
+                double magnitude = 0;
+                for (int p = 0; p < k; p++) {
+                    float x = ta ? a.getFloat(p, i) : a.getFloat(i, p);
+                    float y = tb ? b.getFloat(j, p) : b.getFloat(p, j);
+                    rounded += (double) bf16(x) * bf16(y);
+                    plain += (double) x * y;
+                    magnitude += Math.abs((double) x * y);
+                }
+                double expected = alpha * rounded + beta * before[i][j];
+                double scale = Math.abs(alpha) * magnitude + Math.abs(beta * before[i][j]);
+                worstRounded = Math.max(worstRounded, Math.abs(c.getDouble(i, j) - expected) / scale);
+                worstPlain = Math.max(worstPlain, Math.abs(c.getDouble(i, j) - (alpha * plain + beta * before[i][j]))
+                        / scale);
+            }
+        }
+        // Float32 accumulation of k terms: within a few k·2⁻²⁴ of the exact sum of the rounded products.
+        assertTrue(worstRounded <= 8 * k * Math.pow(2, -24), "vs rounded inputs: " + worstRounded);
+        // The inputs really were rounded: unrounded float32 inputs would be much closer.
+        assertTrue(worstPlain > 1e-4, "vs unrounded inputs only " + worstPlain);
+        assertFalse(Double.isNaN(worstRounded));
+    }
+
+    @Test
+    void shapesMustFit() {
+        assumeBf16();
+        INDArray a = Nd4j.create(DataType.FLOAT, new long[]{3, 4}, 'f');
+        INDArray c = Nd4j.create(DataType.FLOAT, new long[]{3, 3}, 'f');
+        assertThrows(IllegalArgumentException.class, () -> Bf16Gemm.gemm(a, a, c, false, false, 1, 0));
+    }
+
+    private static INDArray random(SplittableRandom r, int rows, int cols) {
+        INDArray x = Nd4j.create(DataType.FLOAT, new long[]{rows, cols}, 'f');
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                x.putScalar(i, j, (float) (r.nextDouble() * 2 - 1));
+            }
+        }
+        return x;
+    }
+}
