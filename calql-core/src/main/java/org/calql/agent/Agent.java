@@ -71,7 +71,7 @@ public final class Agent implements TrainableAgent {
         Rng sampleRng = root.split();
         Rng environmentRng = root.split();
         this.state = new TrainingState(sampleRng, environmentRng);
-        this.step = new UpdateStep(config, backend, UpdateDraws.from(drawRng));
+        this.step = new UpdateStep(config, backend.withPrecision(config.precision()), UpdateDraws.from(drawRng));
         this.data = new AgentData(config.observationDim(), config.actionDim(), config.discount(), training, state,
                 this::checkActionRange);
         this.inference = new InferencePolicy(step.policy(), data.normalizer());

@@ -16,6 +16,7 @@ import org.calql.regularizer.CqlRegularizer;
 import org.calql.regularizer.ReferenceValues;
 import org.calql.spi.Activation;
 import org.calql.spi.Initialization;
+import org.calql.spi.Precision;
 import org.calql.train.DivergenceAction;
 import org.calql.train.TrainingConfig;
 import org.calql.train.UpdateSchedule;
@@ -64,6 +65,9 @@ final class ConfigCodec {
         m.put("regularizer", regularizer(c.regularizer()));
         m.put("referenceValues", referenceValues(c.referenceValues()));
         m.put("policy", c.structure().policy());
+        if (c.precision() != Precision.FP32) {
+            m.put("precision", c.precision().name()); // only when set, so FP32 checkpoints keep their bytes
+        }
         return lines(m);
     }
 
@@ -123,8 +127,18 @@ final class ConfigCodec {
                 .targetActionGap(real(m, "targetActionGap")).initLogAlphaPrime(real(m, "initLogAlphaPrime"))
                 .maxTargetBackup(bool(m, "maxTargetBackup")).bcSteps(integer(m, "bcSteps"))
                 .seed(Long.parseLong(get(m, "seed")))
+                .precision(precision(m.getOrDefault("precision", Precision.FP32.name())))
                 .regularizer(regularizer).referenceValues(ReferenceValues.monteCarlo())
                 .build();
+    }
+
+    private static Precision precision(String name) {
+        try {
+            return Precision.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("precision must be one of " + java.util.Arrays.toString(Precision.values())
+                    + ", got '" + name + "'", e);
+        }
     }
 
     /** Whether the saved config names a custom policy, regularizer or reference, which need the caller's config. */

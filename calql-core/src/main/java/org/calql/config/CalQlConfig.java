@@ -8,6 +8,7 @@ import org.calql.regularizer.ConservativeRegularizer;
 import org.calql.regularizer.ReferenceValues;
 import org.calql.regularizer.Regularizers;
 import org.calql.spi.Initialization;
+import org.calql.spi.Precision;
 
 /**
  * Every hyperparameter of a Cal-QL / CQL agent, validated and immutable, in groups: {@link #model()} (dimensions,
@@ -33,11 +34,14 @@ public final class CalQlConfig {
     private final ConservativeSettings conservative;
     private final int bcSteps;
     private final long seed;
+    private final Precision precision;
     private final double estimatedBytes;
 
     private CalQlConfig(ModelSettings model, OptimizerSettings optimizer, EntropySettings entropy,
-                        ConservativeSettings conservative, int bcSteps, long seed, double estimatedBytes) {
+                        ConservativeSettings conservative, int bcSteps, long seed, Precision precision,
+                        double estimatedBytes) {
         this.estimatedBytes = estimatedBytes;
+        this.precision = precision;
         this.model = model;
         this.optimizer = optimizer;
         this.entropy = entropy;
@@ -87,6 +91,7 @@ public final class CalQlConfig {
         b.referenceValues = conservative.referenceValues();
         b.bcSteps = bcSteps;
         b.seed = seed;
+        b.precision = precision;
         return b;
     }
 
@@ -121,6 +126,17 @@ public final class CalQlConfig {
     /** Seed of initialisation and of the update's random draws (default 0). */
     public long seed() {
         return seed;
+    }
+
+    /**
+     * The precision of the networks' matrix products (default {@link Precision#FP32}). With {@link Precision#BF16}
+     * the products take bfloat16-rounded inputs and accumulate in float32, while parameters, Adam moments and all
+     * of core's math stay float32/float64; an agent applies it with {@link org.calql.spi.Backend#withPrecision},
+     * which refuses a backend or CPU without bf16 support. Not a structural field: a checkpoint records it only
+     * when it is not FP32, and a loaded agent may run at either precision.
+     */
+    public Precision precision() {
+        return precision;
     }
 
     /**
@@ -317,19 +333,20 @@ public final class CalQlConfig {
     @Override
     public String toString() {
         return "CalQlConfig{model{" + model + "}, optimizer" + optimizer + ", entropy" + entropy + ", conservative"
-                + conservative + ", bcSteps=" + bcSteps + ", seed=" + seed + "}";
+                + conservative + ", bcSteps=" + bcSteps + ", seed=" + seed
+                + (precision != Precision.FP32 ? ", precision=" + precision : "") + "}";
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof CalQlConfig c && model.equals(c.model) && optimizer.equals(c.optimizer)
                 && entropy.equals(c.entropy) && conservative.equals(c.conservative) && bcSteps == c.bcSteps
-                && seed == c.seed;
+                && seed == c.seed && precision == c.precision;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(model, optimizer, entropy, conservative, bcSteps, seed);
+        return Objects.hash(model, optimizer, entropy, conservative, bcSteps, seed, precision);
     }
 
     /** Builder of a {@link CalQlConfig}; setters store, {@link #build()} validates. */
@@ -365,6 +382,7 @@ public final class CalQlConfig {
         private boolean maxTargetBackup = false;
         private int bcSteps = 0;
         private long seed = 0L;
+        private Precision precision = Precision.FP32;
         private ConservativeRegularizer regularizer = Regularizers.calQl();
         private ReferenceValues referenceValues = ReferenceValues.monteCarlo();
 
@@ -563,6 +581,12 @@ public final class CalQlConfig {
             return this;
         }
 
+        /** Precision of the networks' matrix products (default FP32); see {@link CalQlConfig#precision()}. */
+        public Builder precision(Precision precision) {
+            this.precision = precision;
+            return this;
+        }
+
         /** The conservative term (default Cal-QL). */
         public Builder regularizer(ConservativeRegularizer regularizer) {
             this.regularizer = regularizer;
@@ -599,8 +623,9 @@ public final class CalQlConfig {
             ConservativeSettings conservative = new ConservativeSettings(cqlAlpha, cqlNActions, lagrange,
                     targetActionGap, initLogAlphaPrime, maxTargetBackup, regularizer, referenceValues);
             Checks.nonNegative("bcSteps", bcSteps);
+            Checks.nonNull("precision", precision);
             double bytes = Footprint.check(model, optimizer, conservative);
-            return new CalQlConfig(model, optimizer, entropy, conservative, bcSteps, seed, bytes);
+            return new CalQlConfig(model, optimizer, entropy, conservative, bcSteps, seed, precision, bytes);
         }
     }
 }
