@@ -52,7 +52,7 @@ public final class Claims {
         out.add(new Claim(1, "Cal-QL's Q is not below the data's return (interval of Q − data return reaches 0 or "
                 + "above)", calGap.count() > 0 && calGap.hi() >= 0, "Cal-QL " + calGap.format(1)));
         out.add(compare(1, "Cal-QL's Q at evaluation starts is closer to its policy's realised return than CQL's "
-                + "(|Q − realised|, end of pre-training)", cal, cql, MethodSummary::pretrainedQMiss, 1, false));
+                + "(absolute Q − realised, end of pre-training)", cal, cql, MethodSummary::pretrainedQMiss, 1, false));
         out.add(compare(2, "Cal-QL's lowest success in early fine-tuning lies above CQL's", cal, cql,
                 MethodSummary::earlyMinSuccess, 2, true));
         Stats change = cal.earlyChange();

@@ -52,8 +52,8 @@ public final class Plots {
     /** Success rate against step through both phases, per method: mean, 95% band, and each seed. */
     public static void finetune(Path file, List<EvaluationRow> rows, List<String> methods, long offlineSteps)
             throws IOException {
-        XYChart chart = chart(WIDTH, HEIGHT, "Success rate of the deterministic policy: pre-training, then online "
-                + "fine-tuning (mean, 95% interval over seeds, seeds faint)", X_TITLE, "success rate");
+        XYChart chart = chart(WIDTH, HEIGHT, "Success rate of the deterministic policy (mean, 95% band over seeds, "
+                + "each seed faint)", X_TITLE, "success rate");
         chart.getStyler().setYAxisMin(-0.02).setYAxisMax(1.08);
         for (int m = 0; m < methods.size(); m++) {
             String method = methods.get(m);
@@ -122,10 +122,10 @@ public final class Plots {
             Color colour = colour(m);
             addMethod(chart, rows, method, name + ": learned Q(s₀, π(s₀))", colour, offlineSteps,
                     EvaluationRow::startQ, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false);
-            addMethod(chart, rows, method, name + ": realised discounted return", colour.darker(), offlineSteps,
+            addMethod(chart, rows, method, name + ": realised return", colour.darker(), offlineSteps,
                     EvaluationRow::realisedReturn, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, true);
             if (Double.isFinite(behaviourReturn) && Double.isFinite(xMin)) {
-                XYSeries b = chart.addSeries("data: Monte-Carlo return at its start states", new double[] {xMin, xMax},
+                XYSeries b = chart.addSeries("data's Monte-Carlo return", new double[] {xMin, xMax},
                         new double[] {behaviourReturn, behaviourReturn});
                 b.setLineColor(Color.DARK_GRAY);
                 b.setMarker(SeriesMarkers.NONE);
