@@ -9,6 +9,7 @@ import org.calql.regularizer.ConservativeRegularizer;
 import org.calql.spi.Backend;
 import org.calql.spi.Backends;
 import org.calql.train.TrainingConfig;
+import org.calql.train.UpdateSchedule;
 import picocli.CommandLine.Option;
 
 /** The agent and training flags that {@code demo} and {@code train} share, with the demo's defaults. */
@@ -54,6 +55,15 @@ final class AgentOptions {
 
     @Option(names = "--utd", description = "Updates per environment step in fine-tuning (default: ${DEFAULT-VALUE}).")
     int utd = 1;
+
+    @Option(names = "--update-schedule", description = "When fine-tuning updates run: per_step (UTD updates after "
+            + "every environment step) or per_episode (none until an episode ends, then its length × UTD, as the "
+            + "Cal-QL authors' loop) (default: ${DEFAULT-VALUE}).")
+    UpdateSchedule updateSchedule = UpdateSchedule.PER_STEP;
+
+    @Option(names = "--reset-critic-optimizer", description = "Reset the critics' Adam moments when fine-tuning "
+            + "starts (default: keep them).")
+    boolean resetCriticOptimizer;
 
     @Option(names = "--calibrate-online", negatable = true, fallbackValue = "true",
             description = "Keep Cal-QL's calibration on during fine-tuning (default: ${DEFAULT-VALUE}).")
@@ -109,7 +119,8 @@ final class AgentOptions {
         }
         return TrainingConfig.builder().rewardScale(rewardScale).rewardBias(rewardBias)
                 .sparseFailureReward(sparseFailureReward).mixingRatio(mixingRatio).updatesPerEnvironmentStep(utd)
-                .onlineCqlAlpha(onlineCqlAlpha).calibrateOnline(calibrateOnline).evaluationEpisodes(evalEpisodes)
+                .onlineCqlAlpha(onlineCqlAlpha).calibrateOnline(calibrateOnline).updateSchedule(updateSchedule)
+                .resetCriticOptimizerOnline(resetCriticOptimizer).evaluationEpisodes(evalEpisodes)
                 .pretrainEvaluationInterval(offlineInterval).finetuneEvaluationInterval(onlineInterval).build();
     }
 
@@ -133,6 +144,8 @@ final class AgentOptions {
         m.put("mixing ratio", num(mixingRatio));
         m.put("UTD", Integer.toString(utd));
         m.put("calibration online", Boolean.toString(calibrateOnline));
+        m.put("update schedule", updateSchedule.name().toLowerCase(Locale.ROOT)
+                + (resetCriticOptimizer ? ", critic optimizer reset online" : ""));
         m.put("evaluation episodes", Integer.toString(evalEpisodes));
         return m;
     }

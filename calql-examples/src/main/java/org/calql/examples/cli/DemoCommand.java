@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.calql.data.OfflineDataset;
 import org.calql.env.Environment;
 import org.calql.examples.env.DatasetGenerator;
@@ -19,6 +21,7 @@ import org.calql.examples.env.PointMaze;
 import org.calql.examples.env.Rollouts;
 import org.calql.examples.report.DatasetFacts;
 import org.calql.examples.report.DemoReport;
+import org.calql.examples.report.MethodLabels;
 import org.calql.examples.report.MetricsCsv;
 import org.calql.examples.report.Plots;
 import org.calql.examples.report.RunOutcome;
@@ -28,17 +31,31 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code calql demo}: pre-trains CQL and Cal-QL on the point-maze data, fine-tunes both online and writes
- * {@code metrics.csv}, {@code finetune.png}, {@code calibration.png} and {@code summary.md}. With
- * {@code --env mountaincar} it does the same with the discrete agents on {@link MountainCarTask}.
+ * {@code calql demo}: pre-trains each method (Cal-QL and CQL by default) on behaviour data, fine-tunes it online,
+ * over several seeds, and writes {@code summary.md} (the paper's claims checked against 95% intervals),
+ * {@code metrics.csv}, {@code finetune.png}, {@code calibration.png} and {@code regret.png}. The default task is
+ * the discrete {@link MountainCarTask}; {@code --env maze} runs the continuous agents on the point maze.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Pre-train CQL and Cal-QL on the point-maze data, fine-tune both online, and write "
-                + "metrics.csv, finetune.png, calibration.png and summary.md into --out."})
+        description = {"Pre-train Cal-QL and CQL offline, fine-tune each online, over several seeds, and write "
+                + "summary.md (the paper's two claims checked against 95%% intervals over seeds), metrics.csv, "
+                + "finetune.png, calibration.png and regret.png into --out."})
 final class DemoCommand implements Callable<Integer> {
+    /** Default seeds per method on MountainCar. */
+    static final int DEFAULT_SEEDS = 10;
+    /** Default seeds per method on the maze, whose runs cost about ten times more. */
+    static final int MAZE_SEEDS = 5;
+    /** Seeds per method with {@code --quick}. */
+    static final int QUICK_SEEDS = 3;
+    /** Default pre-training updates on the maze. */
+    static final long MAZE_OFFLINE_STEPS = 3000;
+    /** Default fine-tuning environment steps on the maze. */
+    static final long MAZE_ONLINE_STEPS = 4000;
+
     /** The demo's tasks. */
     enum Task {
         /** The point maze, continuous actions. */
@@ -50,24 +67,37 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--env", description = "Task: maze (the point maze, continuous actions) or mountaincar "
-            + "(MountainCar-v0, 3 discrete actions, with its own defaults: 4000 pre-training updates, 4000 "
-            + "fine-tuning steps, 150 episodes, raw rewards, backend java, batch 64, CQL α 0.1, discount 0.99) "
-            + "(default: ${DEFAULT-VALUE}).")
-    Task env = Task.MAZE;
+    @Option(names = "--env", description = "Task: mountaincar (MountainCar-v0, 3 discrete actions: "
+            + MountainCarTask.DEMO_DEFAULTS + ") or maze (the point maze, continuous actions: the flags' defaults "
+            + "below) (default: ${DEFAULT-VALUE}).")
+    Task env = Task.MOUNTAINCAR;
 
-    @Option(names = "--offline-steps", description = "Pre-training updates per run (default: ${DEFAULT-VALUE}).")
-    long offlineSteps = 3000;
+    @Option(names = "--offline-steps", description = "Pre-training updates per run (default: mountaincar "
+            + MountainCarTask.OFFLINE_STEPS + ", maze " + MAZE_OFFLINE_STEPS + "; --quick: a half).")
+    long offlineSteps = MAZE_OFFLINE_STEPS;
 
-    @Option(names = "--online-steps", description = "Fine-tuning environment steps per run (default: ${DEFAULT-VALUE}).")
-    long onlineSteps = 4000;
+    @Option(names = "--online-steps", description = "Fine-tuning environment steps per run (default: mountaincar "
+            + MountainCarTask.ONLINE_STEPS + ", maze " + MAZE_ONLINE_STEPS + "; --quick: a half).")
+    long onlineSteps = MAZE_ONLINE_STEPS;
 
-    @Option(names = "--seeds", converter = Converters.Seeds.class, paramLabel = "N|a,b,..",
-            description = "Seed count (seeds 0..N-1) or a comma list of seeds (default: 3, i.e. 0,1,2).")
-    Converters.SeedList seeds = new Converters.SeedList(new long[] {0, 1, 2});
+    @Option(names = "--seeds", paramLabel = "N", description = "Number of seeds per method: N runs each, with "
+            + "seeds 0, 1, …, N−1 (default: mountaincar " + DEFAULT_SEEDS + ", maze " + MAZE_SEEDS + "; --quick: "
+            + QUICK_SEEDS + "). A count, not a seed: --seeds 1 runs seed 0 alone; give particular seeds with "
+            + "--seed-list.")
+    int seedCount = MAZE_SEEDS;
+
+    @Option(names = "--seed-list", split = ",", paramLabel = "SEED", description = "Exactly these seeds, e.g. "
+            + "0,3 (instead of --seeds).")
+    long[] seedList;
+
+    @Option(names = "--quick", description = "A first look: " + QUICK_SEEDS + " seeds and half the pre-training "
+            + "and fine-tuning steps (about a seventh of the default's time on mountaincar); flags given explicitly "
+            + "still win. Its intervals are wide; the full run's are the ones to trust.")
+    boolean quick;
 
     @Option(names = "--methods", split = ",", paramLabel = "calql,cql",
-            description = "Methods to compare (default: calql,cql).")
+            description = "Methods to compare, each a row in every table and a colour in every plot (default: "
+                    + "calql,cql).")
     List<Method> methods = new ArrayList<>(List.of(Method.CALQL, Method.CQL));
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
@@ -102,6 +132,11 @@ final class DemoCommand implements Callable<Integer> {
             + "transformed units (default: ${DEFAULT-VALUE}).")
     double sparseFailureReward = -5.0;
 
+    @Option(names = "--trace", description = "Also write trace-METHOD-SEED.csv per run: a row per update, per "
+            + "fine-tuning episode and per evaluation (Q at the data's actions, bound rate, losses, α, entropy), to "
+            + "see what happens across the switch to online.")
+    boolean trace;
+
     @Mixin
     AgentOptions agent;
 
@@ -119,6 +154,21 @@ final class DemoCommand implements Callable<Integer> {
         if (mountainCar) {
             MountainCarTask.applyDemoDefaults(this);
         }
+        ParseResult parsed = spec.commandLine().getParseResult();
+        check(!(parsed.hasMatchedOption("--seeds") && parsed.hasMatchedOption("--seed-list")),
+                "give --seeds (a count) or --seed-list (the seeds), not both");
+        if (quick) {
+            if (!parsed.hasMatchedOption("--offline-steps")) {
+                offlineSteps /= 2;
+            }
+            if (!parsed.hasMatchedOption("--online-steps")) {
+                onlineSteps /= 2;
+            }
+            if (!parsed.hasMatchedOption("--seeds")) {
+                seedCount = QUICK_SEEDS;
+            }
+        }
+        long[] seeds = seeds();
         check(offlineSteps >= 0, "--offline-steps must not be negative, found " + offlineSteps);
         check(onlineSteps >= 0, "--online-steps must not be negative, found " + onlineSteps);
         check(episodes >= 1, "--episodes must be at least 1, found " + episodes);
@@ -151,27 +201,33 @@ final class DemoCommand implements Callable<Integer> {
 
         DemoRunner runner = new DemoRunner(agent, agents, environments, dataset,
                 rewardScale, rewardBias, sparseFailureReward, offlineSteps, onlineSteps);
-        int runs = methods.size() * seeds.seeds().length;
+        if (trace) {
+            runner.tracingInto(out);
+        }
+        int runs = methods.size() * seeds.length;
         int parallel = threads != null ? threads
                 : "java".equals(agent.backend) ? Math.min(runs, Runtime.getRuntime().availableProcessors()) : 1;
         List<RunOutcome> outcomes;
         try (Progress progress = Progress.create("demo", runs * runner.workPerRun(), stderr)) {
-            outcomes = runner.runAll(methods, seeds.seeds(), parallel, progress, verbosity.verbose ? stderr : null);
+            outcomes = runner.runAll(methods, seeds, parallel, progress, verbosity.verbose ? stderr : null);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
 
         List<String> labels = methods.stream().map(Method::label).collect(Collectors.toList());
-        DemoReport report = new DemoReport("Cal-QL vs CQL: offline pre-training, then online fine-tuning, on the "
-                + (mountainCar ? "MountainCar (discrete actions)" : "point maze"), commandLine(), settings(runner, parallel), facts, labels, outcomes, seconds);
+        String names = methods.stream().map(m -> MethodLabels.display(m.label())).collect(Collectors.joining(" vs "));
+        DemoReport report = new DemoReport(names + ": offline pre-training, then online fine-tuning, on the "
+                + (mountainCar ? "MountainCar (discrete actions)" : "point maze"), commandLine(),
+                settings(runner, parallel, seeds), facts, labels, outcomes, seconds);
         MetricsCsv.write(out.resolve("metrics.csv"), report.allRows());
         Plots.finetune(out.resolve("finetune.png"), report.allRows(), labels, offlineSteps);
         Plots.calibration(out.resolve("calibration.png"), report.allRows(), labels, offlineSteps,
                 facts.meanStartReturn());
+        Plots.regret(out.resolve("regret.png"), report.allRows(), labels);
         String summary = SummaryMarkdown.format(report);
         org.calql.examples.report.AtomicFiles.writeString(out.resolve("summary.md"), summary);
 
         stdout.println(resultsTable(summary));
-        stdout.printf(Locale.ROOT, "wrote %s (metrics.csv, finetune.png, calibration.png, summary.md) in %.0f s%n",
+        stdout.printf(Locale.ROOT, "wrote %s (summary.md, metrics.csv, finetune.png, calibration.png, regret.png) in %.0f s%n",
                 out, seconds);
         stdout.flush();
         return 0;
@@ -182,10 +238,23 @@ final class DemoCommand implements Callable<Integer> {
                 PointMaze.DEFAULT_START_NOISE);
     }
 
-    private Map<String, String> settings(DemoRunner runner, int parallel) {
+    /** The seeds of every method: {@code --seed-list}, else {@code 0..N−1} for {@code --seeds N}. */
+    private long[] seeds() {
+        if (seedList != null) {
+            check(seedList.length > 0, "--seed-list must name at least one seed");
+            check(Arrays.stream(seedList).distinct().count() == seedList.length,
+                    "--seed-list must not repeat a seed, found " + Arrays.toString(seedList));
+            return seedList.clone();
+        }
+        check(seedCount >= 1, "--seeds is the number of seeds and must be at least 1, found " + seedCount
+                + " (for seed 0 alone: --seeds 1 or --seed-list 0)");
+        return LongStream.range(0, seedCount).toArray();
+    }
+
+    private Map<String, String> settings(DemoRunner runner, int parallel, long[] seeds) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("methods", methods.stream().map(Method::label).collect(Collectors.joining(", ")));
-        m.put("seeds", seeds.toString());
+        m.put("seeds", Arrays.toString(seeds) + (quick ? " (--quick)" : ""));
         m.put("pre-training updates", Long.toString(offlineSteps));
         m.put("fine-tuning environment steps", Long.toString(onlineSteps));
         if (env == Task.MOUNTAINCAR) {

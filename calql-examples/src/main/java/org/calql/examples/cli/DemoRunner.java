@@ -1,6 +1,7 @@
 package org.calql.examples.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,7 @@ final class DemoRunner {
     private final double sparseFailureReward;
     private final long offlineSteps;
     private final long onlineSteps;
+    private Path traceDir;
 
     /** Continuous agents for {@code environments}' dimensions. */
     DemoRunner(AgentOptions options, Supplier<Environment> environments, OfflineDataset dataset, double rewardScale,
@@ -70,6 +72,12 @@ final class DemoRunner {
     private static AgentFactory continuous(AgentOptions options, Supplier<Environment> environments) {
         Environment probe = environments.get();
         return AgentFactory.continuous(options, probe.observationDim(), probe.actionDim());
+    }
+
+    /** Writes {@code trace-METHOD-SEED.csv} ({@link RunTrace}) of every run into {@code dir}. */
+    DemoRunner tracingInto(Path dir) {
+        this.traceDir = dir;
+        return this;
     }
 
     /** The agents' settings for reports. */
@@ -158,8 +166,19 @@ final class DemoRunner {
         Environment env = environments == null ? null : environments.get();
         Environment evaluationEnv = environments == null ? null : environments.get();
         RunAgent run = agents.create(method, seed, training);
-        TrainableAgent agent = run.trainable();
         RunRecorder recorder = new RunRecorder(method.label(), seed, progress, log);
+        try (RunTrace trace = traceDir == null ? null
+                : new RunTrace(traceDir.resolve("trace-" + method.label() + "-" + seed + ".csv"))) {
+            if (trace != null) {
+                recorder.tracing(trace);
+            }
+            return train(run, method, seed, recorder, env, evaluationEnv, start);
+        }
+    }
+
+    private Trained train(RunAgent run, Method method, long seed, RunRecorder recorder, Environment env,
+                          Environment evaluationEnv, long start) {
+        TrainableAgent agent = run.trainable();
         Trainer.builder(agent).listener(recorder).evaluationEnvironment(evaluationEnv).build()
                 .pretrain(dataset, offlineSteps);
         if (evaluationEnv != null && offlineSteps > 0 && !evaluatedAt(recorder, Phase.PRETRAIN, offlineSteps)) {

@@ -34,6 +34,10 @@ final class MountainCarTask {
     static final long OFFLINE_STEPS = 4000;
     /** Default fine-tuning environment steps of the demo. */
     static final long ONLINE_STEPS = 4000;
+    /** The demo's defaults for this task, for help texts. */
+    static final String DEMO_DEFAULTS = DemoCommand.DEFAULT_SEEDS + " seeds, " + OFFLINE_STEPS
+            + " pre-training updates, " + ONLINE_STEPS + " fine-tuning steps, " + EPISODES + " behaviour episodes, "
+            + "raw rewards, backend java, batch 64, CQL α 0.1, discount 0.99";
 
     private MountainCarTask() {
     }
@@ -88,6 +92,9 @@ final class MountainCarTask {
         }
         if (!parsed.hasMatchedOption("--episodes")) {
             demo.episodes = EPISODES;
+        }
+        if (!parsed.hasMatchedOption("--seeds")) {
+            demo.seedCount = DemoCommand.DEFAULT_SEEDS;
         }
         if (!parsed.hasMatchedOption("--reward-scale")) {
             demo.rewardScale = 1.0;

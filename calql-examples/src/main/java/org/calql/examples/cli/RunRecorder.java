@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.calql.examples.report.EvaluationRow;
+import org.calql.train.EpisodeResult;
 import org.calql.train.EvaluationResult;
 import org.calql.train.Phase;
 import org.calql.train.TrainingListener;
@@ -20,8 +21,10 @@ final class RunRecorder implements TrainingListener {
     private final Progress progress;
     private final PrintWriter log;
     private final List<EvaluationRow> rows = new ArrayList<>();
+    private TrainingListener trace = new TrainingListener() { };
     private double boundRateSum;
     private long boundRateCount;
+    private double cumulativeRegret = Double.NaN;
 
     /**
      * @param log where to print a line per evaluation, or null for none
@@ -33,8 +36,21 @@ final class RunRecorder implements TrainingListener {
         this.log = log;
     }
 
+    /** Also passes every event to {@code trace}. */
+    RunRecorder tracing(TrainingListener trace) {
+        this.trace = trace;
+        return this;
+    }
+
+    @Override
+    public void onEpisode(EpisodeResult result) {
+        trace.onEpisode(result);
+        cumulativeRegret = result.cumulativeRegret();
+    }
+
     @Override
     public void onUpdate(Phase phase, long step, UpdateResult result) {
+        trace.onUpdate(phase, step, result);
         double[] rates = result.boundRateCurrent();
         if (rates != null && rates.length > 0) {
             double s = 0.0;
@@ -49,8 +65,10 @@ final class RunRecorder implements TrainingListener {
 
     @Override
     public void onEvaluation(EvaluationResult result) {
+        trace.onEvaluation(result);
         EvaluationRow row = EvaluationRow.of(method, seed, result,
-                boundRateCount == 0 ? Double.NaN : boundRateSum / boundRateCount);
+                boundRateCount == 0 ? Double.NaN : boundRateSum / boundRateCount,
+                result.phase() == Phase.FINETUNE ? cumulativeRegret : Double.NaN);
         boundRateSum = 0.0;
         boundRateCount = 0;
         rows.add(row);

@@ -2,8 +2,9 @@ package org.calql.examples.cli;
 
 import picocli.CommandLine.Option;
 
-/** The {@code --verbose} flag: stack traces of errors and a line per evaluation. */
+/** The {@code --verbose} flag: the stack trace of a runtime error, and in {@code demo} a line per evaluation. */
 final class Verbosity {
-    @Option(names = {"-v", "--verbose"}, description = "Print a line per evaluation, and stack traces of errors.")
+    @Option(names = {"-v", "--verbose"}, description = "Print the stack trace of a runtime error; in demo also a line per "
+            + "evaluation on stderr (method, seed, phase, step, success, return, Q(s0), realised return).")
     boolean verbose;
 }

@@ -15,14 +15,18 @@ import org.calql.train.Phase;
  * @param startQ         mean learned {@code Q(s₀, π(s₀))} at the episodes' start states
  * @param realisedReturn mean discounted return the policy obtained from those states (transformed rewards)
  * @param boundRate      mean {@code boundRateCurrent} of the updates since the previous evaluation (NaN if none)
+ * @param cumulativeRegret mean of {@code 1 − success} over the fine-tuning (training) episodes ended so far (NaN in
+ *                       pre-training and before the first episode ends)
  */
 public record EvaluationRow(String method, long seed, Phase phase, long step, double averageReturn,
-                            double successRate, double startQ, double realisedReturn, double boundRate) {
+                            double successRate, double startQ, double realisedReturn, double boundRate,
+                            double cumulativeRegret) {
 
     /** A row from an agent's evaluation. */
-    public static EvaluationRow of(String method, long seed, EvaluationResult r, double boundRate) {
+    public static EvaluationRow of(String method, long seed, EvaluationResult r, double boundRate,
+                                   double cumulativeRegret) {
         return new EvaluationRow(method, seed, r.phase(), r.step(), r.averageReturn(), r.successRate(), r.startQ(),
-                r.realisedDiscountedReturn(), boundRate);
+                r.realisedDiscountedReturn(), boundRate, cumulativeRegret);
     }
 
     /**

@@ -6,26 +6,32 @@ import java.util.List;
 import org.calql.train.Phase;
 
 /**
- * The numbers that matter for one method, each as mean ± sd over its runs (seeds).
+ * The numbers that matter for one method, each a {@link Stats} over its runs (one value per seed).
  *
- * @param method            the method's label
- * @param runs              runs summarised
- * @param pretrainedSuccess success rate at the last pre-training evaluation
- * @param earlyMinSuccess   lowest success rate over the early fine-tuning evaluations
- * @param earlyDrop         {@code pretrainedSuccess − earlyMinSuccess} per run (positive: performance dropped)
- * @param finalSuccess      success rate at the last fine-tuning evaluation
- * @param finalReturn       average return at the last fine-tuning evaluation
- * @param cumulativeRegret  mean of {@code 1 − success} over fine-tuning episodes
- * @param pretrainedQ       learned {@code Q(s₀, π(s₀))} at evaluation start states, end of pre-training
+ * @param method             the method's label
+ * @param runs               runs summarised
+ * @param pretrainedSuccess  success rate at the last pre-training evaluation
+ * @param earlyMinSuccess    lowest success rate over the early fine-tuning evaluations
+ * @param earlyChange        {@code earlyMinSuccess − pretrainedSuccess} per run: negative when performance dropped
+ *                           (unlearning), 0 when it held
+ * @param finalSuccess       success rate at the last fine-tuning evaluation
+ * @param finalReturn        average return at the last fine-tuning evaluation
+ * @param cumulativeRegret   mean of {@code 1 − success} over fine-tuning episodes
+ * @param pretrainedQ        learned {@code Q(s₀, π(s₀))} at evaluation start states, end of pre-training
  * @param pretrainedRealised realised discounted return from those states, end of pre-training
- * @param datasetQ          learned Q at the dataset's episode start states after pre-training
- * @param datasetReturn     Monte-Carlo return of those states in the data
- * @param datasetGap        {@code datasetQ − datasetReturn} per run (≥ 0: at or above the behaviour's return)
+ * @param pretrainedQError   {@code pretrainedQ − pretrainedRealised} per run (negative: Q below what the policy gets)
+ * @param pretrainedQMiss    {@code |pretrainedQ − pretrainedRealised|} per run
+ * @param finetunedQ         learned {@code Q(s₀, π(s₀))} at the last fine-tuning evaluation
+ * @param finetunedRealised  realised discounted return at the last fine-tuning evaluation
+ * @param datasetQ           learned Q at the dataset's episode start states after pre-training
+ * @param datasetReturn      Monte-Carlo return of those states in the data
+ * @param datasetGap         {@code datasetQ − datasetReturn} per run (≥ 0: at or above the behaviour's return)
  */
 public record MethodSummary(String method, int runs, Stats pretrainedSuccess, Stats earlyMinSuccess,
-                            Stats earlyDrop, Stats finalSuccess, Stats finalReturn, Stats cumulativeRegret,
-                            Stats pretrainedQ, Stats pretrainedRealised, Stats datasetQ, Stats datasetReturn,
-                            Stats datasetGap) {
+                            Stats earlyChange, Stats finalSuccess, Stats finalReturn, Stats cumulativeRegret,
+                            Stats pretrainedQ, Stats pretrainedRealised, Stats pretrainedQError, Stats pretrainedQMiss,
+                            Stats finetunedQ,
+                            Stats finetunedRealised, Stats datasetQ, Stats datasetReturn, Stats datasetGap) {
 
     /** The default share of fine-tuning evaluations that count as early. */
     public static final double EARLY_FRACTION = 0.25;
@@ -37,48 +43,40 @@ public record MethodSummary(String method, int runs, Stats pretrainedSuccess, St
      */
     public static MethodSummary of(String method, List<RunOutcome> runs, double earlyFraction) {
         int n = runs.size();
-        double[] pre = new double[n];
-        double[] earlyMin = new double[n];
-        double[] drop = new double[n];
-        double[] end = new double[n];
-        double[] endReturn = new double[n];
-        double[] regret = new double[n];
-        double[] preQ = new double[n];
-        double[] preRealised = new double[n];
-        double[] dataQ = new double[n];
-        double[] dataReturn = new double[n];
-        double[] gap = new double[n];
+        double[][] v = new double[15][n];
         for (int i = 0; i < n; i++) {
             RunOutcome run = runs.get(i);
             EvaluationRow lastPre = last(run.rows(), Phase.PRETRAIN);
             List<EvaluationRow> fine = phase(run.rows(), Phase.FINETUNE);
-            pre[i] = lastPre == null ? Double.NaN : lastPre.successRate();
-            preQ[i] = lastPre == null ? Double.NaN : lastPre.startQ();
-            preRealised[i] = lastPre == null ? Double.NaN : lastPre.realisedReturn();
-            if (fine.isEmpty()) {
-                earlyMin[i] = Double.NaN;
-                end[i] = Double.NaN;
-                endReturn[i] = Double.NaN;
-            } else {
+            double pre = lastPre == null ? Double.NaN : lastPre.successRate();
+            double earlyMin = Double.NaN;
+            EvaluationRow lastFine = fine.isEmpty() ? null : fine.get(fine.size() - 1);
+            if (!fine.isEmpty()) {
                 int early = Math.max(1, (int) Math.ceil(earlyFraction * fine.size()));
-                double min = Double.POSITIVE_INFINITY;
+                earlyMin = Double.POSITIVE_INFINITY;
                 for (int k = 0; k < early; k++) {
-                    min = Math.min(min, fine.get(k).successRate());
+                    earlyMin = Math.min(earlyMin, fine.get(k).successRate());
                 }
-                earlyMin[i] = min;
-                EvaluationRow lastFine = fine.get(fine.size() - 1);
-                end[i] = lastFine.successRate();
-                endReturn[i] = lastFine.averageReturn();
             }
-            drop[i] = pre[i] - earlyMin[i];
-            regret[i] = run.cumulativeRegret();
-            dataQ[i] = run.datasetStartQ();
-            dataReturn[i] = run.datasetStartReturn();
-            gap[i] = dataQ[i] - dataReturn[i];
+            v[0][i] = pre;
+            v[1][i] = earlyMin;
+            v[2][i] = earlyMin - pre;
+            v[3][i] = lastFine == null ? Double.NaN : lastFine.successRate();
+            v[4][i] = lastFine == null ? Double.NaN : lastFine.averageReturn();
+            v[5][i] = run.cumulativeRegret();
+            v[6][i] = lastPre == null ? Double.NaN : lastPre.startQ();
+            v[7][i] = lastPre == null ? Double.NaN : lastPre.realisedReturn();
+            v[8][i] = v[6][i] - v[7][i];
+            v[9][i] = lastFine == null ? Double.NaN : lastFine.startQ();
+            v[10][i] = lastFine == null ? Double.NaN : lastFine.realisedReturn();
+            v[11][i] = run.datasetStartQ();
+            v[12][i] = run.datasetStartReturn();
+            v[13][i] = v[11][i] - v[12][i];
+            v[14][i] = Math.abs(v[8][i]);
         }
-        return new MethodSummary(method, n, Stats.of(pre), Stats.of(earlyMin), Stats.of(drop), Stats.of(end),
-                Stats.of(endReturn), Stats.of(regret), Stats.of(preQ), Stats.of(preRealised), Stats.of(dataQ),
-                Stats.of(dataReturn), Stats.of(gap));
+        return new MethodSummary(method, n, Stats.of(v[0]), Stats.of(v[1]), Stats.of(v[2]), Stats.of(v[3]),
+                Stats.of(v[4]), Stats.of(v[5]), Stats.of(v[6]), Stats.of(v[7]), Stats.of(v[8]), Stats.of(v[14]), Stats.of(v[9]),
+                Stats.of(v[10]), Stats.of(v[11]), Stats.of(v[12]), Stats.of(v[13]));
     }
 
     /** The rows of one phase, by step. */

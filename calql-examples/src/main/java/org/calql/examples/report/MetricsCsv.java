@@ -11,7 +11,7 @@ import java.util.Locale;
 public final class MetricsCsv {
     /** The header line. */
     public static final String HEADER =
-            "method,seed,phase,step,return,success,q_start,realised_return,bound_rate";
+            "method,seed,phase,step,return,success,q_start,realised_return,bound_rate,cumulative_regret";
 
     private MetricsCsv() {
     }
@@ -28,7 +28,8 @@ public final class MetricsCsv {
                     .append(number(r.successRate())).append(',')
                     .append(number(r.startQ())).append(',')
                     .append(number(r.realisedReturn())).append(',')
-                    .append(number(r.boundRate())).append('\n');
+                    .append(number(r.boundRate())).append(',')
+                    .append(number(r.cumulativeRegret())).append('\n');
         }
         return sb.toString();
     }

@@ -27,8 +27,34 @@ public final class SummaryMarkdown {
         int seeds = summaries.isEmpty() ? 0 : summaries.get(0).runs();
         StringBuilder sb = new StringBuilder();
         sb.append("# ").append(report.title()).append("\n\n");
-        sb.append(String.format(Locale.ROOT, "Mean ± sd over %d seed%s; wall time %.0f s.%n%n", seeds,
-                seeds == 1 ? "" : "s", report.wallSeconds()));
+        sb.append(String.format(Locale.ROOT, "%d seed%s per method; wall time %.0f s. Every number is the mean over "
+                + "seeds and, in brackets, its 95%% Student-t interval (mean ± t(0.975, n−1)·sd/√n; success rates "
+                + "and regret clipped to their range). A change below 0 is a drop.%n%n", seeds, seeds == 1 ? "" : "s",
+                report.wallSeconds()));
+
+        sb.append("## Claims\n\n");
+        List<Claims.Claim> claims = Claims.check(summaries);
+        if (claims.isEmpty()) {
+            sb.append("The paper's claims compare Cal-QL with CQL; run both (--methods calql,cql) to check them.\n\n");
+        } else {
+            sb.append("A statement shows only where the 95% intervals separate; otherwise it does not show, and the "
+                    + "numbers say by how much.\n\n");
+            sb.append("| claim | statement | verdict | numbers |\n|---|---|---|---|\n");
+            for (Claims.Claim c : claims) {
+                sb.append("| ").append(c.claim()).append(" | ").append(c.text()).append(" | ")
+                        .append(c.shows() ? "**shows**" : "does not show").append(" | ").append(c.evidence())
+                        .append(" |\n");
+            }
+            sb.append('\n');
+            for (int k = 1; k <= 2; k++) {
+                int part = k;
+                boolean all = claims.stream().filter(c -> c.claim() == part).allMatch(Claims.Claim::shows);
+                sb.append(k == 1 ? "Claim 1 (after pre-training Cal-QL's Q is calibrated, CQL's far below): "
+                        : "Claim 2 (Cal-QL does not unlearn early in fine-tuning and has lower regret): ")
+                        .append(all ? "shows in every part." : "does not show in every part (see the rows above).")
+                        .append("\n\n");
+            }
+        }
 
         sb.append("## Results\n\n");
         sb.append("| | ").append(String.join(" | ", report.methods().stream().map(MethodLabels::display).toList()))
@@ -38,14 +64,19 @@ public final class SummaryMarkdown {
         row(sb, "lowest success in early fine-tuning (first "
                 + Math.round(100 * MethodSummary.EARLY_FRACTION) + "% of evaluations)", summaries,
                 s -> s.earlyMinSuccess().formatPercent());
-        row(sb, "drop from the pre-trained level (points)", summaries, s -> points(s.earlyDrop()));
+        row(sb, "change from the pre-trained success (points; negative: a drop)", summaries,
+                s -> Claims.percentPoints(s.earlyChange()));
         row(sb, "success at end of fine-tuning", summaries, s -> s.finalSuccess().formatPercent());
         row(sb, "cumulative regret (mean 1 − success over training episodes)", summaries,
-                s -> s.cumulativeRegret().format(3));
+                s -> s.cumulativeRegret().format(3, 0.0, 1.0));
         row(sb, "Q(s₀, π(s₀)) at evaluation starts, end of pre-training", summaries,
                 s -> s.pretrainedQ().format(1));
         row(sb, "realised discounted return from them, end of pre-training", summaries,
                 s -> s.pretrainedRealised().format(1));
+        row(sb, "Q − realised return, end of pre-training", summaries, s -> s.pretrainedQError().format(1));
+        row(sb, "Q(s₀, π(s₀)) at evaluation starts, end of fine-tuning", summaries, s -> s.finetunedQ().format(1));
+        row(sb, "realised discounted return from them, end of fine-tuning", summaries,
+                s -> s.finetunedRealised().format(1));
         row(sb, "Q at the dataset's episode starts, end of pre-training", summaries, s -> s.datasetQ().format(1));
         row(sb, "Monte-Carlo return of the data at those states", summaries, s -> s.datasetReturn().format(1));
         row(sb, "Q − data return (≥ 0: at or above the behaviour's value)", summaries,
@@ -55,15 +86,16 @@ public final class SummaryMarkdown {
                 .append("Success rates come from deterministic-policy evaluation episodes.\n\n");
 
         sb.append("## Per run\n\n");
-        sb.append("| method | seed | success pre-trained | lowest early | success end | regret "
+        sb.append("| method | seed | success pre-trained | lowest early | change | success end | regret "
                 + "| Q data starts | MC return | seconds |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (String m : report.methods()) {
             for (RunOutcome o : report.outcomesOf(m)) {
                 MethodSummary one = MethodSummary.of(m, List.of(o), MethodSummary.EARLY_FRACTION);
                 sb.append("| ").append(MethodLabels.display(m)).append(" | ").append(o.seed())
                         .append(" | ").append(percent(one.pretrainedSuccess().mean()))
                         .append(" | ").append(percent(one.earlyMinSuccess().mean()))
+                        .append(" | ").append(Stats.number(100 * one.earlyChange().mean(), 0))
                         .append(" | ").append(percent(one.finalSuccess().mean()))
                         .append(" | ").append(number(o.cumulativeRegret(), 3))
                         .append(" | ").append(number(o.datasetStartQ(), 1))
@@ -103,18 +135,11 @@ public final class SummaryMarkdown {
         sb.append(" |\n");
     }
 
-    private static String points(Stats s) {
-        if (s.count() == 0) {
-            return "—";
-        }
-        return String.format(Locale.ROOT, "%+.0f ± %.0f", 100 * s.mean(), 100 * s.sd());
-    }
-
     private static String percent(double v) {
         return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%.0f%%", 100 * v);
     }
 
     private static String number(double v, int decimals) {
-        return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%." + decimals + "f", v);
+        return Stats.number(v, decimals);
     }
 }

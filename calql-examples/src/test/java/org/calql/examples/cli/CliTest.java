@@ -37,6 +37,8 @@ class CliTest {
         "demo --offline-stepz 5 | --offline-stepz",
         "demo --seeds abc | --seeds",
         "demo --seeds 0 | --seeds",
+        "demo --seeds 2 --seed-list 0,1 | --seed-list",
+        "demo --seed-list 1,1 | --seed-list",
         "demo --backend tpu | --backend",
         "demo --offline-steps -1 | --offline-steps",
         "demo --hidden 64,x | --hidden",
@@ -77,7 +79,7 @@ class CliTest {
     @Test
     void tinyDemoWritesAllFourFiles() throws Exception {
         Path out = dir.resolve("demo");
-        Result r = run("demo", "--backend", "java", "--offline-steps", "30", "--online-steps", "30", "--seeds", "2",
+        Result r = run("demo", "--env", "maze", "--backend", "java", "--offline-steps", "30", "--online-steps", "30", "--seeds", "2",
                 "--hidden", "8,8", "--batch-size", "16", "--n-actions", "2", "--episodes", "5",
                 "--max-episode-steps", "40", "--eval-every", "10", "--eval-episodes", "2", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
@@ -91,7 +93,7 @@ class CliTest {
         assertTrue(csv.stream().anyMatch(l -> l.startsWith("cql,1,finetune,30,")), String.join("\n", csv));
         for (String line : csv.subList(1, csv.size())) {
             String[] cells = line.split(",", -1);
-            assertEquals(9, cells.length, line);
+            assertEquals(10, cells.length, line);
             double success = Double.parseDouble(cells[5]);
             assertTrue(success >= 0 && success <= 1, line);
             Double.parseDouble(cells[6]);
@@ -99,7 +101,7 @@ class CliTest {
         }
 
         byte[] magic = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-        for (String png : List.of("finetune.png", "calibration.png")) {
+        for (String png : List.of("finetune.png", "calibration.png", "regret.png")) {
             assertArrayEquals(magic, Arrays.copyOf(Files.readAllBytes(out.resolve(png)), 8), png);
         }
 
@@ -107,7 +109,7 @@ class CliTest {
         assertTrue(summary.contains("| | Cal-QL | CQL |"), summary);
         assertTrue(summary.contains("| success at end of pre-training |"), summary);
         assertTrue(summary.contains("| transitions |"), summary);
-        assertTrue(summary.contains("java -jar calql.jar demo --backend java"), summary);
+        assertTrue(summary.contains("java -jar calql.jar demo --env maze --backend java"), summary);
         assertTrue(r.out().contains("## Results"), r.out());
     }
 

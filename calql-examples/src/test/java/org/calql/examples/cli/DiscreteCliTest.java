@@ -66,7 +66,7 @@ class DiscreteCliTest {
     /** Checks a metrics row of MountainCar: every step gives −1 until the goal, at most 200 steps. */
     private static void assertMountainCarRow(String line) {
         String[] cells = line.split(",", -1);
-        assertEquals(9, cells.length, line);
+        assertEquals(10, cells.length, line);
         double ret = Double.parseDouble(cells[4]);
         double success = Double.parseDouble(cells[5]);
         double q = Double.parseDouble(cells[6]);
@@ -102,7 +102,7 @@ class DiscreteCliTest {
         csv.subList(1, csv.size()).forEach(DiscreteCliTest::assertMountainCarRow);
 
         byte[] magic = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-        for (String png : List.of("finetune.png", "calibration.png")) {
+        for (String png : List.of("finetune.png", "calibration.png", "regret.png")) {
             assertArrayEquals(magic, Arrays.copyOf(Files.readAllBytes(out.resolve(png)), 8), png);
         }
 
@@ -120,7 +120,7 @@ class DiscreteCliTest {
         String[] cells = mc.split("\\|");
         assertEquals(4, cells.length, mc);
         for (int i = 2; i <= 3; i++) {
-            double v = Double.parseDouble(cells[i].trim().split(" ")[0]);
+            double v = Double.parseDouble(cells[i].trim().split(" ")[0].replace('−', '-'));
             assertTrue(v < 0 && v >= -1 / (1 - GAMMA), mc);
         }
         assertTrue(r.out().contains("## Results"), r.out());
