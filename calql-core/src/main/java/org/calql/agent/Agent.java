@@ -15,6 +15,9 @@ import org.calql.env.BoxSpace;
 import org.calql.env.Environment;
 import org.calql.policy.Policy;
 import org.calql.random.Rng;
+import org.calql.reference.ReferenceData;
+import org.calql.reference.ReferencePolicy;
+import org.calql.regularizer.ReferenceValues;
 import org.calql.random.UpdateDraws;
 import org.calql.spi.Backend;
 import org.calql.train.EvaluationResult;
@@ -53,7 +56,7 @@ import org.calql.update.UpdateStepState;
  * <p>Not thread-safe, except {@link #policy()}.
  */
 public final class Agent implements TrainableAgent {
-    private final CalQlConfig config;
+    private CalQlConfig config;
     private final TrainingConfig training;
     private final UpdateStep step;
     private final Rng drawRng;
@@ -309,6 +312,60 @@ public final class Agent implements TrainableAgent {
         PreparedDataset prepared = data.use(dataset);
         inference.setNormalizer(data.normalizer());
         return prepared;
+    }
+
+    /**
+     * The offline data as the estimators of {@code org.calql.reference} fit on it: makes {@code dataset} the agent's
+     * offline data ({@link #useOfflineData}, which fits the normaliser on first use) and pairs its prepared form with
+     * the agent's normaliser and {@code maxAction}. Call it before training, then fit a reference and
+     * {@link #calibrateAgainst} it.
+     *
+     * @throws IllegalArgumentException as {@link #useOfflineData}
+     */
+    public ReferenceData referenceData(OfflineDataset dataset) {
+        PreparedDataset prepared = useOfflineData(dataset);
+        return ReferenceData.continuous(prepared, data.normalizer(), config.maxAction());
+    }
+
+    /**
+     * Calibrates the following updates against {@code reference} ({@code V_ref} in the units the critic learns,
+     * see {@link org.calql.reference.CriticUnits}): the config's {@link CalQlConfig#referenceValues()} becomes it, in
+     * the offline and, with calibration online, the online phase. A fitted reference
+     * ({@link org.calql.reference.ValueNetworkReference}, or a {@link org.calql.reference.MaxReference} of those and
+     * the Monte-Carlo returns) is saved with the agent and restored by {@link #load(Path, Backend)}; another one makes
+     * the checkpoint need the caller's config, as before.
+     *
+     * @throws IllegalArgumentException if the reference is null, or a fitted part reads observations of another
+     *                                  width or through another normaliser than the agent's
+     */
+    public void calibrateAgainst(ReferenceValues reference) {
+        AgentData.checkReference(reference, data.normalizer());
+        config = config.toBuilder().referenceValues(reference).build();
+        if (state.onlinePhase()) {
+            applyOnlineSettings();
+        } else {
+            step.reconfigure(config);
+        }
+    }
+
+    /** Restores a reference read from a checkpoint. */
+    void restoreReference(ReferenceValues reference) {
+        calibrateAgainst(reference);
+    }
+
+    /**
+     * The agent's policy as a reference policy μ: its deterministic action ({@link #act}) or, when
+     * {@code stochastic}, one sample of the tanh-Gaussian, in the policy's range {@code [−maxAction, maxAction]} (its
+     * {@link ReferencePolicy#actionSpace()}, so the estimators' scaling is the identity). It reads the live
+     * parameters: fit a reference from it before training further.
+     */
+    public ReferencePolicy referencePolicy(boolean stochastic) {
+        BoxSpace box = BoxSpace.uniform(config.actionDim(), -config.maxAction(), config.maxAction());
+        if (!stochastic) {
+            return ReferencePolicy.deterministic(config.observationDim(), box, inference::act);
+        }
+        PolicyExplorer sampler = new PolicyExplorer(this, 0);
+        return ReferencePolicy.stochastic(config.observationDim(), box, (o, r) -> sampler.action(o, 1, r).clone());
     }
 
     /**

@@ -33,6 +33,7 @@ import org.calql.discrete.DiscreteConfig;
 import org.calql.discrete.DiscreteUpdateState;
 import org.calql.nn.JavaBackend;
 import org.calql.random.Rng;
+import org.calql.regularizer.ReferenceValues;
 import org.calql.spi.Backend;
 import org.calql.spi.NetworkSpec;
 
@@ -232,6 +233,9 @@ final class Checkpoints {
         out.writeInt(FORMAT_VERSION);
         out.writeLong(0L); // the file length, patched below
         for (SectionCodec codec : Sections.of(state.kind())) {
+            if (!codec.present(state)) {
+                continue;
+            }
             out.writeUTF(codec.name());
             out.writeInt(codec.version());
             out.flush();
@@ -465,7 +469,7 @@ final class Checkpoints {
             }
         }
         for (SectionCodec codec : codecs) {
-            if (!found.containsKey(codec.name())) {
+            if (!found.containsKey(codec.name()) && !codec.optional()) {
                 throw new IOException("checkpoint " + file + " lacks section '" + codec.name() + "'");
             }
         }
@@ -477,7 +481,8 @@ final class Checkpoints {
         }
         resolve(c, file, backend, given, givenDiscrete, inspect);
         for (SectionCodec codec : codecs) {
-            if (codec.readFirst() || (codec.needsTemplate() && c.criticsTemplate == null)) {
+            if (codec.readFirst() || (codec.needsTemplate() && c.criticsTemplate == null)
+                    || !found.containsKey(codec.name()) || (codec.optional() && !c.built())) {
                 continue;
             }
             readSection(channel, file, found.get(codec.name()), codec, c);
@@ -528,6 +533,7 @@ final class Checkpoints {
                         + e.getMessage().replace("cannot change after creation: it is", "is saved as"), e);
             }
             c.config = given;
+            c.givenReference = given.referenceValues() != ReferenceValues.monteCarlo();
         } else {
             try {
                 c.config = ConfigCodec.decodeConfig(ConfigCodec.parse(c.configText));
@@ -540,6 +546,7 @@ final class Checkpoints {
             }
         }
         checkModelFits(c.config.structure(), file);
+        c.backend = backend;
         c.agent = Agent.create(c.config, c.training, backend);
         c.template = c.agent.updateStep().exportState();
         c.criticsTemplate = c.template.critics();
@@ -556,6 +563,7 @@ final class Checkpoints {
                         + e.getMessage(), e);
             }
             c.discreteConfig = given;
+            c.givenReference = given.referenceValues() != ReferenceValues.monteCarlo();
         } else {
             try {
                 c.discreteConfig = ConfigCodec.decodeDiscrete(c.discreteEntries);
@@ -569,6 +577,7 @@ final class Checkpoints {
         }
         checkDiscreteModelFits(c.discreteConfig, file);
         c.discreteAgent = DiscreteAgent.create(c.discreteConfig, c.training, c.epsilon, backend);
+        c.backend = backend;
         c.criticsTemplate = c.discreteAgent.updateStep().exportState().critics();
     }
 
@@ -634,6 +643,9 @@ final class Checkpoints {
         }
         agent.trainingState().restore(c.counters, buffer, c.onlinePhase);
         agent.trainingState().recordOfflineData(c.offlineData);
+        if (c.reference != null && !c.givenReference) {
+            agent.restoreReference(c.reference);
+        }
         Rng[] generators = agent.generators();
         for (int i = 0; i < generators.length; i++) {
             generators[i].restore(c.generators[i]);
@@ -655,6 +667,9 @@ final class Checkpoints {
         }
         agent.trainingState().restore(c.counters, buffer, c.onlinePhase);
         agent.trainingState().recordOfflineData(c.offlineData);
+        if (c.reference != null && !c.givenReference) {
+            agent.restoreReference(c.reference);
+        }
         Rng[] generators = agent.generators();
         for (int i = 0; i < generators.length; i++) {
             generators[i].restore(c.generators[i]);

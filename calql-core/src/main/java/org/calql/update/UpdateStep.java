@@ -19,6 +19,7 @@ import org.calql.random.DrawKind;
 import org.calql.random.UpdateDraws;
 import org.calql.regularizer.ConservativeRegularizer;
 import org.calql.regularizer.PenaltyInputs;
+import org.calql.regularizer.ReferenceMeter;
 import org.calql.regularizer.ReferenceValues;
 import org.calql.spi.Backend;
 import org.calql.spi.ParallelPasses;
@@ -77,6 +78,7 @@ public final class UpdateStep {
 
     private ConservativeRegularizer regularizer;
     private ReferenceValues referenceValues;
+    private ReferenceMeter referenceMeter;
     private final UpdateDraws draws;
     private long steps;
     private double lastLogAlphaGradient;
@@ -124,6 +126,7 @@ public final class UpdateStep {
         this.targetSamples = config.maxTargetBackup() ? samples : 1;
         this.regularizer = config.regularizer();
         this.referenceValues = config.referenceValues();
+        this.referenceMeter = new ReferenceMeter(referenceValues, config.batchSize());
         this.draws = draws;
         this.backend = backend;
 
@@ -194,6 +197,9 @@ public final class UpdateStep {
         config.structure().requireSame(next.structure());
         this.config = next;
         this.regularizer = next.regularizer();
+        if (next.referenceValues() != referenceValues) {
+            this.referenceMeter = new ReferenceMeter(next.referenceValues(), batchSize);
+        }
         this.referenceValues = next.referenceValues();
     }
 
@@ -280,6 +286,10 @@ public final class UpdateStep {
             boundCurrent[k] = ConservativeTerm.boundRate(q, penaltyInputs, 2 * samples + 1);
             boundNext[k] = ConservativeTerm.boundRate(q, penaltyInputs, samples + 1);
         }
+        referenceMeter.start(batch, reference);
+        for (int k = 0; k < criticCount; k++) {
+            referenceMeter.add(stackedQ[k], batchSize, stride, 2 * samples + 1, samples);
+        }
         backend.runIndependent(criticCount, k -> backwardCritic(k, !cloning));
         policyBackward(cloning);
         double alphaPrimeLoss = 0.0;
@@ -294,7 +304,8 @@ public final class UpdateStep {
         }
 
         UpdateResult result = new UpdateResult(steps + 1, td, gap, conservative, averageQ, boundCurrent, boundNext,
-                policyLoss, alphaLoss, alphaPrimeLoss, alpha, alphaPrime, mean(logPi, batchSize), averageTargetQ);
+                policyLoss, alphaLoss, alphaPrimeLoss, alpha, alphaPrime, mean(logPi, batchSize), averageTargetQ,
+                referenceMeter.result());
         checkFinite(result, logAlphaGradient, logAlphaPrimeGradient);
         lastLogAlphaGradient = logAlphaGradient;
         lastLogAlphaPrimeGradient = logAlphaPrimeGradient;
