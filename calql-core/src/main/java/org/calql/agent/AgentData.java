@@ -95,6 +95,11 @@ final class AgentData {
 
     /** The prepared form of {@code dataset}: the one in use, or a fresh preparation. */
     PreparedDataset preparedForm(OfflineDataset dataset) {
+        if (dataset.observationDim() != observationDim || dataset.actionDim() != actionDim) {
+            throw new IllegalArgumentException("dataset has observationDim " + dataset.observationDim()
+                    + " and actionDim " + dataset.actionDim() + " but the agent was configured with observationDim "
+                    + observationDim + " and actionDim " + actionDim);
+        }
         return dataset == offlineData ? prepared : prepare(dataset);
     }
 

@@ -193,13 +193,18 @@ public final class DiscreteAgent implements TrainableAgent {
     }
 
     /**
-     * The offline data as the estimators of {@code org.calql.reference} fit on it: makes {@code dataset} the agent's
-     * offline data ({@link #useOfflineData}) and pairs its prepared form with the normaliser and {@code |A|}.
+     * The offline data as the estimators of {@code org.calql.reference} fit on it: {@code dataset} prepared by the
+     * training config (reward transform, sparse rule, the config's discount) and paired with the agent's normaliser
+     * and its action space. An agent that has not seen data yet first makes {@code dataset} its offline data
+     * ({@link #useOfflineData}, which fits the normaliser), so call it before training, fit a reference on it and
+     * {@link #calibrateAgainst} it; an agent that has (or a loaded one) only prepares {@code dataset}, e.g. to
+     * evaluate its policy on other data.
      *
      * @throws IllegalArgumentException as {@link #useOfflineData}
      */
     public ReferenceData referenceData(OfflineDataset dataset) {
-        PreparedDataset prepared = useOfflineData(dataset);
+        PreparedDataset prepared = data.lastOfflineData() == null && state.pretrainUpdates() == 0
+                && state.finetuneSteps() == 0 ? useOfflineData(dataset) : data.preparedForm(dataset);
         return ReferenceData.discrete(prepared, data.normalizer(), config.numActions());
     }
 

@@ -21,6 +21,7 @@ import org.calql.train.Phase;
 import org.calql.train.TrainableAgent;
 import org.calql.train.Trainer;
 import org.calql.train.TrainingConfig;
+import org.calql.train.TrainingListener;
 
 /**
  * Runs every (method, seed) pair of a comparison: pre-training with periodic evaluation, the dataset
@@ -38,6 +39,7 @@ final class DemoRunner {
     private final double sparseFailureReward;
     private final long offlineSteps;
     private final long onlineSteps;
+    private DemoReference reference;
 
     /** Continuous agents for {@code environments}' dimensions. */
     DemoRunner(AgentOptions options, Supplier<Environment> environments, OfflineDataset dataset, double rewardScale,
@@ -70,6 +72,11 @@ final class DemoRunner {
     private static AgentFactory continuous(AgentOptions options, Supplier<Environment> environments) {
         Environment probe = environments.get();
         return AgentFactory.continuous(options, probe.observationDim(), probe.actionDim());
+    }
+
+    /** Calibrates every run against {@code reference} (null: the Monte-Carlo default) and records its metrics. */
+    void useReference(DemoReference reference) {
+        this.reference = reference;
     }
 
     /** The agents' settings for reports. */
@@ -160,14 +167,22 @@ final class DemoRunner {
         RunAgent run = agents.create(method, seed, training);
         TrainableAgent agent = run.trainable();
         RunRecorder recorder = new RunRecorder(method.label(), seed, progress, log);
-        Trainer.builder(agent).listener(recorder).evaluationEnvironment(evaluationEnv).build()
+        TrainingListener listener = recorder;
+        if (reference != null) {
+            reference.apply(run, dataset);
+            listener = reference.listen(recorder, method.label(), seed);
+        }
+        Trainer.builder(agent).listener(listener).evaluationEnvironment(evaluationEnv).build()
                 .pretrain(dataset, offlineSteps);
         if (evaluationEnv != null && offlineSteps > 0 && !evaluatedAt(recorder, Phase.PRETRAIN, offlineSteps)) {
             recorder.onEvaluation(agent.evaluate(evaluationEnv, Phase.PRETRAIN, offlineSteps));
         }
         double[] startValues = run.datasetStartValues(dataset);
+        if (reference != null) {
+            reference.recordStartValue(run, method.label(), seed, dataset);
+        }
         if (env != null) {
-            Trainer.builder(agent).listener(recorder).evaluationEnvironment(evaluationEnv).build()
+            Trainer.builder(agent).listener(listener).evaluationEnvironment(evaluationEnv).build()
                     .finetune(dataset, env, onlineSteps);
             long steps = agent.trainingState().finetuneSteps();
             if (onlineSteps > 0 && !evaluatedAt(recorder, Phase.FINETUNE, steps)) {
