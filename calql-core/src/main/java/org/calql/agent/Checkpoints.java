@@ -60,7 +60,9 @@ import org.calql.spi.NetworkSpec;
  * before discrete agents had checkpoints). A {@link DiscreteAgent}'s file has {@code agent-kind}
  * ({@code calql-discrete}), {@code discrete-config}, {@code training-config}, {@code epsilon}, {@code critics},
  * {@code update-steps}, {@code normalizer}, {@code replay}, {@code generators} (two), {@code training-counters} and
- * {@code offline-data}. Each section of the kind appears exactly once, in any order; loading a file of the other
+ * {@code offline-data}. Either kind may also hold the optional {@code reference} section ({@link ReferenceSection}:
+ * the fitted reference the agent calibrates against), written only when there is one. Each required section of the
+ * kind appears exactly once and an optional one at most once, in any order; loading a file of the other
  * kind fails naming the kind it holds and the method that loads it. A section this calql does not know, one the
  * file's kind does not have, or a version of one it does not read, is refused, not skipped: every section holds
  * state that a bit-exact resume needs, so a reader that dropped one would continue silently differently.

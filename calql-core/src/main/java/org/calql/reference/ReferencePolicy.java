@@ -59,7 +59,15 @@ public interface ReferencePolicy {
         double[] act(double[] observation, Rng random);
     }
 
-    /** The policy of the factories. */
+    /**
+     * The policy of the factories.
+     *
+     * @param observationDim width of an observation
+     * @param actionSpace    the actions' space (environment units)
+     * @param stochastic     whether the rule draws from its generator
+     * @param rule           the rule
+     * @param label          how {@link #toString()} names it
+     */
     record Simple(int observationDim, ActionSpace actionSpace, boolean stochastic, Rule rule, String label)
             implements ReferencePolicy {
         /** @throws IllegalArgumentException if a field is null or the width is not positive */
