@@ -114,7 +114,9 @@ public final class Agent implements TrainableAgent {
      * regularizer, reference values or policy. Its {@link CalQlConfig#structure()} must equal the saved one's
      * (else the load fails naming the first field that differs); every other hyperparameter (learning rates, CQL
      * α, temperatures' settings, the regularizer, the reference) is taken from {@code config}, not from the file,
-     * so a loaded agent can continue with new settings. The learned values and counters always come from the file.
+     * so a loaded agent can continue with new settings — except that a fitted reference saved in the file's
+     * {@code reference} section is restored when {@code config} keeps the Monte-Carlo default. The learned values and
+     * counters always come from the file.
      *
      * @throws IOException if the file cannot be read or does not fit {@code config}; nothing is half-loaded
      */
