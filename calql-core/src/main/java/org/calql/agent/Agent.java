@@ -15,6 +15,9 @@ import org.calql.env.BoxSpace;
 import org.calql.env.Environment;
 import org.calql.policy.Policy;
 import org.calql.random.Rng;
+import org.calql.reference.ReferenceData;
+import org.calql.reference.ReferencePolicy;
+import org.calql.regularizer.ReferenceValues;
 import org.calql.random.UpdateDraws;
 import org.calql.spi.Backend;
 import org.calql.train.EvaluationResult;
@@ -53,7 +56,7 @@ import org.calql.update.UpdateStepState;
  * <p>Not thread-safe, except {@link #policy()}.
  */
 public final class Agent implements TrainableAgent {
-    private final CalQlConfig config;
+    private CalQlConfig config;
     private final TrainingConfig training;
     private final UpdateStep step;
     private final Rng drawRng;
@@ -111,7 +114,9 @@ public final class Agent implements TrainableAgent {
      * regularizer, reference values or policy. Its {@link CalQlConfig#structure()} must equal the saved one's
      * (else the load fails naming the first field that differs); every other hyperparameter (learning rates, CQL
      * α, temperatures' settings, the regularizer, the reference) is taken from {@code config}, not from the file,
-     * so a loaded agent can continue with new settings. The learned values and counters always come from the file.
+     * so a loaded agent can continue with new settings — except that a fitted reference saved in the file's
+     * {@code reference} section is restored when {@code config} keeps the Monte-Carlo default. The learned values and
+     * counters always come from the file.
      *
      * @throws IOException if the file cannot be read or does not fit {@code config}; nothing is half-loaded
      */
@@ -309,6 +314,63 @@ public final class Agent implements TrainableAgent {
         PreparedDataset prepared = data.use(dataset);
         inference.setNormalizer(data.normalizer());
         return prepared;
+    }
+
+    /**
+     * The offline data as the estimators of {@code org.calql.reference} fit on it: {@code dataset} prepared by the
+     * training config (reward transform, sparse rule, the config's discount) and paired with the agent's normaliser
+     * and its action space. An agent that has not seen data yet first makes {@code dataset} its offline data
+     * ({@link #useOfflineData}, which fits the normaliser), so call it before training, fit a reference on it and
+     * {@link #calibrateAgainst} it; an agent that has (or a loaded one) only prepares {@code dataset}, e.g. to
+     * evaluate its policy on other data.
+     *
+     * @throws IllegalArgumentException as {@link #useOfflineData}
+     */
+    public ReferenceData referenceData(OfflineDataset dataset) {
+        PreparedDataset prepared = data.lastOfflineData() == null && state.pretrainUpdates() == 0
+                && state.finetuneSteps() == 0 ? useOfflineData(dataset) : data.preparedForm(dataset);
+        return ReferenceData.continuous(prepared, data.normalizer(), config.maxAction());
+    }
+
+    /**
+     * Calibrates the following updates against {@code reference} ({@code V_ref} in the units the critic learns,
+     * see {@link org.calql.reference.CriticUnits}): the config's {@link CalQlConfig#referenceValues()} becomes it, in
+     * the offline and, with calibration online, the online phase. A fitted reference
+     * ({@link org.calql.reference.ValueNetworkReference}, or a {@link org.calql.reference.MaxReference} of those and
+     * the Monte-Carlo returns) is saved with the agent and restored by {@link #load(Path, Backend)}; another one makes
+     * the checkpoint need the caller's config, as before.
+     *
+     * @throws IllegalArgumentException if the reference is null, or a fitted part reads observations of another
+     *                                  width or through another normaliser than the agent's
+     */
+    public void calibrateAgainst(ReferenceValues reference) {
+        AgentData.checkReference(reference, data.normalizer());
+        config = config.toBuilder().referenceValues(reference).build();
+        if (state.onlinePhase()) {
+            applyOnlineSettings();
+        } else {
+            step.reconfigure(config);
+        }
+    }
+
+    /** Restores a reference read from a checkpoint. */
+    void restoreReference(ReferenceValues reference) {
+        calibrateAgainst(reference);
+    }
+
+    /**
+     * The agent's policy as a reference policy μ: its deterministic action ({@link #act}) or, when
+     * {@code stochastic}, one sample of the tanh-Gaussian, in the policy's range {@code [−maxAction, maxAction]} (its
+     * {@link ReferencePolicy#actionSpace()}, so the estimators' scaling is the identity). It reads the live
+     * parameters: fit a reference from it before training further.
+     */
+    public ReferencePolicy referencePolicy(boolean stochastic) {
+        BoxSpace box = BoxSpace.uniform(config.actionDim(), -config.maxAction(), config.maxAction());
+        if (!stochastic) {
+            return ReferencePolicy.deterministic(config.observationDim(), box, inference::act);
+        }
+        PolicyExplorer sampler = new PolicyExplorer(this, 0);
+        return ReferencePolicy.stochastic(config.observationDim(), box, (o, r) -> sampler.action(o, 1, r).clone());
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.calql.agent;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.OptionalDouble;
 import java.util.function.DoublePredicate;
 import org.calql.data.DatasetFingerprint;
@@ -9,7 +10,9 @@ import org.calql.data.OfflineDataset;
 import org.calql.data.PreparedDataset;
 import org.calql.data.ReplayBuffer;
 import org.calql.data.RewardTransform;
+import org.calql.reference.ValueNetworkReference;
 import org.calql.regularizer.Calibration;
+import org.calql.regularizer.ReferenceValues;
 import org.calql.regularizer.ConservativeRegularizer;
 import org.calql.regularizer.CqlRegularizer;
 import org.calql.train.TrainingConfig;
@@ -92,6 +95,11 @@ final class AgentData {
 
     /** The prepared form of {@code dataset}: the one in use, or a fresh preparation. */
     PreparedDataset preparedForm(OfflineDataset dataset) {
+        if (dataset.observationDim() != observationDim || dataset.actionDim() != actionDim) {
+            throw new IllegalArgumentException("dataset has observationDim " + dataset.observationDim()
+                    + " and actionDim " + dataset.actionDim() + " but the agent was configured with observationDim "
+                    + observationDim + " and actionDim " + actionDim);
+        }
         return dataset == offlineData ? prepared : prepare(dataset);
     }
 
@@ -114,6 +122,32 @@ final class AgentData {
             }
         }
         return count == 0 ? null : new Outside(count, first, firstValue);
+    }
+
+    /**
+     * Checks a reference an agent is to calibrate against: not null, and every fitted part reads observations of the
+     * agent's width through the agent's normaliser (equal means and stds).
+     *
+     * @throws IllegalArgumentException naming the part and what differs
+     */
+    static void checkReference(ReferenceValues reference, ObservationNormalizer normalizer) {
+        if (reference == null) {
+            throw new IllegalArgumentException("reference must not be null");
+        }
+        for (ReferenceValues part : reference.parts()) {
+            if (part instanceof ValueNetworkReference v) {
+                ObservationNormalizer n = v.normalizer();
+                if (n.observationDim() != normalizer.observationDim()) {
+                    throw new IllegalArgumentException("reference " + v.name() + " reads observations of width "
+                            + n.observationDim() + ", the agent's have " + normalizer.observationDim());
+                }
+                if (!Arrays.equals(n.mean(), normalizer.mean()) || !Arrays.equals(n.std(), normalizer.std())) {
+                    throw new IllegalArgumentException("reference " + v.name() + " was fitted on observations "
+                            + "normalised by " + n + ", the agent normalises by " + normalizer
+                            + " (fit it on agent.referenceData(dataset))");
+                }
+            }
+        }
     }
 
     /** Action values that failed a check: how many, and the first's flat index and value. */

@@ -64,6 +64,12 @@ final class CheckpointContents {
     long[][] generators;
     long[] counters;
     boolean onlinePhase;
+    /** The backend the fresh agent runs on (set with it). */
+    org.calql.spi.Backend backend;
+    /** The fitted reference of the {@code reference} section, or null (the file has none). */
+    org.calql.regularizer.ReferenceValues reference;
+    /** Whether the caller's config names a reference of its own, which then wins over the saved one. */
+    boolean givenReference;
     /** The offline data's fingerprint, or null (none, or a format-1 file). */
     String offlineData;
 

@@ -33,6 +33,7 @@ import org.calql.discrete.DiscreteConfig;
 import org.calql.discrete.DiscreteUpdateState;
 import org.calql.nn.JavaBackend;
 import org.calql.random.Rng;
+import org.calql.regularizer.ReferenceValues;
 import org.calql.spi.Backend;
 import org.calql.spi.NetworkSpec;
 
@@ -59,7 +60,9 @@ import org.calql.spi.NetworkSpec;
  * before discrete agents had checkpoints). A {@link DiscreteAgent}'s file has {@code agent-kind}
  * ({@code calql-discrete}), {@code discrete-config}, {@code training-config}, {@code epsilon}, {@code critics},
  * {@code update-steps}, {@code normalizer}, {@code replay}, {@code generators} (two), {@code training-counters} and
- * {@code offline-data}. Each section of the kind appears exactly once, in any order; loading a file of the other
+ * {@code offline-data}. Either kind may also hold the optional {@code reference} section ({@link ReferenceSection}:
+ * the fitted reference the agent calibrates against), written only when there is one. Each required section of the
+ * kind appears exactly once and an optional one at most once, in any order; loading a file of the other
  * kind fails naming the kind it holds and the method that loads it. A section this calql does not know, one the
  * file's kind does not have, or a version of one it does not read, is refused, not skipped: every section holds
  * state that a bit-exact resume needs, so a reader that dropped one would continue silently differently.
@@ -232,6 +235,9 @@ final class Checkpoints {
         out.writeInt(FORMAT_VERSION);
         out.writeLong(0L); // the file length, patched below
         for (SectionCodec codec : Sections.of(state.kind())) {
+            if (!codec.present(state)) {
+                continue;
+            }
             out.writeUTF(codec.name());
             out.writeInt(codec.version());
             out.flush();
@@ -465,7 +471,7 @@ final class Checkpoints {
             }
         }
         for (SectionCodec codec : codecs) {
-            if (!found.containsKey(codec.name())) {
+            if (!found.containsKey(codec.name()) && !codec.optional()) {
                 throw new IOException("checkpoint " + file + " lacks section '" + codec.name() + "'");
             }
         }
@@ -477,7 +483,8 @@ final class Checkpoints {
         }
         resolve(c, file, backend, given, givenDiscrete, inspect);
         for (SectionCodec codec : codecs) {
-            if (codec.readFirst() || (codec.needsTemplate() && c.criticsTemplate == null)) {
+            if (codec.readFirst() || (codec.needsTemplate() && c.criticsTemplate == null)
+                    || !found.containsKey(codec.name()) || (codec.optional() && !c.built())) {
                 continue;
             }
             readSection(channel, file, found.get(codec.name()), codec, c);
@@ -528,6 +535,7 @@ final class Checkpoints {
                         + e.getMessage().replace("cannot change after creation: it is", "is saved as"), e);
             }
             c.config = given;
+            c.givenReference = given.referenceValues() != ReferenceValues.monteCarlo();
         } else {
             try {
                 c.config = ConfigCodec.decodeConfig(ConfigCodec.parse(c.configText));
@@ -540,6 +548,7 @@ final class Checkpoints {
             }
         }
         checkModelFits(c.config.structure(), file);
+        c.backend = backend;
         c.agent = Agent.create(c.config, c.training, backend);
         c.template = c.agent.updateStep().exportState();
         c.criticsTemplate = c.template.critics();
@@ -556,6 +565,7 @@ final class Checkpoints {
                         + e.getMessage(), e);
             }
             c.discreteConfig = given;
+            c.givenReference = given.referenceValues() != ReferenceValues.monteCarlo();
         } else {
             try {
                 c.discreteConfig = ConfigCodec.decodeDiscrete(c.discreteEntries);
@@ -569,6 +579,7 @@ final class Checkpoints {
         }
         checkDiscreteModelFits(c.discreteConfig, file);
         c.discreteAgent = DiscreteAgent.create(c.discreteConfig, c.training, c.epsilon, backend);
+        c.backend = backend;
         c.criticsTemplate = c.discreteAgent.updateStep().exportState().critics();
     }
 
@@ -634,6 +645,9 @@ final class Checkpoints {
         }
         agent.trainingState().restore(c.counters, buffer, c.onlinePhase);
         agent.trainingState().recordOfflineData(c.offlineData);
+        if (c.reference != null && !c.givenReference) {
+            agent.restoreReference(c.reference);
+        }
         Rng[] generators = agent.generators();
         for (int i = 0; i < generators.length; i++) {
             generators[i].restore(c.generators[i]);
@@ -655,6 +669,9 @@ final class Checkpoints {
         }
         agent.trainingState().restore(c.counters, buffer, c.onlinePhase);
         agent.trainingState().recordOfflineData(c.offlineData);
+        if (c.reference != null && !c.givenReference) {
+            agent.restoreReference(c.reference);
+        }
         Rng[] generators = agent.generators();
         for (int i = 0; i < generators.length; i++) {
             generators[i].restore(c.generators[i]);

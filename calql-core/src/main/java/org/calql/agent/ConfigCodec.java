@@ -80,10 +80,19 @@ final class ConfigCodec {
         return CUSTOM + regularizer.getClass().getName();
     }
 
+    /**
+     * {@code monteCarlo}; {@code saved} for a fitted reference the {@code reference} section holds (decoded as the
+     * Monte-Carlo default, which the section then replaces); else the custom class.
+     */
     private static String referenceValues(ReferenceValues referenceValues) {
-        return referenceValues == ReferenceValues.monteCarlo() ? "monteCarlo"
-                : CUSTOM + referenceValues.getClass().getName();
+        if (referenceValues == ReferenceValues.monteCarlo()) {
+            return "monteCarlo";
+        }
+        return ReferenceSection.savable(referenceValues) ? SAVED : CUSTOM + referenceValues.getClass().getName();
     }
+
+    /** The entry of a reference saved in the {@code reference} section. */
+    static final String SAVED = "saved";
 
     /** A built-in regularizer's entry {@code cql,temperature,importanceSampling,clipMin,clipMax,calibration}. */
     private static CqlRegularizer decodeRegularizer(String reg) {
@@ -219,7 +228,7 @@ final class ConfigCodec {
                     ? "regularizer " + reg.substring(CUSTOM.length()) : "reference " + ref.substring(CUSTOM.length()))
                     + "; load it with DiscreteAgent.load(dir, backend, config) passing a config that holds it");
         }
-        if (!ref.equals("monteCarlo")) {
+        if (!ref.equals("monteCarlo") && !ref.equals(SAVED)) {
             throw new IllegalArgumentException("unknown referenceValues entry '" + ref + "'");
         }
         return DiscreteConfig.builder().observationDim(integer(m, "observationDim"))

@@ -20,6 +20,9 @@ import org.calql.policy.EpsilonGreedyPolicy;
 import org.calql.policy.GreedyPolicy;
 import org.calql.policy.LinearDecay;
 import org.calql.random.Rng;
+import org.calql.reference.ReferenceData;
+import org.calql.reference.ReferencePolicy;
+import org.calql.regularizer.ReferenceValues;
 import org.calql.spi.Backend;
 import org.calql.train.EvaluationResult;
 import org.calql.train.Phase;
@@ -56,7 +59,7 @@ import org.calql.update.UpdateResult;
  * from it continues bit for bit as training that never stopped, fine-tuning at an episode boundary.
  */
 public final class DiscreteAgent implements TrainableAgent {
-    private final DiscreteConfig config;
+    private DiscreteConfig config;
     private final TrainingConfig training;
     private final DiscreteUpdateStep step;
     private final GreedyPolicy greedy;
@@ -189,6 +192,50 @@ public final class DiscreteAgent implements TrainableAgent {
         return evaluator.datasetStartValues(data.preparedForm(dataset), this::greedyAction, data.normalizer());
     }
 
+    /**
+     * The offline data as the estimators of {@code org.calql.reference} fit on it: {@code dataset} prepared by the
+     * training config (reward transform, sparse rule, the config's discount) and paired with the agent's normaliser
+     * and its action space. An agent that has not seen data yet first makes {@code dataset} its offline data
+     * ({@link #useOfflineData}, which fits the normaliser), so call it before training, fit a reference on it and
+     * {@link #calibrateAgainst} it; an agent that has (or a loaded one) only prepares {@code dataset}, e.g. to
+     * evaluate its policy on other data.
+     *
+     * @throws IllegalArgumentException as {@link #useOfflineData}
+     */
+    public ReferenceData referenceData(OfflineDataset dataset) {
+        PreparedDataset prepared = data.lastOfflineData() == null && state.pretrainUpdates() == 0
+                && state.finetuneSteps() == 0 ? useOfflineData(dataset) : data.preparedForm(dataset);
+        return ReferenceData.discrete(prepared, data.normalizer(), config.numActions());
+    }
+
+    /**
+     * Calibrates the following updates against {@code reference}, as {@link Agent#calibrateAgainst}: a fitted
+     * reference is saved with the agent and restored on load.
+     *
+     * @throws IllegalArgumentException if the reference is null or a fitted part does not read the agent's
+     *                                  observations through its normaliser
+     */
+    public void calibrateAgainst(ReferenceValues reference) {
+        AgentData.checkReference(reference, data.normalizer());
+        config = config.toBuilder().referenceValues(reference).build();
+        if (state.onlinePhase()) {
+            applyOnlineSettings();
+        } else {
+            step.reconfigure(config);
+        }
+    }
+
+    /** Restores a reference read from a checkpoint. */
+    void restoreReference(ReferenceValues reference) {
+        calibrateAgainst(reference);
+    }
+
+    /** The greedy policy ({@link #act}) as a deterministic reference policy over {@code Discrete(|A|)}. */
+    public ReferencePolicy referencePolicy() {
+        return ReferencePolicy.deterministic(config.observationDim(), new DiscreteSpace(config.numActions()),
+                this::greedyAction);
+    }
+
     private double[] greedyAction(double[] rawObservation) {
         return new double[] {act(rawObservation)};
     }
@@ -280,7 +327,8 @@ public final class DiscreteAgent implements TrainableAgent {
         double[] none = new double[k];
         Arrays.fill(none, Double.NaN);
         return new UpdateResult(r.step(), r.tdLoss(), r.conservative(), weighted, r.averageQ(), r.boundRate(), none,
-                Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, r.averageTargetQ());
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, r.averageTargetQ(),
+                r.reference());
     }
 
     @Override

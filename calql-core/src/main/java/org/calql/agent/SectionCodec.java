@@ -37,6 +37,19 @@ interface SectionCodec {
         return false;
     }
 
+    /**
+     * Whether a file may lack the section (then it is read as before the section existed); a required section must
+     * appear exactly once.
+     */
+    default boolean optional() {
+        return false;
+    }
+
+    /** Whether the section is written for {@code state} (an optional section may have nothing to write). */
+    default boolean present(CheckpointWriting state) {
+        return true;
+    }
+
     /** Writes the section's payload. */
     void write(CheckpointWriting state, DataOutputStream out) throws IOException;
 

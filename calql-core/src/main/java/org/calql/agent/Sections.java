@@ -8,7 +8,7 @@ import org.calql.update.UpdateStepState;
  * within a kind, and a name two kinds share means the same payload layout and version.
  */
 final class Sections {
-    /** Every section of a continuous agent's file; it must hold each exactly once, and no other. */
+    /** Every section of a continuous agent's file; it must hold each required one exactly once, an optional one at most once, and no other. */
     static final List<SectionCodec> ALL = List.of(
             new ConfigSections.Config(),
             new ConfigSections.Training(),
@@ -21,7 +21,8 @@ final class Sections {
             new TrainingSections.Replay(),
             new TrainingSections.Generators(TrainingSections.Generators.CONTINUOUS),
             new TrainingSections.Counters(),
-            new TrainingSections.OfflineData());
+            new TrainingSections.OfflineData(),
+            new ReferenceSection());
 
     /** Every section of a discrete agent's file; it must hold each exactly once, and no other. */
     static final List<SectionCodec> DISCRETE = List.of(
@@ -35,7 +36,8 @@ final class Sections {
             new TrainingSections.Replay(),
             new TrainingSections.Generators(TrainingSections.Generators.DISCRETE),
             new TrainingSections.Counters(),
-            new TrainingSections.OfflineData());
+            new TrainingSections.OfflineData(),
+            new ReferenceSection());
 
     private Sections() {
     }

@@ -10,6 +10,7 @@ import org.calql.policy.GreedyPolicy;
 import org.calql.regularizer.ConservativeRegularizer;
 import org.calql.regularizer.PenaltyInputs;
 import org.calql.regularizer.QLayout;
+import org.calql.regularizer.ReferenceMeter;
 import org.calql.regularizer.ReferenceValues;
 import org.calql.spi.Backend;
 import org.calql.spi.Workspace;
@@ -50,6 +51,8 @@ public final class DiscreteUpdateStep {
     private final CriticEnsemble critics;
     private ConservativeRegularizer regularizer;
     private ReferenceValues referenceValues;
+    private ReferenceMeter referenceMeter;
+    private final int[] greedy;
     private final int batchSize;
     private final int numActions;
     private final int observationDim;
@@ -77,6 +80,8 @@ public final class DiscreteUpdateStep {
         this.backend = backend;
         this.regularizer = config.regularizer();
         this.referenceValues = config.referenceValues();
+        this.referenceMeter = new ReferenceMeter(referenceValues, config.batchSize());
+        this.greedy = new int[config.batchSize()];
         this.batchSize = config.batchSize();
         this.numActions = config.numActions();
         this.observationDim = config.observationDim();
@@ -127,6 +132,9 @@ public final class DiscreteUpdateStep {
         same("targetUpdate", config.targetUpdate(), next.targetUpdate());
         this.config = next;
         this.regularizer = next.regularizer();
+        if (next.referenceValues() != referenceValues) {
+            this.referenceMeter = new ReferenceMeter(next.referenceValues(), batchSize);
+        }
         this.referenceValues = next.referenceValues();
     }
 
@@ -201,8 +209,13 @@ public final class DiscreteUpdateStep {
             boundRate[k] = penaltyInputs.boundRate(qk, 0);
             total += td[k] + alpha * conservative[k];
         }
+        referenceMeter.start(batch, reference);
+        greedyActions();
+        for (int k = 0; k < criticCount; k++) {
+            referenceMeter.addAt(q[k], batchSize, numActions, greedy);
+        }
         DiscreteUpdateResult result = new DiscreteUpdateResult(steps + 1, td, conservative, total, averageQ,
-                boundRate, averageTargetQ);
+                boundRate, averageTargetQ, referenceMeter.result());
         if (!Double.isFinite(total)) {
             throw new IllegalStateException("update " + result.step() + " produced a non-finite loss (td "
                     + Arrays.toString(td) + ", conservative " + Arrays.toString(conservative)
@@ -214,6 +227,25 @@ public final class DiscreteUpdateStep {
         backend.runIndependent(criticCount, k -> critics.step(k, lr, step));
         steps = step;
         return result;
+    }
+
+    /** {@code argmax_a mean_k Q_k(s_b, a)} per row into {@link #greedy}, the lowest index on ties. */
+    private void greedyActions() {
+        for (int b = 0; b < batchSize; b++) {
+            int best = 0;
+            double bestValue = Double.NEGATIVE_INFINITY;
+            for (int a = 0; a < numActions; a++) {
+                double sum = 0.0;
+                for (int k = 0; k < criticCount; k++) {
+                    sum += q[k][b * numActions + a];
+                }
+                if (sum > bestValue) {
+                    bestValue = sum;
+                    best = a;
+                }
+            }
+            greedy[b] = best;
+        }
     }
 
     // ---- the passes of the sections; each touches only its own networks, workspaces and arrays ----

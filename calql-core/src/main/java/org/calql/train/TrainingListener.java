@@ -27,6 +27,13 @@ public interface TrainingListener {
     default void onDivergence(DivergenceEvent event) {
     }
 
+    /**
+     * While a reference-value estimator trains or rolls out ({@code org.calql.reference}); called every
+     * few hundred updates and at the end.
+     */
+    default void onEstimatorProgress(EstimatorProgress progress) {
+    }
+
     /** A listener that ignores everything. */
     static TrainingListener none() {
         return new TrainingListener() {

@@ -1,5 +1,7 @@
 package org.calql.update;
 
+import org.calql.regularizer.ReferenceMetrics;
+
 /**
  * Losses and diagnostics of one update, all computed at the parameters before the step. Per-critic
  * arrays have one entry per critic.
@@ -18,9 +20,20 @@ package org.calql.update;
  * @param alphaPrime         Lagrange multiplier used (0 without Lagrange)
  * @param logPi              {@code mean log π(ã|s)}
  * @param averageTargetQ     mean backed-up target value (after any entropy term)
+ * @param reference          bound rate and mean gap {@code Q − V_ref} of the policy-action Q-values per reference
+ *                           ({@link ReferenceMetrics#NONE} when not measured)
  */
 public record UpdateResult(long step, double[] tdLoss, double[] conservativeGap, double[] conservativeLoss,
                            double[] averageQ, double[] boundRateCurrent, double[] boundRateNext,
                            double policyLoss, double alphaLoss, double alphaPrimeLoss, double alpha,
-                           double alphaPrime, double logPi, double averageTargetQ) {
+                           double alphaPrime, double logPi, double averageTargetQ,
+                           ReferenceMetrics reference) {
+    /** A result without reference metrics ({@link ReferenceMetrics#NONE}). */
+    public UpdateResult(long step, double[] tdLoss, double[] conservativeGap, double[] conservativeLoss,
+                        double[] averageQ, double[] boundRateCurrent, double[] boundRateNext, double policyLoss,
+                        double alphaLoss, double alphaPrimeLoss, double alpha, double alphaPrime, double logPi,
+                        double averageTargetQ) {
+        this(step, tdLoss, conservativeGap, conservativeLoss, averageQ, boundRateCurrent, boundRateNext, policyLoss,
+                alphaLoss, alphaPrimeLoss, alpha, alphaPrime, logPi, averageTargetQ, ReferenceMetrics.NONE);
+    }
 }

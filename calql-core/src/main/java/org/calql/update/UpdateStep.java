@@ -19,6 +19,7 @@ import org.calql.random.DrawKind;
 import org.calql.random.UpdateDraws;
 import org.calql.regularizer.ConservativeRegularizer;
 import org.calql.regularizer.PenaltyInputs;
+import org.calql.regularizer.ReferenceMeter;
 import org.calql.regularizer.ReferenceValues;
 import org.calql.spi.Backend;
 import org.calql.spi.BoundRows;
@@ -83,6 +84,7 @@ public final class UpdateStep {
 
     private ConservativeRegularizer regularizer;
     private ReferenceValues referenceValues;
+    private ReferenceMeter referenceMeter;
     private final UpdateDraws draws;
     private long steps;
     private double lastLogAlphaGradient;
@@ -137,6 +139,7 @@ public final class UpdateStep {
         this.targetSamples = config.maxTargetBackup() ? samples : 1;
         this.regularizer = config.regularizer();
         this.referenceValues = config.referenceValues();
+        this.referenceMeter = new ReferenceMeter(referenceValues, config.batchSize());
         this.draws = draws;
         this.backend = backend;
 
@@ -211,6 +214,9 @@ public final class UpdateStep {
         config.structure().requireSame(next.structure());
         this.config = next;
         this.regularizer = next.regularizer();
+        if (next.referenceValues() != referenceValues) {
+            this.referenceMeter = new ReferenceMeter(next.referenceValues(), batchSize);
+        }
         this.referenceValues = next.referenceValues();
     }
 
@@ -303,6 +309,10 @@ public final class UpdateStep {
             boundCurrent[k] = ConservativeTerm.boundRate(q, penaltyInputs, 2 * samples + 1);
             boundNext[k] = ConservativeTerm.boundRate(q, penaltyInputs, samples + 1);
         }
+        referenceMeter.start(batch, reference);
+        for (int k = 0; k < criticCount; k++) {
+            referenceMeter.add(stackedQ[k], batchSize, stride, 2 * samples + 1, samples);
+        }
         backend.runIndependent(criticCount, k -> backwardCritic(k, !cloning));
         policyBackward(cloning);
         double alphaPrimeLoss = 0.0;
@@ -317,7 +327,8 @@ public final class UpdateStep {
         }
 
         UpdateResult result = new UpdateResult(steps + 1, td, gap, conservative, averageQ, boundCurrent, boundNext,
-                policyLoss, alphaLoss, alphaPrimeLoss, alpha, alphaPrime, mean(logPi, batchSize), averageTargetQ);
+                policyLoss, alphaLoss, alphaPrimeLoss, alpha, alphaPrime, mean(logPi, batchSize), averageTargetQ,
+                referenceMeter.result());
         checkFinite(result, logAlphaGradient, logAlphaPrimeGradient);
         lastLogAlphaGradient = logAlphaGradient;
         lastLogAlphaPrimeGradient = logAlphaPrimeGradient;

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code calql} command line: {@code java -jar calql.jar
- * demo|train|dataset-info|checkpoint-info|export|import|act|export-policy ...}.
+ * demo|train|dataset-info|checkpoint-info|export|import|act|export-policy|evaluate-policy ...}.
  *
  * <p>Exit codes: 0 success; 2 a usage error (an unknown flag or a bad value, with a message naming it);
  * 1 a runtime error, reported in one line ({@code --verbose} adds the stack trace); an {@link OutOfMemoryError}
@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "calql", mixinStandardHelpOptions = true, versionProvider = CalQlCli.Version.class,
         subcommands = {DemoCommand.class, TrainCommand.class, DatasetInfoCommand.class, CheckpointInfoCommand.class,
                 ExportCommand.class, ImportCommand.class, ActCommand.class, ExportPolicyCommand.class,
+                EvaluatePolicyCommand.class,
                 CommandLine.HelpCommand.class},
         description = "Calibrated Q-learning (Cal-QL) and CQL: offline pre-training and online fine-tuning.")
 public final class CalQlCli implements Runnable {

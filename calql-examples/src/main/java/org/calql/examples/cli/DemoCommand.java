@@ -26,6 +26,7 @@ import org.calql.examples.report.MetricsCsv;
 import org.calql.examples.report.Plots;
 import org.calql.examples.report.RunOutcome;
 import org.calql.examples.report.SummaryMarkdown;
+import org.calql.reference.FitSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -137,6 +138,16 @@ final class DemoCommand implements Callable<Integer> {
             + "see what happens across the switch to online.")
     boolean trace;
 
+    @Option(names = "--reference", converter = DemoCommand.ReferenceKind.class, paramLabel = "behaviour|fqe|fitted-mc",
+            description = "What Cal-QL calibrates against: behaviour (the data's Monte-Carlo returns), fqe (fitted Q "
+                    + "evaluation of a hand-written controller: the maze's shortest-path steering, MountainCar's "
+                    + "push-with-the-velocity) or fitted-mc (a value network on the returns) (default: behaviour).")
+    DemoReference.Kind reference = DemoReference.Kind.BEHAVIOUR;
+
+    @Option(names = "--reference-steps", description = "Updates of the reference's networks (default: "
+            + "${DEFAULT-VALUE}).")
+    int referenceSteps = 4000;
+
     @Mixin
     AgentOptions agent;
 
@@ -204,6 +215,11 @@ final class DemoCommand implements Callable<Integer> {
         if (trace) {
             runner.tracingInto(out);
         }
+        check(referenceSteps >= 1, "--reference-steps must be at least 1, found " + referenceSteps);
+        DemoReference calibration = new DemoReference(reference, mountainCar ? DemoReference.mountainCarController()
+                : DemoReference.mazeController(newMaze()), FitSettings.builder().hidden(64, 64).steps(referenceSteps)
+                .learningRate(3e-4).targetUpdatePeriod(20).seed(dataSeed).build(), agent.backend(), offlineSteps);
+        runner.useReference(calibration);
         int runs = methods.size() * seeds.length;
         int parallel = threads != null ? threads
                 : "java".equals(agent.backend) ? Math.min(runs, Runtime.getRuntime().availableProcessors()) : 1;
@@ -223,10 +239,11 @@ final class DemoCommand implements Callable<Integer> {
         Plots.calibration(out.resolve("calibration.png"), report.allRows(), labels, offlineSteps,
                 facts.meanStartReturn());
         Plots.regret(out.resolve("regret.png"), report.allRows(), labels);
-        String summary = SummaryMarkdown.format(report);
+        String summary = SummaryMarkdown.format(report) + "\n" + calibration.markdown();
         org.calql.examples.report.AtomicFiles.writeString(out.resolve("summary.md"), summary);
 
         stdout.println(resultsTable(summary));
+        stdout.println(calibration.markdown());
         stdout.printf(Locale.ROOT, "wrote %s (summary.md, metrics.csv, finetune.png, calibration.png, regret.png) in %.0f s%n",
                 out, seconds);
         stdout.flush();
@@ -290,6 +307,20 @@ final class DemoCommand implements Callable<Integer> {
         int from = summary.indexOf("## Results");
         int to = summary.indexOf("## Per run");
         return from < 0 || to < 0 ? summary : summary.substring(from, to).trim();
+    }
+
+    /** {@code behaviour}, {@code fqe} or {@code fitted-mc}. */
+    static final class ReferenceKind implements picocli.CommandLine.ITypeConverter<DemoReference.Kind> {
+        @Override
+        public DemoReference.Kind convert(String value) {
+            for (DemoReference.Kind k : DemoReference.Kind.values()) {
+                if (k.label.equalsIgnoreCase(value.trim())) {
+                    return k;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("--reference must be behaviour, fqe or fitted-mc, "
+                    + "found '" + value + "'");
+        }
     }
 
     private void check(boolean ok, String message) {

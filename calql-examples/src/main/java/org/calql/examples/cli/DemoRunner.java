@@ -22,6 +22,7 @@ import org.calql.train.Phase;
 import org.calql.train.TrainableAgent;
 import org.calql.train.Trainer;
 import org.calql.train.TrainingConfig;
+import org.calql.train.TrainingListener;
 
 /**
  * Runs every (method, seed) pair of a comparison: pre-training with periodic evaluation, the dataset
@@ -40,6 +41,7 @@ final class DemoRunner {
     private final long offlineSteps;
     private final long onlineSteps;
     private Path traceDir;
+    private DemoReference reference;
 
     /** Continuous agents for {@code environments}' dimensions. */
     DemoRunner(AgentOptions options, Supplier<Environment> environments, OfflineDataset dataset, double rewardScale,
@@ -78,6 +80,11 @@ final class DemoRunner {
     DemoRunner tracingInto(Path dir) {
         this.traceDir = dir;
         return this;
+    }
+
+    /** Calibrates every run against {@code reference} (null: the Monte-Carlo default) and records its metrics. */
+    void useReference(DemoReference reference) {
+        this.reference = reference;
     }
 
     /** The agents' settings for reports. */
@@ -179,14 +186,22 @@ final class DemoRunner {
     private Trained train(RunAgent run, Method method, long seed, RunRecorder recorder, Environment env,
                           Environment evaluationEnv, long start) {
         TrainableAgent agent = run.trainable();
-        Trainer.builder(agent).listener(recorder).evaluationEnvironment(evaluationEnv).build()
+        TrainingListener listener = recorder;
+        if (reference != null) {
+            reference.apply(run, dataset);
+            listener = reference.listen(recorder, method.label(), seed);
+        }
+        Trainer.builder(agent).listener(listener).evaluationEnvironment(evaluationEnv).build()
                 .pretrain(dataset, offlineSteps);
         if (evaluationEnv != null && offlineSteps > 0 && !evaluatedAt(recorder, Phase.PRETRAIN, offlineSteps)) {
             recorder.onEvaluation(agent.evaluate(evaluationEnv, Phase.PRETRAIN, offlineSteps));
         }
         double[] startValues = run.datasetStartValues(dataset);
+        if (reference != null) {
+            reference.recordStartValue(run, method.label(), seed, dataset);
+        }
         if (env != null) {
-            Trainer.builder(agent).listener(recorder).evaluationEnvironment(evaluationEnv).build()
+            Trainer.builder(agent).listener(listener).evaluationEnvironment(evaluationEnv).build()
                     .finetune(dataset, env, onlineSteps);
             long steps = agent.trainingState().finetuneSteps();
             if (onlineSteps > 0 && !evaluatedAt(recorder, Phase.FINETUNE, steps)) {

@@ -19,6 +19,7 @@ import org.calql.examples.report.DatasetFacts;
 import org.calql.examples.report.MetricsCsv;
 import org.calql.examples.report.RunOutcome;
 import org.calql.io.DatasetFormat;
+import org.calql.reference.FitSettings;
 import org.calql.spi.Backends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -176,6 +177,9 @@ final class TrainCommand implements Callable<Integer> {
         stderr.flush();
 
         DemoRunner runner = new DemoRunner(agent, environments, data, scale, bias, sparse, offlineSteps, onlineSteps);
+        DemoReference calibration = new DemoReference(DemoReference.Kind.BEHAVIOUR, null, FitSettings.defaults(),
+                agent.backend(), offlineSteps);
+        runner.useReference(calibration);
         DemoRunner.Trained trained;
         try (Progress progress = Progress.create("train", runner.workPerRun(), stderr)) {
             trained = runner.train(method, seed, runner.training(), progress, stderr);
@@ -183,6 +187,7 @@ final class TrainCommand implements Callable<Integer> {
         RunOutcome outcome = trained.outcome();
         stdout.printf(Locale.ROOT, "dataset start states: Q %.2f, Monte-Carlo return %.2f%n", outcome.datasetStartQ(),
                 outcome.datasetStartReturn());
+        stdout.print(calibration.lines());
         if (!Double.isNaN(outcome.cumulativeRegret())) {
             stdout.printf(Locale.ROOT, "cumulative regret over fine-tuning episodes: %.3f%n",
                     outcome.cumulativeRegret());

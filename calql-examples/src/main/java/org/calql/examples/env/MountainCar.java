@@ -2,7 +2,7 @@ package org.calql.examples.env;
 
 import java.util.SplittableRandom;
 import org.calql.env.DiscreteSpace;
-import org.calql.env.Environment;
+import org.calql.env.ResettableToState;
 import org.calql.env.StepResult;
 
 /**
@@ -38,7 +38,7 @@ import org.calql.env.StepResult;
  * <p>An action is one entry holding the index ({@link DiscreteSpace#index(double[])}); anything else (a fraction,
  * a value outside {@code [0, 3)}, NaN, the wrong length) is refused with the value named.
  */
-public final class MountainCar implements Environment {
+public final class MountainCar implements ResettableToState {
     /** Step limit (Gymnasium's TimeLimit for MountainCar-v0). */
     public static final int MAX_STEPS = 200;
     /** Action index: accelerate to the left. */
@@ -98,6 +98,21 @@ public final class MountainCar implements Environment {
     public double[] reset(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         return resetTo(rng.nextDouble(RESET_LOW, RESET_HIGH), 0.0);
+    }
+
+    /**
+     * Starts an episode in the state {@code (position, velocity)} an observation holds (for rollouts from dataset
+     * states); the dynamics are deterministic, so {@code seed} is unused.
+     *
+     * @throws IllegalArgumentException if the observation is not of length 2 or as {@link #resetTo(double, double)}
+     */
+    @Override
+    public double[] resetTo(double[] observation, long seed) {
+        if (observation == null || observation.length != 2) {
+            throw new IllegalArgumentException("a mountain car observation has length 2, found "
+                    + (observation == null ? "null" : observation.length));
+        }
+        return resetTo(observation[0], observation[1]);
     }
 
     /**

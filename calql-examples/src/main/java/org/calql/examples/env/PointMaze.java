@@ -2,7 +2,7 @@ package org.calql.examples.env;
 
 import java.util.SplittableRandom;
 import org.calql.env.BoxSpace;
-import org.calql.env.Environment;
+import org.calql.env.ResettableToState;
 import org.calql.env.StepResult;
 
 /**
@@ -27,7 +27,7 @@ import org.calql.env.StepResult;
  * <p>For training, the AntMaze reward transform (scale 10, bias −5) is the trainer's business, not
  * the environment's. Deterministic given the reset seed and the actions; not thread-safe.
  */
-public final class PointMaze implements Environment {
+public final class PointMaze implements ResettableToState {
     /** Half-width of the agent's square body, in cells. */
     public static final double AGENT_HALF_WIDTH = 0.1;
     /** Default distance moved per step at full action, in cells. */
@@ -156,6 +156,21 @@ public final class PointMaze implements Environment {
         double sx = start[0] + (startNoise == 0 ? 0 : rng.nextDouble(-startNoise, startNoise));
         double sy = start[1] + (startNoise == 0 ? 0 : rng.nextDouble(-startNoise, startNoise));
         return resetAt(sx, sy);
+    }
+
+    /**
+     * Starts an episode at the position an observation {@code (x, y)} holds (for rollouts from dataset states); the
+     * maze is deterministic, so {@code seed} is unused.
+     *
+     * @throws IllegalArgumentException if the observation is not of length 2 or as {@link #resetAt}
+     */
+    @Override
+    public double[] resetTo(double[] observation, long seed) {
+        if (observation == null || observation.length != 2) {
+            throw new IllegalArgumentException("a maze observation has length 2, found "
+                    + (observation == null ? "null" : observation.length));
+        }
+        return resetAt(observation[0], observation[1]);
     }
 
     /**
