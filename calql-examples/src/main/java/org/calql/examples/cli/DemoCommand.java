@@ -66,8 +66,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "Seed count (seeds 0..N-1) or a comma list of seeds (default: 3, i.e. 0,1,2).")
     Converters.SeedList seeds = new Converters.SeedList(new long[] {0, 1, 2});
 
-    @Option(names = "--methods", split = ",", paramLabel = "calql,cql",
-            description = "Methods to compare (default: calql,cql).")
+    @Option(names = "--methods", split = ",", paramLabel = "calql,cql,aca",
+            description = "Methods to compare: calql, cql, aca (ACA: continuous tasks only) (default: calql,cql).")
     List<Method> methods = new ArrayList<>(List.of(Method.CALQL, Method.CQL));
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
@@ -123,6 +123,8 @@ final class DemoCommand implements Callable<Integer> {
         check(onlineSteps >= 0, "--online-steps must not be negative, found " + onlineSteps);
         check(episodes >= 1, "--episodes must be at least 1, found " + episodes);
         check(!methods.isEmpty(), "--methods must name at least one method");
+        check(!mountainCar || methods.stream().allMatch(Method::conservative),
+                "--methods aca trains continuous actions only; --env mountaincar has discrete ones: use calql,cql");
         check(threads == null || threads >= 1, "--threads must be at least 1, found " + threads);
         long start = System.nanoTime();
         Files.createDirectories(out);
