@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The sections that describe the agent, version 1 each, read before the agent is built:
  * <ul>
- *   <li>{@code agent-kind}: the kind's name as US-ASCII, the whole payload: {@code calql-discrete} or {@code calql-aca}. Continuous
- *       agents' files have no such section ({@link AgentKind}).</li>
+ *   <li>{@code agent-kind}: the kind's name as US-ASCII, the whole payload: {@code calql-discrete} or
+ *       {@code calql-aca}. Continuous agents' files have no such section ({@link AgentKind}).</li>
  *   <li>{@code config} (continuous) and {@code discrete-config} (discrete): the config's {@code key=value} lines
  *       as {@link ConfigCodec} writes them, UTF-8, the whole payload (at most 1 MiB).</li>
  *   <li>{@code training-config}: the same for the {@code TrainingConfig}.</li>
@@ -126,7 +126,10 @@ final class ConfigSections {
         }
     }
 
-    /** Section {@code aca-config}: the {@code AcaConfig}'s {@code key=value} lines ({@link ConfigCodec#encode(org.calql.aca.AcaConfig)}). */
+    /**
+     * Section {@code aca-config}: the {@code AcaConfig}'s {@code key=value} lines
+     * ({@link ConfigCodec#encode(org.calql.aca.AcaConfig)}).
+     */
     static final class Aca implements SectionCodec {
         @Override
         public String name() {
