@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code agent-kind}: the kind's name as US-ASCII, the whole payload: {@code calql-discrete} or
  *       {@code calql-aca}. Continuous agents' files have no such section ({@link AgentKind}).</li>
  *   <li>{@code config} (continuous) and {@code discrete-config} (discrete): the config's {@code key=value} lines
- *       as {@link ConfigCodec} writes them, UTF-8, the whole payload (at most 1 MiB).</li>
+ *       as {@link ConfigCodec} writes them, UTF-8, the whole payload (at most 1 MiB); {@code aca-config} (ACA)
+ *       the same for its {@code AcaConfig}.</li>
  *   <li>{@code training-config}: the same for the {@code TrainingConfig}.</li>
  * </ul>
  */
