@@ -18,7 +18,7 @@ import org.calql.env.BoxSpace;
 import org.calql.env.Environment;
 import org.calql.policy.PolicyPass;
 import org.calql.policy.PolicySamples;
-import org.calql.policy.TanhGaussianPolicy;
+import org.calql.policy.GaussianPolicy;
 import org.calql.random.Rng;
 import org.calql.spi.Backend;
 import org.calql.train.EvaluationResult;
@@ -86,7 +86,7 @@ public final class AcaAgent implements TrainableAgent {
         this.inference = new InferencePolicy(step.policy(), data.normalizer());
         this.evaluator = new Evaluator(step.critics(), CriticLayout.STATE_ACTION, config.seed(), config.discount(),
                 training);
-        TanhGaussianPolicy policy = step.policy();
+        GaussianPolicy policy = step.policy();
         this.explorePass = policy.newPass(1);
         this.exploreSample = policy.newSamples(1, 1);
         this.exploreObservation = new double[config.observationDim()];
@@ -154,7 +154,7 @@ public final class AcaAgent implements TrainableAgent {
         return inference;
     }
 
-    /** The deterministic action {@code maxAction·tanh(μ(normalise(s)))}. Thread-safe. */
+    /** The deterministic action {@code maxAction·tanh(μ(normalise(s)))} (either policy kind). Thread-safe. */
     public double[] act(double[] observation) {
         return inference.act(observation);
     }
@@ -291,7 +291,7 @@ public final class AcaAgent implements TrainableAgent {
      */
     @Override
     public double[] explorationAction(double[] rawObservation, long stepsSoFar, Rng random) {
-        TanhGaussianPolicy policy = step.policy();
+        GaussianPolicy policy = step.policy();
         if (stepsSoFar < training.randomExplorationSteps()) {
             for (int j = 0; j < exploreAction.length; j++) {
                 exploreAction[j] = config.maxAction() * (2.0 * random.nextDouble() - 1.0);

@@ -249,7 +249,7 @@ final class ConfigCodec {
             "criticCount", "criticHidden", "policyHidden", "initialization", "actorLr", "criticLr", "zLr",
             "temperatureLr", "discount", "tau", "initialTemperature", "targetEntropyCoef", "likelihoodWeight", "beta",
             "interpolationStart", "interpolationEpochs", "interpolationFloor", "stepsPerEpoch", "actorGradClip",
-            "onlineRewardShift", "topEpisodes");
+            "onlineRewardShift", "topEpisodes", "policy");
 
     static String encode(AcaConfig c) {
         Map<String, String> m = new TreeMap<>();
@@ -279,6 +279,7 @@ final class ConfigCodec {
         m.put("actorGradClip", Double.toString(c.actorGradClip()));
         m.put("onlineRewardShift", Double.toString(c.onlineRewardShift()));
         m.put("topEpisodes", Integer.toString(c.topEpisodes()));
+        m.put("policy", c.policy().name());
         return lines(m);
     }
 
@@ -311,7 +312,7 @@ final class ConfigCodec {
                             real(m, "interpolationFloor"))
                     .stepsPerEpoch(integer(m, "stepsPerEpoch")).actorGradClip(real(m, "actorGradClip"))
                     .onlineRewardShift(real(m, "onlineRewardShift")).topEpisodes(integer(m, "topEpisodes"))
-                    .build();
+                    .policy(AcaConfig.PolicyKind.valueOf(get(m, "policy"))).build();
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a config entry is not a number: " + e.getMessage(), e);
         }

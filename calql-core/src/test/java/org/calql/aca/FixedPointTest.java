@@ -7,7 +7,7 @@ import org.calql.critic.CriticEnsembleState;
 import org.calql.data.TransitionBatch;
 import org.calql.policy.PolicyPass;
 import org.calql.policy.PolicySamples;
-import org.calql.policy.TanhGaussianPolicy;
+import org.calql.policy.GaussianPolicy;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,7 +87,7 @@ class FixedPointTest {
     }
 
     /** {@code mean_s |tanh(μ(s)) − (0.5, −0.3)|}. */
-    static double distanceFromPreferred(TanhGaussianPolicy pi, TransitionBatch states) {
+    static double distanceFromPreferred(GaussianPolicy pi, TransitionBatch states) {
         int b = AcaFixtures.BATCH;
         int act = AcaFixtures.ACT;
         PolicyPass pass = pi.newPass(b);
@@ -104,7 +104,7 @@ class FixedPointTest {
     }
 
     /** {@code mean_s E_{a~π}[log π(a|s) − log π₀(a|s)]} by 4000 samples per state. */
-    static double kl(TanhGaussianPolicy pi, TanhGaussianPolicy pi0, TransitionBatch states) {
+    static double kl(GaussianPolicy pi, GaussianPolicy pi0, TransitionBatch states) {
         int b = AcaFixtures.BATCH;
         int act = AcaFixtures.ACT;
         int n = 4000;
@@ -129,8 +129,7 @@ class FixedPointTest {
         for (int s = 0; s < b; s++) {
             for (int j = 0; j < n; j++) {
                 int i = s * n + j;
-                double lp0 = ReparameterisedCritic.logDensity(mean0, logStd0, s * act, actions, i * act, act, 1.0,
-                        null, 0);
+                double lp0 = pi0.logDensity(mean0, logStd0, s * act, actions, i * act, null, 0);
                 sum += samples.logProbs()[i] - lp0;
             }
         }

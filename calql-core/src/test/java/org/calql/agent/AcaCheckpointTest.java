@@ -159,13 +159,39 @@ class AcaCheckpointTest {
     }
 
     @Test
+    void antMazePresetTrainsTheNonSquashedPolicyAndResumesBitForBit() throws IOException {
+        AcaConfig config = AcaConfig.builder(3, 2, AcaConfig.Preset.ANTMAZE).seed(2).batchSize(8).criticHidden(8)
+                .policyHidden(8).build();
+        OfflineDataset data = PlaneWorld.randomData(6, 5);
+        AcaAgent straight = AcaAgent.create(config, training(), JAVA);
+        assertTrue(straight.updateRule().policy() instanceof org.calql.policy.NonSquashedGaussianPolicy);
+        Recorder straightLog = new Recorder();
+        straight.pretrain(data, 8, straightLog);
+        straight.finetune(data, new PlaneWorld(), 5, straightLog);
+        straight.finetune(data, new PlaneWorld(), 7, straightLog);
+
+        Recorder resumedLog = new Recorder();
+        AcaAgent first = AcaAgent.create(config, training(), JAVA);
+        first.pretrain(data, 8, resumedLog);
+        first.finetune(data, new PlaneWorld(), 5, resumedLog);
+        first.save(dir);
+        AcaAgent resumed = AcaAgent.load(dir, JAVA);
+        assertEquals(describe(first), describe(resumed));
+        assertEquals(AcaConfig.PolicyKind.NON_SQUASHED_GAUSSIAN, resumed.config().policy());
+        resumed.finetune(data, new PlaneWorld(), 7, resumedLog);
+        assertEquals(straightLog.updates, resumedLog.updates);
+        assertEquals(describe(straight), describe(resumed));
+        assertTrue(Double.isFinite(resumed.lastResult().actorLoss()), "online updates ran");
+    }
+
+    @Test
     void everyConfigFieldRoundTripsExactly() {
         AcaConfig odd = AcaConfig.builder(4, 3).maxAction(2.5).seed(-7).batchSize(9).criticCount(3)
                 .criticHidden(5, 6, 7).policyHidden(8).initialization(Initialization.values()[0]).actorLr(1.1e-4)
                 .criticLr(0.1 + 0.2).zLr(7e-5).temperatureLr(0.0).discount(0.95).tau(0.01).initialTemperature(0.3)
                 .targetEntropyCoef(0.5).likelihoodWeight(12.5).beta(3.3).interpolation(0.9, 7.5, 0.25)
                 .stepsPerEpoch(17).actorGradClip(Double.POSITIVE_INFINITY).onlineRewardShift(-1.0).topEpisodes(2)
-                .build();
+                .policy(AcaConfig.PolicyKind.NON_SQUASHED_GAUSSIAN).build();
         for (AcaConfig c : List.of(config(), AcaConfig.builder(3, 2).build(), odd)) {
             AcaConfig back = ConfigCodec.decodeAca(ConfigCodec.parse(ConfigCodec.encode(c)));
             assertEquals(c.toString(), back.toString());
