@@ -50,6 +50,7 @@ public final class AcaConfig {
     private final double actorGradClip;
     private final double onlineRewardShift;
     private final int topEpisodes;
+    private final PolicyKind policy;
 
     private AcaConfig(Builder b) {
         observationDim = b.observationDim;
@@ -78,6 +79,18 @@ public final class AcaConfig {
         actorGradClip = b.actorGradClip;
         onlineRewardShift = b.onlineRewardShift;
         topEpisodes = b.topEpisodes;
+        policy = b.policy;
+    }
+
+    /** The policy's distribution. */
+    public enum PolicyKind {
+        /** {@link org.calql.policy.TanhGaussianPolicy}: a tanh-squashed Gaussian, log-std clamped to [−20, 2]. */
+        TANH_GAUSSIAN,
+        /**
+         * {@link org.calql.policy.NonSquashedGaussianPolicy}: mean {@code tanh(μ_raw)}, state-independent log-std in
+         * [−5, 0], actions not squashed (the authors' AntMaze policy).
+         */
+        NON_SQUASHED_GAUSSIAN
     }
 
     /**
@@ -87,22 +100,22 @@ public final class AcaConfig {
      */
     public enum Preset {
         /** {@code mjc_r}: β 7, interpolation (1, 10, 0), no top episodes. */
-        MUJOCO_RANDOM(7, 1, 10, 0, 0, 1.0, 0.0),
+        MUJOCO_RANDOM(7, 1, 10, 0, 0, 1.0, 0.0, PolicyKind.TANH_GAUSSIAN),
         /** {@code mjc_m}: β 7, interpolation (1, 40, 0.5), no top episodes. */
-        MUJOCO_MEDIUM(7, 1, 40, 0.5, 0, 1.0, 0.0),
+        MUJOCO_MEDIUM(7, 1, 40, 0.5, 0, 1.0, 0.0, PolicyKind.TANH_GAUSSIAN),
         /** {@code mjc_mr}: β 7, interpolation (1, 40, 0.5), 50 top episodes. */
-        MUJOCO_MEDIUM_REPLAY(7, 1, 40, 0.5, 50, 1.0, 0.0),
+        MUJOCO_MEDIUM_REPLAY(7, 1, 40, 0.5, 50, 1.0, 0.0, PolicyKind.TANH_GAUSSIAN),
         /** {@code mjc_me}: β 15, interpolation (1, 100, 1) (w stays 1), 50 top episodes. */
-        MUJOCO_MEDIUM_EXPERT(15, 1, 100, 1, 50, 1.0, 0.0),
+        MUJOCO_MEDIUM_EXPERT(15, 1, 100, 1, 50, 1.0, 0.0, PolicyKind.TANH_GAUSSIAN),
         /** {@code mjc_e}: β 15, interpolation (1, 100, 1) (w stays 1), 50 top episodes. */
-        MUJOCO_EXPERT(15, 1, 100, 1, 50, 1.0, 0.0),
+        MUJOCO_EXPERT(15, 1, 100, 1, 50, 1.0, 0.0, PolicyKind.TANH_GAUSSIAN),
         /**
          * {@code antmaze}: β 3, interpolation (1, 200, 0.5), no top episodes, target entropy {@code −0.5·|A|}, and
-         * the online reward shift −1 (their {@code ConstantShiftRewardScaler(−1)}, online only). Their AntMaze
-         * policy is a non-squashed Gaussian with a state-independent log-std in {@code [−5, 0]}; this preset keeps
-         * the tanh-Gaussian (see the package notes).
+         * the online reward shift −1 (their {@code ConstantShiftRewardScaler(−1)}, online only). Its policy is
+         * their AntMaze policy, {@link PolicyKind#NON_SQUASHED_GAUSSIAN} (state-independent log-std in
+         * {@code [−5, 0]}, actions not squashed).
          */
-        ANTMAZE(3, 1, 200, 0.5, 0, 0.5, -1.0);
+        ANTMAZE(3, 1, 200, 0.5, 0, 0.5, -1.0, PolicyKind.NON_SQUASHED_GAUSSIAN);
 
         private final double beta;
         private final double start;
@@ -111,9 +124,11 @@ public final class AcaConfig {
         private final int topEpisodes;
         private final double entropyCoef;
         private final double rewardShift;
+        private final PolicyKind policy;
 
         Preset(double beta, double start, double epochs, double floor, int topEpisodes, double entropyCoef,
-               double rewardShift) {
+               double rewardShift, PolicyKind policy) {
+            this.policy = policy;
             this.beta = beta;
             this.start = start;
             this.epochs = epochs;
@@ -146,7 +161,7 @@ public final class AcaConfig {
         Objects.requireNonNull(preset, "preset");
         return new Builder(observationDim, actionDim).beta(preset.beta)
                 .interpolation(preset.start, preset.epochs, preset.floor).topEpisodes(preset.topEpisodes)
-                .targetEntropyCoef(preset.entropyCoef).onlineRewardShift(preset.rewardShift);
+                .targetEntropyCoef(preset.entropyCoef).onlineRewardShift(preset.rewardShift).policy(preset.policy);
     }
 
     /** A builder holding this config's values. */
@@ -176,6 +191,7 @@ public final class AcaConfig {
         b.actorGradClip = actorGradClip;
         b.onlineRewardShift = onlineRewardShift;
         b.topEpisodes = topEpisodes;
+        b.policy = policy;
         return b;
     }
 
@@ -317,6 +333,11 @@ public final class AcaConfig {
         return topEpisodes;
     }
 
+    /** The policy's distribution (default {@link PolicyKind#TANH_GAUSSIAN}; AntMaze non-squashed). */
+    public PolicyKind policy() {
+        return policy;
+    }
+
     @Override
     public String toString() {
         return "AcaConfig[obs " + observationDim + ", act " + actionDim + ", maxAction " + maxAction + ", seed "
@@ -326,7 +347,7 @@ public final class AcaConfig {
                 + tau + ", α0 " + initialTemperature + ", entropy coef " + targetEntropyCoef + ", w_ML "
                 + likelihoodWeight + ", β " + beta + ", interpolation (" + interpolationStart + ", "
                 + interpolationEpochs + ", " + interpolationFloor + ")/" + stepsPerEpoch + ", clip " + actorGradClip
-                + ", online reward shift " + onlineRewardShift + ", top episodes " + topEpisodes + "]";
+                + ", online reward shift " + onlineRewardShift + ", top episodes " + topEpisodes + ", policy " + policy + "]";
     }
 
     /** Builder of an {@link AcaConfig}; {@link #build()} validates, naming the field, the value and the rule. */
@@ -357,6 +378,7 @@ public final class AcaConfig {
         private double actorGradClip = 0.25;
         private double onlineRewardShift;
         private int topEpisodes;
+        private PolicyKind policy = PolicyKind.TANH_GAUSSIAN;
 
         private Builder(int observationDim, int actionDim) {
             this.observationDim = observationDim;
@@ -497,8 +519,17 @@ public final class AcaConfig {
             return this;
         }
 
+        /** See {@link AcaConfig#policy()}. */
+        public Builder policy(PolicyKind v) {
+            policy = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the field, the value and the rule */
         public AcaConfig build() {
+            if (policy == null) {
+                throw new IllegalArgumentException("policy must not be null");
+            }
             positive("observationDim", observationDim);
             positive("actionDim", actionDim);
             positiveFinite("maxAction", maxAction);

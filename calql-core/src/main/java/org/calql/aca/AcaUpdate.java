@@ -13,6 +13,8 @@ import org.calql.policy.PolicyFactory;
 import org.calql.policy.PolicyGradients;
 import org.calql.policy.PolicyPass;
 import org.calql.policy.PolicySamples;
+import org.calql.policy.GaussianPolicy;
+import org.calql.policy.NonSquashedGaussianPolicy;
 import org.calql.policy.TanhGaussianPolicy;
 import org.calql.random.Rng;
 import org.calql.spi.Backend;
@@ -51,8 +53,8 @@ public final class AcaUpdate {
     private final int a;
     private final int k;
     private final Rng draws;
-    private final TanhGaussianPolicy policy;
-    private final TanhGaussianPolicy reference;
+    private final GaussianPolicy policy;
+    private final GaussianPolicy reference;
     private final PolicyGradients policyGradients;
     private final CriticEnsemble critics;
     private final ZEnsemble z;
@@ -110,10 +112,12 @@ public final class AcaUpdate {
                 config.initialization(), init, new TargetUpdate(config.tau(), 1));
         NetworkSpec zSpec = spec.networkSpec(CriticLayout.STATE_TO_ACTION_VALUES, o, 1);
         z = new ZEnsemble(backend, zSpec, k, config.initialization(), init, b);
-        PolicyFactory factory = TanhGaussianPolicy.factory(config.policyHidden(), 1.0, 0.0);
-        policy = (TanhGaussianPolicy) factory.create(new PolicyFactory.Context(o, a, config.maxAction(), backend,
+        PolicyFactory factory = config.policy() == AcaConfig.PolicyKind.NON_SQUASHED_GAUSSIAN
+                ? NonSquashedGaussianPolicy.factory(config.policyHidden())
+                : TanhGaussianPolicy.factory(config.policyHidden(), 1.0, 0.0);
+        policy = (GaussianPolicy) factory.create(new PolicyFactory.Context(o, a, config.maxAction(), backend,
                 config.initialization(), init));
-        reference = (TanhGaussianPolicy) factory.create(new PolicyFactory.Context(o, a, config.maxAction(), backend,
+        reference = (GaussianPolicy) factory.create(new PolicyFactory.Context(o, a, config.maxAction(), backend,
                 config.initialization(), new SplittableRandom(0)));
         policyGradients = policy.newGradients();
         schedule = InterpolationSchedule.of(config);
@@ -156,8 +160,8 @@ public final class AcaUpdate {
         return config;
     }
 
-    /** The policy π. */
-    public TanhGaussianPolicy policy() {
+    /** The policy π ({@link AcaConfig#policy()}'s kind). */
+    public GaussianPolicy policy() {
         return policy;
     }
 
@@ -244,8 +248,7 @@ public final class AcaUpdate {
         double averageTarget = criticStep(batch, alpha, w, step, td, averageQ);
         policy.distribution(passS, mean, logStd);
         for (int r = 0; r < b; r++) {
-            logPiData[r] = ReparameterisedCritic.logDensity(mean, logStd, r * a, batch.actions(), r * a, a,
-                    config.maxAction(), null, 0);
+            logPiData[r] = policy.logDensity(mean, logStd, r * a, batch.actions(), r * a, null, 0);
         }
         double zLoss = Double.NaN;
         if (!online) {
@@ -512,8 +515,7 @@ public final class AcaUpdate {
         }
         policy.distribution(passS, mean, logStd);
         for (int r = 0; r < b; r++) {
-            logPiData[r] = ReparameterisedCritic.logDensity(mean, logStd, r * a, batch.actions(), r * a, a,
-                    config.maxAction(), null, 0);
+            logPiData[r] = policy.logDensity(mean, logStd, r * a, batch.actions(), r * a, null, 0);
         }
         policy.sample(passS, actorNoise, actorSamples);
         return actorLossAndGradients(batch.observations(), batch.actions(), alpha(), weight(), fixedLambda);

@@ -1,7 +1,8 @@
 package org.calql.aca;
 
 import org.calql.policy.PolicyPass;
-import org.calql.policy.TanhGaussianPolicy;
+import org.calql.policy.GaussianPolicy;
+import org.calql.policy.TanhGaussian;
 
 /**
  * The action-dependent part of ACA's online critic, {@code Q_i(s,a) = R_i(s,a) + w·ℓ(s,a)}, from a frozen reference
@@ -11,22 +12,21 @@ import org.calql.policy.TanhGaussianPolicy;
  * </pre>
  * a smooth floor under {@code log π₀}: above it {@code ℓ ≈ log π₀}, far below it {@code ℓ ≈ c}. {@code c} is held
  * constant (no gradient); {@code ℓ}'s gradient with respect to the action is
- * {@code sigmoid(log π₀ − c)·∂ log π₀/∂a}. π₀ is a tanh-Gaussian; {@code log π₀(a|s)} of a given action is taken as
- * d3rlpy's {@code SquashedGaussianDistribution.log_prob} takes it: {@code y = a/maxAction} clipped to
- * {@code ±(1 − 1e-6)}, {@code u = atanh y}, {@code Σ [log N(u; μ₀, σ₀) − log(1 − tanh² u)]} (no gradient where the
- * clip binds). Softplus is PyTorch's (threshold 20).
+ * {@code sigmoid(log π₀ − c)·∂ log π₀/∂a}. π₀ is a {@link GaussianPolicy}, which gives {@code log π₀(a|s)} and
+ * {@code c(s)}: for the tanh-Gaussian as d3rlpy's {@code SquashedGaussianDistribution.log_prob} takes it
+ * ({@link TanhGaussian#logDensity}: {@code y = a/maxAction} clipped to {@code ±(1 − 1e-6)}, {@code u = atanh y},
+ * no gradient where the clip binds) with {@code c} at {@code tanh(μ₀ ± β·σ₀)}; for the non-squashed Gaussian
+ * ({@link org.calql.policy.NonSquashedGaussianPolicy}, the authors' AntMaze policy) as its plain Gaussian density,
+ * with {@code c} at {@code μ₀ ± β·σ₀}. Softplus is PyTorch's (threshold 20).
  *
  * <p>Holds π₀'s passes at {@code s} and {@code s'} and their Gaussians; not thread-safe.
  */
 public final class ReparameterisedCritic {
-    private static final double LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
     private static final double LOG_2 = Math.log(2.0);
-    private static final double CLIP = 1.0 - 1e-6;
 
-    private final TanhGaussianPolicy reference;
+    private final GaussianPolicy reference;
     private final double beta;
     private final int actionDim;
-    private final double maxAction;
     private final PolicyPass[] passes;
     private final double[][] means;
     private final double[][] logStds;
@@ -37,14 +37,13 @@ public final class ReparameterisedCritic {
      * @param beta      the floor's width β, positive
      * @param maxRows   the most observations per evaluation
      */
-    public ReparameterisedCritic(TanhGaussianPolicy reference, double beta, int maxRows) {
+    public ReparameterisedCritic(GaussianPolicy reference, double beta, int maxRows) {
         if (!(beta > 0) || Double.isInfinite(beta)) {
             throw new IllegalArgumentException("beta must be positive and finite, found " + beta);
         }
         this.reference = reference;
         this.beta = beta;
         this.actionDim = reference.actionDim();
-        this.maxAction = reference.maxAction();
         this.passes = new PolicyPass[] {reference.newPass(maxRows), reference.newPass(maxRows)};
         this.means = new double[2][maxRows * actionDim];
         this.logStds = new double[2][maxRows * actionDim];
@@ -52,7 +51,7 @@ public final class ReparameterisedCritic {
     }
 
     /** The frozen reference policy π₀. */
-    public TanhGaussianPolicy reference() {
+    public GaussianPolicy reference() {
         return reference;
     }
 
@@ -69,7 +68,7 @@ public final class ReparameterisedCritic {
         reference.forward(passes[slot], observations, rows);
         reference.distribution(passes[slot], means[slot], logStds[slot]);
         for (int r = 0; r < rows; r++) {
-            floors[slot][r] = floor(means[slot], logStds[slot], r * actionDim, actionDim, beta);
+            floors[slot][r] = reference.floor(means[slot], logStds[slot], r * actionDim, beta);
         }
     }
 
@@ -81,8 +80,8 @@ public final class ReparameterisedCritic {
     /** {@code log π₀(a|s)} of one action per row of slot {@code slot}'s last forward, into {@code out [rows]}. */
     public void logDensity(int slot, double[] actions, int rows, double[] out) {
         for (int r = 0; r < rows; r++) {
-            out[r] = logDensity(means[slot], logStds[slot], r * actionDim, actions, r * actionDim, actionDim,
-                    maxAction, null, 0);
+            out[r] = reference.logDensity(means[slot], logStds[slot], r * actionDim, actions, r * actionDim, null,
+                    0);
         }
     }
 
@@ -93,8 +92,7 @@ public final class ReparameterisedCritic {
     public void evaluate(int slot, double[] actions, int rows, double[] out, double[] gradActions) {
         for (int r = 0; r < rows; r++) {
             int base = r * actionDim;
-            double lp = logDensity(means[slot], logStds[slot], base, actions, base, actionDim, maxAction,
-                    gradActions, base);
+            double lp = reference.logDensity(means[slot], logStds[slot], base, actions, base, gradActions, base);
             double c = floors[slot][r];
             out[r] = ell(lp, c);
             if (gradActions != null) {
@@ -125,46 +123,14 @@ public final class ReparameterisedCritic {
         return 2.0 * (LOG_2 - u - softplus(-2.0 * u));
     }
 
-    /** {@code min over ± of Σ_a [log N(μ ± βσ; μ, σ) − log(1 − tanh²(μ ± βσ))]} for one row. */
+    /** {@link TanhGaussian#floor} (a tanh-Gaussian π₀). */
     static double floor(double[] mean, double[] logStd, int rowBase, int actionDim, double beta) {
-        double plus = 0.0;
-        double minus = 0.0;
-        for (int a = 0; a < actionDim; a++) {
-            double m = mean[rowBase + a];
-            double std = Math.exp(logStd[rowBase + a]);
-            double var = std * std;
-            double logStdValue = Math.log(std);
-            double up = m + beta * std;
-            double down = m - beta * std;
-            double zu = up - m;
-            double zd = down - m;
-            plus += -(zu * zu) / (2.0 * var) - logStdValue - LOG_SQRT_2PI - logDetTanh(up);
-            minus += -(zd * zd) / (2.0 * var) - logStdValue - LOG_SQRT_2PI - logDetTanh(down);
-        }
-        return Math.min(plus, minus);
+        return TanhGaussian.floor(mean, logStd, rowBase, actionDim, beta);
     }
 
-    /**
-     * {@code log π(a|s)} of a tanh-Gaussian with {@code mean}, {@code logStd} at row {@code rowBase} for the action at
-     * {@code actions[base..]}; with {@code grad} non-null, {@code ∂ log π/∂a} is written to {@code grad[gradBase..]}.
-     */
+    /** {@link TanhGaussian#logDensity} (a tanh-Gaussian π). */
     static double logDensity(double[] mean, double[] logStd, int rowBase, double[] actions, int base, int actionDim,
                              double maxAction, double[] grad, int gradBase) {
-        double total = 0.0;
-        for (int a = 0; a < actionDim; a++) {
-            double raw = actions[base + a] / maxAction;
-            boolean clipped = raw > CLIP || raw < -CLIP;
-            double y = Math.max(-CLIP, Math.min(CLIP, raw));
-            double u = 0.5 * (Math.log1p(y) - Math.log1p(-y));
-            double m = mean[rowBase + a];
-            double std = Math.exp(logStd[rowBase + a]);
-            double z = u - m;
-            double var = std * std;
-            total += -(z * z) / (2.0 * var) - Math.log(std) - LOG_SQRT_2PI - logDetTanh(u);
-            if (grad != null) {
-                grad[gradBase + a] = clipped ? 0.0 : (-z / var + 2.0 * Math.tanh(u)) / ((1.0 - y * y) * maxAction);
-            }
-        }
-        return total;
+        return TanhGaussian.logDensity(mean, logStd, rowBase, actions, base, actionDim, maxAction, grad, gradBase);
     }
 }

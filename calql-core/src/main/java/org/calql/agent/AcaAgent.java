@@ -1,5 +1,7 @@
 package org.calql.agent;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.calql.aca.AcaConfig;
 import org.calql.aca.AcaUpdate;
@@ -16,7 +18,7 @@ import org.calql.env.BoxSpace;
 import org.calql.env.Environment;
 import org.calql.policy.PolicyPass;
 import org.calql.policy.PolicySamples;
-import org.calql.policy.TanhGaussianPolicy;
+import org.calql.policy.GaussianPolicy;
 import org.calql.random.Rng;
 import org.calql.spi.Backend;
 import org.calql.train.EvaluationResult;
@@ -49,8 +51,10 @@ import org.calql.update.UpdateResult;
  * actor and temperature losses, α and {@code mean log π}; the conservative entries are NaN (ACA has none);
  * {@link #lastResult()} adds the Z loss, w and the actor's gradient norm. Evaluation's Q at start states is
  * {@code mean_k} of the critics' output ({@code R_k} online, without {@code w·ℓ}). The whole model state is
- * {@link AcaUpdate#exportState()} / {@link AcaUpdate#importState}; it has no checkpoint file format yet. Not
- * thread-safe, except {@link #act}.
+ * {@link AcaUpdate#exportState()} / {@link AcaUpdate#importState}; {@link #save(Path)} writes it, with the training
+ * state (normaliser, replay, generators, counters), as a checkpoint of kind {@code calql-aca} that
+ * {@link #load(Path, Backend)} resumes bit for bit, offline, after alignment or online. Not thread-safe, except
+ * {@link #act}.
  */
 public final class AcaAgent implements TrainableAgent {
     private final AcaConfig config;
@@ -82,7 +86,7 @@ public final class AcaAgent implements TrainableAgent {
         this.inference = new InferencePolicy(step.policy(), data.normalizer());
         this.evaluator = new Evaluator(step.critics(), CriticLayout.STATE_ACTION, config.seed(), config.discount(),
                 training);
-        TanhGaussianPolicy policy = step.policy();
+        GaussianPolicy policy = step.policy();
         this.explorePass = policy.newPass(1);
         this.exploreSample = policy.newSamples(1, 1);
         this.exploreObservation = new double[config.observationDim()];
@@ -96,6 +100,38 @@ public final class AcaAgent implements TrainableAgent {
             throw new IllegalArgumentException("config, training and backend must not be null");
         }
         return new AcaAgent(config, training, backend);
+    }
+
+    /**
+     * Loads an agent saved with {@link #save(Path)} (the file format of {@link Agent#save(Path)}, kind
+     * {@code calql-aca}); its networks run on {@code backend}. Training continues bit for bit as the saved agent
+     * would have: offline, aligned or online, the saved phase is restored and alignment is not repeated.
+     *
+     * @throws java.nio.file.NoSuchFileException if {@code directory} holds no checkpoint
+     * @throws IOException if the file is corrupt or truncated, holds another kind of agent (the message names the
+     *                     kind and the method that loads it), or holds a value its section does not allow; nothing
+     *                     is half-loaded
+     */
+    public static AcaAgent load(Path directory, Backend backend) throws IOException {
+        if (directory == null || backend == null) {
+            throw new IllegalArgumentException("directory and backend must not be null");
+        }
+        return Checkpoints.loadAca(directory, backend);
+    }
+
+    /**
+     * Saves everything that resuming needs to {@code directory/agent.calql}, atomically, as
+     * {@link Agent#save(Path)} does: the config, the training config, π and its Adam state, the critics and their
+     * targets, the {@code Z_i}, {@code log α}, π₀ once aligned, w and the aligned flag, the normaliser, the replay,
+     * the generators and the counters.
+     *
+     * @throws IOException if it cannot be written; an earlier checkpoint there is left in place
+     */
+    public void save(Path directory) throws IOException {
+        if (directory == null) {
+            throw new IllegalArgumentException("directory must not be null");
+        }
+        Checkpoints.save(this, directory);
     }
 
     /** The ACA settings. */
@@ -118,7 +154,7 @@ public final class AcaAgent implements TrainableAgent {
         return inference;
     }
 
-    /** The deterministic action {@code maxAction·tanh(μ(normalise(s)))}. Thread-safe. */
+    /** The deterministic action {@code maxAction·tanh(μ(normalise(s)))} (either policy kind). Thread-safe. */
     public double[] act(double[] observation) {
         return inference.act(observation);
     }
@@ -255,7 +291,7 @@ public final class AcaAgent implements TrainableAgent {
      */
     @Override
     public double[] explorationAction(double[] rawObservation, long stepsSoFar, Rng random) {
-        TanhGaussianPolicy policy = step.policy();
+        GaussianPolicy policy = step.policy();
         if (stepsSoFar < training.randomExplorationSteps()) {
             for (int j = 0; j < exploreAction.length; j++) {
                 exploreAction[j] = config.maxAction() * (2.0 * random.nextDouble() - 1.0);

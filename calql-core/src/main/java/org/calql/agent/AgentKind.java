@@ -10,7 +10,9 @@ enum AgentKind {
     /** {@link Agent}: tanh-Gaussian (or a user's) policy over a box of actions. */
     CONTINUOUS("calql-continuous", "Agent.load"),
     /** {@link DiscreteAgent}: critics with one Q-value per action, greedy / ε-greedy acting. */
-    DISCRETE("calql-discrete", "DiscreteAgent.load");
+    DISCRETE("calql-discrete", "DiscreteAgent.load"),
+    /** {@link AcaAgent}: Actor-Critic Alignment (SAC+ML offline, the reparameterised critic online). */
+    ACA("calql-aca", "AcaAgent.load");
 
     private final String label;
     private final String loader;

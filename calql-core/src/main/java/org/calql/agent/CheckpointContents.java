@@ -1,5 +1,7 @@
 package org.calql.agent;
 
+import org.calql.aca.AcaConfig;
+import org.calql.aca.AcaUpdateState;
 import org.calql.config.CalQlConfig;
 import org.calql.config.ConfigStructure;
 import org.calql.critic.CriticEnsembleState;
@@ -50,7 +52,20 @@ final class CheckpointContents {
     UpdateStepState template;
     /** A fresh discrete agent built from {@link #discreteConfig}; null when not to be built or continuous. */
     DiscreteAgent discreteAgent;
-    /** The fresh agent's critics (either kind), the layouts the critics section must have; null when not built. */
+    /** An ACA agent's config, decoded from its {@code aca-config} section. */
+    AcaConfig acaConfig;
+    /** A fresh ACA agent built from {@link #acaConfig}; null when not built or another kind. */
+    AcaAgent acaAgent;
+    /** The fresh ACA agent's state, the layouts of its arrays; null with {@link #acaAgent}. */
+    AcaUpdateState acaTemplate;
+    /** The fresh agent's policy (continuous or ACA), the layout the policy sections must have. */
+    PolicyState policyTemplate;
+    /** An ACA agent's {@code Z_i}, frozen π₀ (null before alignment), whether aligned and w. */
+    CriticEnsembleState z;
+    PolicyState referencePolicy;
+    boolean acaOnline;
+    double acaWeight;
+    /** The fresh agent's critics (every kind), the layouts the critics section must have; null when not built. */
     CriticEnsembleState criticsTemplate;
 
     CriticEnsembleState critics;
@@ -73,9 +88,14 @@ final class CheckpointContents {
     /** The offline data's fingerprint, or null (none, or a format-1 file). */
     String offlineData;
 
-    /** Whether a fresh agent (of either kind) was built to read the values into. */
+    /** Whether a fresh agent (of any kind) was built to read the values into. */
     boolean built() {
-        return agent != null || discreteAgent != null;
+        return agent != null || discreteAgent != null || acaAgent != null;
+    }
+
+    /** The ACA update's state from the decoded parts. */
+    AcaUpdateState acaUpdateState() {
+        return new AcaUpdateState(policy, critics, z, temperature, referencePolicy, acaWeight, acaOnline, updateSteps);
     }
 
     /** The update step's state from the decoded parts. */

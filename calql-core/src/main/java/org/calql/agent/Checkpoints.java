@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import org.calql.aca.AcaConfig;
 import org.calql.config.CalQlConfig;
 import org.calql.config.ConfigStructure;
 import org.calql.critic.CriticLayout;
@@ -60,8 +61,12 @@ import org.calql.spi.NetworkSpec;
  * before discrete agents had checkpoints). A {@link DiscreteAgent}'s file has {@code agent-kind}
  * ({@code calql-discrete}), {@code discrete-config}, {@code training-config}, {@code epsilon}, {@code critics},
  * {@code update-steps}, {@code normalizer}, {@code replay}, {@code generators} (two), {@code training-counters} and
- * {@code offline-data}. Either kind may also hold the optional {@code reference} section ({@link ReferenceSection}:
- * the fitted reference the agent calibrates against), written only when there is one. Each required section of the
+ * {@code offline-data}. An {@link AcaAgent}'s file has {@code agent-kind} ({@code calql-aca}), {@code aca-config},
+ * {@code training-config}, {@code critics}, {@code policy}, {@code temperature}, {@code z-values},
+ * {@code reference-policy}, {@code aca-schedule} ({@link AcaSections}), {@code update-steps}, {@code normalizer},
+ * {@code replay}, {@code generators} (three), {@code training-counters} and {@code offline-data}. A Cal-QL or
+ * discrete file may also hold the optional {@code reference} section ({@link ReferenceSection}: the fitted
+ * reference the agent calibrates against), written only when there is one. Each required section of the
  * kind appears exactly once and an optional one at most once, in any order; loading a file of the other
  * kind fails naming the kind it holds and the method that loads it. A section this calql does not know, one the
  * file's kind does not have, or a version of one it does not read, is refused, not skipped: every section holds
@@ -106,6 +111,10 @@ final class Checkpoints {
     }
 
     static void save(DiscreteAgent agent, Path directory) throws IOException {
+        save(CheckpointWriting.of(agent), directory);
+    }
+
+    static void save(AcaAgent agent, Path directory) throws IOException {
         save(CheckpointWriting.of(agent), directory);
     }
 
@@ -291,6 +300,10 @@ final class Checkpoints {
         return read(directory, AgentKind.DISCRETE, backend, null, given, false).discreteAgent;
     }
 
+    static AcaAgent loadAca(Path directory, Backend backend) throws IOException {
+        return read(directory, AgentKind.ACA, backend, null, null, false).acaAgent;
+    }
+
     static CheckpointInfo inspect(Path directory) throws IOException {
         Path file = directory.toAbsolutePath().normalize().resolve(FILE_NAME);
         CheckpointContents c = read(directory, null, new JavaBackend(), null, null, true);
@@ -337,7 +350,7 @@ final class Checkpoints {
                 readSections(channel, file, size, c, expected, backend, given, givenDiscrete, inspect);
             }
             if (c.built()) {
-                build(c);
+                build(c, file);
             }
             return c;
         } catch (EOFException e) {
@@ -527,6 +540,10 @@ final class Checkpoints {
             resolveDiscrete(c, file, backend, givenDiscrete, inspect);
             return;
         }
+        if (c.kind == AgentKind.ACA) {
+            resolveAca(c, file, backend);
+            return;
+        }
         if (given != null) {
             try {
                 c.structure.requireSame(given.structure());
@@ -552,6 +569,27 @@ final class Checkpoints {
         c.agent = Agent.create(c.config, c.training, backend);
         c.template = c.agent.updateStep().exportState();
         c.criticsTemplate = c.template.critics();
+        c.policyTemplate = c.template.policy();
+    }
+
+    /** {@link #resolve} for an ACA agent: a fresh agent from the saved config (it names no custom component). */
+    private static void resolveAca(CheckpointContents c, Path file, Backend backend) throws IOException {
+        AcaConfig a = c.acaConfig;
+        NetworkSpec critic = NetworkSpec.of(a.observationDim() + a.actionDim(), a.criticHidden(), 1);
+        NetworkSpec policy = NetworkSpec.of(a.observationDim(), a.policyHidden(), 2 * a.actionDim());
+        double doubles = 5.0 * 2 * a.criticCount() * critic.parameterCount() + 5.0 * 2 * policy.parameterCount();
+        double bytes = 8.0 * doubles;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap) {
+            throw new IOException(String.format(java.util.Locale.ROOT, "checkpoint %s: section 'aca-config': its "
+                    + "networks need about %,.0f bytes (%d critics and %d state values of about %,d parameters),"
+                    + " more than the heap's %,d", file, bytes, a.criticCount(), a.criticCount(),
+                    critic.parameterCount(), heap));
+        }
+        c.acaAgent = AcaAgent.create(a, c.training, backend);
+        c.acaTemplate = c.acaAgent.updateRule().exportState();
+        c.criticsTemplate = c.acaTemplate.critics();
+        c.policyTemplate = c.acaTemplate.policy();
     }
 
     /** {@link #resolve} for a discrete agent: its config, then a fresh agent with the saved ε schedule. */
@@ -627,9 +665,13 @@ final class Checkpoints {
     }
 
     /** Imports the decoded state into the fresh agent. */
-    private static void build(CheckpointContents c) {
+    private static void build(CheckpointContents c, Path file) throws IOException {
         if (c.discreteAgent != null) {
             buildDiscrete(c);
+            return;
+        }
+        if (c.acaAgent != null) {
+            buildAca(c, file);
             return;
         }
         Agent agent = c.agent;
@@ -648,6 +690,36 @@ final class Checkpoints {
         if (c.reference != null && !c.givenReference) {
             agent.restoreReference(c.reference);
         }
+        Rng[] generators = agent.generators();
+        for (int i = 0; i < generators.length; i++) {
+            generators[i].restore(c.generators[i]);
+        }
+    }
+
+    /**
+     * {@link #build} for an ACA agent: its update's whole state (aligned or not, as saved; the trainer does not
+     * align again when the saved phase is online), then the training state as for the others.
+     */
+    private static void buildAca(CheckpointContents c, Path file) throws IOException {
+        if (c.acaOnline != (c.referencePolicy != null)) {
+            throw new IOException("checkpoint " + file + ": section 'aca-schedule' says " + (c.acaOnline
+                    ? "aligned" : "not aligned") + " but section 'reference-policy' " + (c.referencePolicy != null
+                    ? "holds" : "lacks") + " π₀; an aligned agent has π₀ and an unaligned one has none");
+        }
+        if (c.onlinePhase && !c.acaOnline) {
+            throw new IOException("checkpoint " + file + ": section 'training-counters' is in the online phase but"
+                    + " section 'aca-schedule' says not aligned; ACA aligns when fine-tuning starts");
+        }
+        AcaAgent agent = c.acaAgent;
+        agent.updateRule().importState(c.acaUpdateState());
+        agent.setNormalizer(c.normalizer);
+        ReplayBuffer buffer = null;
+        if (c.hasReplay) {
+            buffer = agent.newReplayBuffer();
+            buffer.importState(c.replay);
+        }
+        agent.trainingState().restore(c.counters, buffer, c.onlinePhase);
+        agent.trainingState().recordOfflineData(c.offlineData);
         Rng[] generators = agent.generators();
         for (int i = 0; i < generators.length; i++) {
             generators[i].restore(c.generators[i]);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.calql.aca.AcaConfig;
 import org.calql.config.CalQlConfig;
 import org.calql.config.ConfigStructure;
 import org.calql.critic.CriticSpec;
@@ -262,6 +263,82 @@ final class ConfigCodec {
         return CriticSpec.builder().hidden(intArray(get(m, "criticHidden")))
                 .activation(Activation.valueOf(get(m, "criticActivation"))).layerNorm(bool(m, "criticLayerNorm"))
                 .layerNormEpsilon(real(m, "criticLayerNormEpsilon")).build();
+    }
+
+    // ---------------------------------------------------------------- ACA
+
+    /** Every entry of an ACA config, each written as its exact decimal ({@link Double#toString}) or integer. */
+    static final List<String> ACA_KEYS = List.of("observationDim", "actionDim", "maxAction", "seed", "batchSize",
+            "criticCount", "criticHidden", "policyHidden", "initialization", "actorLr", "criticLr", "zLr",
+            "temperatureLr", "discount", "tau", "initialTemperature", "targetEntropyCoef", "likelihoodWeight", "beta",
+            "interpolationStart", "interpolationEpochs", "interpolationFloor", "stepsPerEpoch", "actorGradClip",
+            "onlineRewardShift", "topEpisodes", "policy");
+
+    static String encode(AcaConfig c) {
+        Map<String, String> m = new TreeMap<>();
+        m.put("observationDim", Integer.toString(c.observationDim()));
+        m.put("actionDim", Integer.toString(c.actionDim()));
+        m.put("maxAction", Double.toString(c.maxAction()));
+        m.put("seed", Long.toString(c.seed()));
+        m.put("batchSize", Integer.toString(c.batchSize()));
+        m.put("criticCount", Integer.toString(c.criticCount()));
+        m.put("criticHidden", ints(c.criticHidden()));
+        m.put("policyHidden", ints(c.policyHidden()));
+        m.put("initialization", c.initialization().name());
+        m.put("actorLr", Double.toString(c.actorLr()));
+        m.put("criticLr", Double.toString(c.criticLr()));
+        m.put("zLr", Double.toString(c.zLr()));
+        m.put("temperatureLr", Double.toString(c.temperatureLr()));
+        m.put("discount", Double.toString(c.discount()));
+        m.put("tau", Double.toString(c.tau()));
+        m.put("initialTemperature", Double.toString(c.initialTemperature()));
+        m.put("targetEntropyCoef", Double.toString(c.targetEntropyCoef()));
+        m.put("likelihoodWeight", Double.toString(c.likelihoodWeight()));
+        m.put("beta", Double.toString(c.beta()));
+        m.put("interpolationStart", Double.toString(c.interpolationStart()));
+        m.put("interpolationEpochs", Double.toString(c.interpolationEpochs()));
+        m.put("interpolationFloor", Double.toString(c.interpolationFloor()));
+        m.put("stepsPerEpoch", Integer.toString(c.stepsPerEpoch()));
+        m.put("actorGradClip", Double.toString(c.actorGradClip()));
+        m.put("onlineRewardShift", Double.toString(c.onlineRewardShift()));
+        m.put("topEpisodes", Integer.toString(c.topEpisodes()));
+        m.put("policy", c.policy().name());
+        return lines(m);
+    }
+
+    /**
+     * The saved ACA config: exactly {@link #ACA_KEYS}, validated by its builder.
+     *
+     * @throws IllegalArgumentException naming the unknown, missing or malformed entry, or the builder's rule
+     */
+    static AcaConfig decodeAca(Map<String, String> m) {
+        for (String key : m.keySet()) {
+            if (!ACA_KEYS.contains(key)) {
+                throw new IllegalArgumentException("config entry '" + key + "' is not an ACA config entry");
+            }
+        }
+        for (String key : ACA_KEYS) {
+            get(m, key);
+        }
+        try {
+            return AcaConfig.builder(integer(m, "observationDim"), integer(m, "actionDim"))
+                    .maxAction(real(m, "maxAction")).seed(Long.parseLong(get(m, "seed")))
+                    .batchSize(integer(m, "batchSize")).criticCount(integer(m, "criticCount"))
+                    .criticHidden(intArray(get(m, "criticHidden"))).policyHidden(intArray(get(m, "policyHidden")))
+                    .initialization(Initialization.valueOf(get(m, "initialization")))
+                    .actorLr(real(m, "actorLr")).criticLr(real(m, "criticLr")).zLr(real(m, "zLr"))
+                    .temperatureLr(real(m, "temperatureLr")).discount(real(m, "discount")).tau(real(m, "tau"))
+                    .initialTemperature(real(m, "initialTemperature"))
+                    .targetEntropyCoef(real(m, "targetEntropyCoef")).likelihoodWeight(real(m, "likelihoodWeight"))
+                    .beta(real(m, "beta"))
+                    .interpolation(real(m, "interpolationStart"), real(m, "interpolationEpochs"),
+                            real(m, "interpolationFloor"))
+                    .stepsPerEpoch(integer(m, "stepsPerEpoch")).actorGradClip(real(m, "actorGradClip"))
+                    .onlineRewardShift(real(m, "onlineRewardShift")).topEpisodes(integer(m, "topEpisodes"))
+                    .policy(AcaConfig.PolicyKind.valueOf(get(m, "policy"))).build();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("a config entry is not a number: " + e.getMessage(), e);
+        }
     }
 
     // ---------------------------------------------------------------- training

@@ -7,10 +7,11 @@ import java.nio.charset.StandardCharsets;
 /**
  * The sections that describe the agent, version 1 each, read before the agent is built:
  * <ul>
- *   <li>{@code agent-kind}: the kind's name as US-ASCII, the whole payload: {@code calql-discrete}. Continuous
- *       agents' files have no such section ({@link AgentKind}).</li>
+ *   <li>{@code agent-kind}: the kind's name as US-ASCII, the whole payload: {@code calql-discrete} or
+ *       {@code calql-aca}. Continuous agents' files have no such section ({@link AgentKind}).</li>
  *   <li>{@code config} (continuous) and {@code discrete-config} (discrete): the config's {@code key=value} lines
- *       as {@link ConfigCodec} writes them, UTF-8, the whole payload (at most 1 MiB).</li>
+ *       as {@link ConfigCodec} writes them, UTF-8, the whole payload (at most 1 MiB); {@code aca-config} (ACA)
+ *       the same for its {@code AcaConfig}.</li>
  *   <li>{@code training-config}: the same for the {@code TrainingConfig}.</li>
  * </ul>
  */
@@ -119,10 +120,48 @@ final class ConfigSections {
             AgentKind kind = AgentKind.labelled(label);
             if (kind == null || kind == AgentKind.CONTINUOUS) {
                 throw in.error("agent kind is '" + label.replaceAll("[^ -~]", "?") + "'; this calql knows '"
-                        + AgentKind.DISCRETE.label() + "' (continuous agents' files have no '" + NAME
-                        + "' section)");
+                        + AgentKind.DISCRETE.label() + "' and '" + AgentKind.ACA.label()
+                        + "' (continuous agents' files have no '" + NAME + "' section)");
             }
             into.kind = kind;
+        }
+    }
+
+    /**
+     * Section {@code aca-config}: the {@code AcaConfig}'s {@code key=value} lines
+     * ({@link ConfigCodec#encode(org.calql.aca.AcaConfig)}).
+     */
+    static final class Aca implements SectionCodec {
+        @Override
+        public String name() {
+            return "aca-config";
+        }
+
+        @Override
+        public int version() {
+            return 1;
+        }
+
+        @Override
+        public boolean readFirst() {
+            return true;
+        }
+
+        @Override
+        public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
+            out.write(ConfigCodec.encode(s.aca().config()).getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void read(CheckpointInput in, int version, CheckpointContents into) throws IOException {
+            into.configText = in.readText("config text", MAX_TEXT);
+            try {
+                into.acaConfig = ConfigCodec.decodeAca(ConfigCodec.parse(into.configText));
+            } catch (IllegalArgumentException e) {
+                throw in.error("ACA config is invalid: " + e.getMessage());
+            }
+            into.observationDim = into.acaConfig.observationDim();
+            into.actionDim = into.acaConfig.actionDim();
         }
     }
 

@@ -8,7 +8,6 @@ import org.calql.critic.CriticEnsembleState;
 import org.calql.optim.ScalarState;
 import org.calql.policy.PolicyState;
 import org.calql.spi.AdamState;
-import org.calql.update.UpdateStepState;
 
 /**
  * The update step's sections, version 1 each. Arrays are written as {@code int count}, then per array
@@ -84,7 +83,7 @@ final class ModelSections {
         @Override
         public void read(CheckpointInput in, int version, CheckpointContents into) throws IOException {
             CriticEnsembleState t = into.criticsTemplate;
-            int k = in.readExactInt("critic count", t.critics().length, into.kind == AgentKind.DISCRETE
+            int k = in.readExactInt("critic count", t.critics().length, into.kind != AgentKind.CONTINUOUS
                     ? "the config's criticCount" : "the config's criticEnsembleSize");
             double[][][] critics = new double[k][][];
             double[][][] targets = new double[k][][];
@@ -117,14 +116,14 @@ final class ModelSections {
 
         @Override
         public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
-            PolicyState p = s.state().policy();
+            PolicyState p = s.policy();
             writeArrays(out, p.parameters());
             writeAdam(out, p.optimizer());
         }
 
         @Override
         public void read(CheckpointInput in, int version, CheckpointContents into) throws IOException {
-            double[][] layout = into.template.policy().parameters();
+            double[][] layout = into.policyTemplate.parameters();
             double[][] parameters = in.readArrays("policy parameter", layout, Values.FINITE);
             into.policy = new PolicyState(parameters, readAdam(in, "policy", layout));
         }
@@ -133,10 +132,10 @@ final class ModelSections {
     /** Sections {@code temperature} ({@code logAlpha}) and {@code lagrange} ({@code logAlphaPrime}). */
     static final class Scalar implements SectionCodec {
         private final String name;
-        private final Function<UpdateStepState, ScalarState> field;
+        private final Function<CheckpointWriting, ScalarState> field;
         private final boolean lagrange;
 
-        Scalar(String name, Function<UpdateStepState, ScalarState> field, boolean lagrange) {
+        Scalar(String name, Function<CheckpointWriting, ScalarState> field, boolean lagrange) {
             this.name = name;
             this.field = field;
             this.lagrange = lagrange;
@@ -154,7 +153,7 @@ final class ModelSections {
 
         @Override
         public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
-            ScalarState v = field.apply(s.state());
+            ScalarState v = field.apply(s);
             out.writeDouble(v.value());
             out.writeLong((long) v.adam()[0]);
             out.writeDouble(v.adam()[1]);

@@ -1,7 +1,6 @@
 package org.calql.agent;
 
 import java.util.List;
-import org.calql.update.UpdateStepState;
 
 /**
  * The sections of a format-v2 checkpoint per {@link AgentKind}, in the order they are written; names are unique
@@ -14,8 +13,8 @@ final class Sections {
             new ConfigSections.Training(),
             new ModelSections.Critics(),
             new ModelSections.Policy(),
-            new ModelSections.Scalar("temperature", UpdateStepState::temperature, false),
-            new ModelSections.Scalar("lagrange", UpdateStepState::lagrange, true),
+            new ModelSections.Scalar("temperature", CheckpointWriting::temperature, false),
+            new ModelSections.Scalar("lagrange", w -> w.state().lagrange(), true),
             new ModelSections.Steps(),
             new TrainingSections.Normalizer(),
             new TrainingSections.Replay(),
@@ -39,12 +38,34 @@ final class Sections {
             new TrainingSections.OfflineData(),
             new ReferenceSection());
 
+    /** Every section of an ACA agent's file; it must hold each exactly once, and no other. */
+    static final List<SectionCodec> ACA = List.of(
+            new ConfigSections.Kind(),
+            new ConfigSections.Aca(),
+            new ConfigSections.Training(),
+            new ModelSections.Critics(),
+            new ModelSections.Policy(),
+            new ModelSections.Scalar("temperature", CheckpointWriting::temperature, false),
+            new AcaSections.ZValues(),
+            new AcaSections.Reference(),
+            new AcaSections.Schedule(),
+            new ModelSections.Steps(),
+            new TrainingSections.Normalizer(),
+            new TrainingSections.Replay(),
+            new TrainingSections.Generators(TrainingSections.Generators.CONTINUOUS),
+            new TrainingSections.Counters(),
+            new TrainingSections.OfflineData());
+
     private Sections() {
     }
 
     /** The sections of {@code kind}'s files. */
     static List<SectionCodec> of(AgentKind kind) {
-        return kind == AgentKind.DISCRETE ? DISCRETE : ALL;
+        return switch (kind) {
+            case DISCRETE -> DISCRETE;
+            case ACA -> ACA;
+            case CONTINUOUS -> ALL;
+        };
     }
 
     /** The codec named {@code name} among {@code kind}'s sections, or null. */

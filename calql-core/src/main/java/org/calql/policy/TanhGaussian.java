@@ -141,4 +141,50 @@ public final class TanhGaussian {
         }
         return total;
     }
+
+    /**
+     * {@code log π(a|s)} of one action under the tanh-Gaussian at row offset {@code rowBase}, as d3rlpy's
+     * {@code SquashedGaussianDistribution.log_prob} takes it: {@code y = a/maxAction} clipped to
+     * {@code ±(1 − 1e-6)}, {@code u = atanh y}, {@code Σ [log N(u; μ, σ) − log(1 − tanh² u)]}; with {@code grad}
+     * non-null, {@code ∂ log π/∂a} is written to {@code grad[gradBase ..]} (0 where the clip binds).
+     */
+    public static double logDensity(double[] mean, double[] logStd, int rowBase, double[] actions, int base,
+                                    int actionDim, double maxAction, double[] grad, int gradBase) {
+        double clip = 1.0 - 1e-6;
+        double total = 0.0;
+        for (int a = 0; a < actionDim; a++) {
+            double raw = actions[base + a] / maxAction;
+            boolean clipped = raw > clip || raw < -clip;
+            double y = Math.max(-clip, Math.min(clip, raw));
+            double u = 0.5 * (Math.log1p(y) - Math.log1p(-y));
+            double m = mean[rowBase + a];
+            double std = Math.exp(logStd[rowBase + a]);
+            double z = u - m;
+            double var = std * std;
+            total += -(z * z) / (2.0 * var) - Math.log(std) - LOG_SQRT_2PI - logDetTanh(u);
+            if (grad != null) {
+                grad[gradBase + a] = clipped ? 0.0 : (-z / var + 2.0 * Math.tanh(u)) / ((1.0 - y * y) * maxAction);
+            }
+        }
+        return total;
+    }
+
+    /** {@code min over ± of Σ_a [log N(μ ± βσ; μ, σ) − log(1 − tanh²(μ ± βσ))]} for the row at {@code rowBase}. */
+    public static double floor(double[] mean, double[] logStd, int rowBase, int actionDim, double beta) {
+        double plus = 0.0;
+        double minus = 0.0;
+        for (int a = 0; a < actionDim; a++) {
+            double m = mean[rowBase + a];
+            double std = Math.exp(logStd[rowBase + a]);
+            double var = std * std;
+            double logStdValue = Math.log(std);
+            double up = m + beta * std;
+            double down = m - beta * std;
+            double zu = up - m;
+            double zd = down - m;
+            plus += -(zu * zu) / (2.0 * var) - logStdValue - LOG_SQRT_2PI - logDetTanh(up);
+            minus += -(zd * zd) / (2.0 * var) - logStdValue - LOG_SQRT_2PI - logDetTanh(down);
+        }
+        return Math.min(plus, minus);
+    }
 }

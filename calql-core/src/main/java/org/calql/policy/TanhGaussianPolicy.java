@@ -21,7 +21,7 @@ import org.calql.spi.ParameterGradients;
  * network steps with its backend's Adam, the two scalars with {@link ScalarAdam}; they always step together,
  * so one step count describes both.
  */
-public final class TanhGaussianPolicy implements Policy {
+public final class TanhGaussianPolicy implements GaussianPolicy {
     /** Lower clamp of the log standard deviation. */
     public static final double LOG_STD_MIN = -20.0;
     /** Upper clamp of the log standard deviation. */
@@ -186,11 +186,25 @@ public final class TanhGaussianPolicy implements Policy {
      * clamped log-std into {@code logStd} (both {@code [rows, actionDim]}), for losses that need the density itself,
      * such as a frozen reference policy's {@code log π₀(a|s)} at actions another policy drew.
      */
+    @Override
     public void distribution(PolicyPass policyPass, double[] mean, double[] logStd) {
         Pass pass = (Pass) policyPass;
         int n = pass.rows * actionDim;
         System.arraycopy(pass.mean, 0, mean, 0, n);
         System.arraycopy(pass.logStd, 0, logStd, 0, n);
+    }
+
+    /** {@link TanhGaussian#logDensity}: {@code log π(a|s)} of the squashed Gaussian, the mean before the squash. */
+    @Override
+    public double logDensity(double[] mean, double[] logStd, int rowBase, double[] actions, int base, double[] grad,
+                             int gradBase) {
+        return TanhGaussian.logDensity(mean, logStd, rowBase, actions, base, actionDim, maxAction, grad, gradBase);
+    }
+
+    /** {@link TanhGaussian#floor}: {@code log π} at {@code maxAction·tanh(μ ± β·σ)}. */
+    @Override
+    public double floor(double[] mean, double[] logStd, int rowBase, double beta) {
+        return TanhGaussian.floor(mean, logStd, rowBase, actionDim, beta);
     }
 
     @Override

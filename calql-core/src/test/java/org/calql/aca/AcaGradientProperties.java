@@ -25,7 +25,12 @@ class AcaGradientProperties {
     }
 
     private static AcaUpdate model(long seed, boolean aligned) {
-        AcaUpdate u = AcaFixtures.update(AcaFixtures.config(seed).beta(2).interpolation(0.8, 100, 0.1).build());
+        return model(seed, aligned, AcaConfig.PolicyKind.TANH_GAUSSIAN);
+    }
+
+    private static AcaUpdate model(long seed, boolean aligned, AcaConfig.PolicyKind kind) {
+        AcaUpdate u = AcaFixtures.update(AcaFixtures.config(seed).beta(2).interpolation(0.8, 100, 0.1).policy(kind)
+                .build());
         SplittableRandom r = new SplittableRandom(seed);
         for (int i = 0; i < 15; i++) {
             u.update(AcaFixtures.batch(r));
@@ -75,6 +80,20 @@ class AcaGradientProperties {
         u.actorObjective(batch, noise, null);
         double[][] grad = u.policyGradients();
         checkPolicy(u, () -> u.actorObjective(batch, noise, null), grad, r);
+    }
+
+    @Property(tries = 8)
+    void sacMlAndOnlineActorLossesOfTheNonSquashedPolicy(@ForAll @LongRange(min = 1, max = 1_000_000) long seed) {
+        for (boolean aligned : new boolean[] {false, true}) {
+            AcaUpdate u = model(seed, aligned, AcaConfig.PolicyKind.NON_SQUASHED_GAUSSIAN);
+            SplittableRandom r = new SplittableRandom(seed + 3);
+            TransitionBatch batch = AcaFixtures.batch(r);
+            double[] noise = AcaFixtures.noise(r);
+            u.actorObjective(batch, noise, null);
+            Double lambda = aligned ? null : u.lastLambda();
+            double[][] grad = u.policyGradients();
+            checkPolicy(u, () -> u.actorObjective(batch, noise, lambda), grad, r);
+        }
     }
 
     @Property(tries = 12)

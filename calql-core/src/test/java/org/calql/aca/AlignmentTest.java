@@ -85,8 +85,19 @@ class AlignmentTest {
      */
     @Test
     void aboveTheFloorQDifferencesAreWTimesLogDensityDifferences() {
+        aboveTheFloor(AcaConfig.PolicyKind.TANH_GAUSSIAN);
+    }
+
+    @Test
+    void aboveTheFloorQDifferencesAreWTimesLogDensityDifferencesForTheNonSquashedPolicy() {
+        aboveTheFloor(AcaConfig.PolicyKind.NON_SQUASHED_GAUSSIAN);
+    }
+
+    private static void aboveTheFloor(AcaConfig.PolicyKind kind) {
         double w = 0.7;
-        AcaUpdate u = trainedAndAligned(AcaFixtures.config(5).beta(15).interpolation(w, 100, 0.1).build(), 30);
+        AcaUpdate u = trainedAndAligned(AcaFixtures.config(5).beta(15).interpolation(w, 100, 0.1).policy(kind)
+                .build(), 30);
+        boolean squashed = kind == AcaConfig.PolicyKind.TANH_GAUSSIAN;
         SplittableRandom r = new SplittableRandom(13);
         int b = AcaFixtures.BATCH;
         int act = AcaFixtures.ACT;
@@ -102,8 +113,12 @@ class AlignmentTest {
         double[] a2 = new double[b * act];
         for (int i = 0; i < b * act; i++) {
             double std = Math.exp(logStd[i]);
-            a1[i] = Math.tanh(mean[i] + 0.5 * std * (2 * r.nextDouble() - 1));
-            a2[i] = Math.tanh(mean[i] + 0.5 * std * (2 * r.nextDouble() - 1));
+            a1[i] = mean[i] + 0.5 * std * (2 * r.nextDouble() - 1);
+            a2[i] = mean[i] + 0.5 * std * (2 * r.nextDouble() - 1);
+            if (squashed) {
+                a1[i] = Math.tanh(a1[i]);
+                a2[i] = Math.tanh(a2[i]);
+            }
         }
         double[] q1 = qValues(u, s, a1, w);
         double[] q2 = qValues(u, s, a2, w);

@@ -2,6 +2,7 @@ package org.calql.examples.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.calql.agent.AcaAgent;
 import org.calql.agent.Agent;
 import org.calql.agent.DiscreteAgent;
 import org.calql.config.CalQlConfig;
@@ -36,16 +37,24 @@ interface AgentFactory {
         return name + " " + v + (value == library ? "" : " (library default " + l + ")");
     }
 
-    /** Continuous agents for observations of {@code observationDim} and actions of {@code actionDim}. */
+    /**
+     * Continuous agents for observations of {@code observationDim} and actions of {@code actionDim}: Cal-QL and
+     * CQL from {@link AgentOptions#config}, ACA from {@link AgentOptions#acaConfig}.
+     */
     static AgentFactory continuous(AgentOptions options, int observationDim, int actionDim) {
         return new AgentFactory() {
             @Override
             public void validate() {
                 options.config(observationDim, actionDim, Method.CALQL.regularizer(), 0L);
+                options.acaConfig(observationDim, actionDim, 0L);
             }
 
             @Override
             public RunAgent create(Method method, long seed, TrainingConfig training) {
+                if (method == Method.ACA) {
+                    return RunAgent.of(AcaAgent.create(options.acaConfig(observationDim, actionDim, seed), training,
+                            options.backend()));
+                }
                 CalQlConfig config = options.config(observationDim, actionDim, method.regularizer(), seed);
                 return RunAgent.of(Agent.create(config, training, options.backend()));
             }
@@ -98,6 +107,10 @@ interface AgentFactory {
 
             @Override
             public RunAgent create(Method method, long seed, TrainingConfig training) {
+                if (!method.conservative()) {
+                    throw new IllegalArgumentException("method " + method.label() + " trains continuous actions"
+                            + " only; this environment's actions are discrete: use calql or cql");
+                }
                 return RunAgent.of(DiscreteAgent.create(config(method, seed), training, epsilon, options.backend()));
             }
 

@@ -3,6 +3,7 @@ package org.calql.examples.cli;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.calql.aca.AcaConfig;
 import org.calql.config.CalQlConfig;
 import org.calql.config.Presets;
 import org.calql.regularizer.ConservativeRegularizer;
@@ -95,6 +96,24 @@ final class AgentOptions {
                 .criticEnsembleSize(critics).qHidden(hidden.widths()).policyHidden(hidden.widths()).cqlNActions(nActions)
                 .cqlAlpha(cqlAlpha).discount(discount).tau(tau).qfLr(qfLr).policyLr(policyLr)
                 .regularizer(regularizer).seed(seed).build();
+    }
+
+    /**
+     * The ACA config for an environment's dimensions: the shared network, batch, discount, τ and learning rates
+     * ({@code --qf-lr} for the critics and the {@code Z_i}, {@code --policy-lr} for the actor), the authors'
+     * defaults otherwise ({@link AcaConfig}). With {@code --preset antmaze} it is {@link AcaConfig.Preset#ANTMAZE}
+     * on the authors' networks, with any other preset the authors' defaults.
+     */
+    AcaConfig acaConfig(int observationDim, int actionDim, long seed) {
+        if (preset != null) {
+            AcaConfig.Builder b = preset.equalsIgnoreCase("antmaze")
+                    ? AcaConfig.builder(observationDim, actionDim, AcaConfig.Preset.ANTMAZE)
+                    : AcaConfig.builder(observationDim, actionDim);
+            return b.seed(seed).build();
+        }
+        return AcaConfig.builder(observationDim, actionDim).batchSize(batchSize).criticCount(critics)
+                .criticHidden(hidden.widths()).policyHidden(hidden.widths()).discount(discount).tau(tau)
+                .criticLr(qfLr).zLr(qfLr).actorLr(policyLr).seed(seed).build();
     }
 
     /** Evaluation interval for a pre-training of {@code steps} updates. */

@@ -20,12 +20,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code calql checkpoint-info DIR}: verifies the checkpoint {@code DIR/agent.calql} as a load would (checksum,
  * sections, every length and value; see {@link CheckpointInfo#read}) and prints its format version, which agent it
- * holds ({@code calql-continuous} or {@code calql-discrete}), configs, counters and sections; with {@code --json}, as one JSON object. A bad file exits 1 with the reason in one line on
+ * holds ({@code calql-continuous}, {@code calql-discrete} or {@code calql-aca}), configs, counters and sections; with {@code --json}, as one JSON object. A bad file exits 1 with the reason in one line on
  * standard error.
  */
 @Command(name = "checkpoint-info", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Verify a calql checkpoint (DIR/agent.calql) and describe it: format version, agent kind "
-                + "(calql-continuous or calql-discrete), config, "
+                + "(calql-continuous, calql-discrete or calql-aca), config, "
                 + "training config, counters, sections with their sizes. Exits 1 with the reason if it would not "
                 + "load."})
 final class CheckpointInfoCommand implements Callable<Integer> {
@@ -65,8 +65,11 @@ final class CheckpointInfoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "file            %s (%,d bytes)%n", info.file(), info.bytes());
             out.printf(Locale.ROOT, "format          %d%s%n", info.formatVersion(),
                     info.formatVersion() == 1 ? " (before named sections; a save rewrites it as 2)" : "");
-            out.printf(Locale.ROOT, "agent           %s%n", info.agentKind().equals("calql-discrete")
-                    ? "calql-discrete (load with DiscreteAgent.load)" : "calql-continuous (load with Agent.load)");
+            out.printf(Locale.ROOT, "agent           %s%n", switch (info.agentKind()) {
+                case "calql-discrete" -> "calql-discrete (load with DiscreteAgent.load)";
+                case "calql-aca" -> "calql-aca (Actor-Critic Alignment; load with AcaAgent.load)";
+                default -> "calql-continuous (load with Agent.load)";
+            });
             out.printf(Locale.ROOT, "verified        %s%n", info.fullyVerified()
                     ? "checksum, layout and every value (loaded on the plain-Java backend)"
                     : "checksum, layout, configs, counters, normaliser, replay, generators; not the networks: "

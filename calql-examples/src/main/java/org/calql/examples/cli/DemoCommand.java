@@ -96,9 +96,9 @@ final class DemoCommand implements Callable<Integer> {
             + "still win. Its intervals are wide; the full run's are the ones to trust.")
     boolean quick;
 
-    @Option(names = "--methods", split = ",", paramLabel = "calql,cql",
-            description = "Methods to compare, each a row in every table and a colour in every plot (default: "
-                    + "calql,cql).")
+    @Option(names = "--methods", split = ",", paramLabel = "calql,cql,aca",
+            description = "Methods to compare, each a row in every table and a colour in every plot: calql, cql, "
+                    + "aca (ACA: continuous tasks only) (default: calql,cql).")
     List<Method> methods = new ArrayList<>(List.of(Method.CALQL, Method.CQL));
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
@@ -184,6 +184,8 @@ final class DemoCommand implements Callable<Integer> {
         check(onlineSteps >= 0, "--online-steps must not be negative, found " + onlineSteps);
         check(episodes >= 1, "--episodes must be at least 1, found " + episodes);
         check(!methods.isEmpty(), "--methods must name at least one method");
+        check(!mountainCar || methods.stream().allMatch(Method::conservative),
+                "--methods aca trains continuous actions only; --env mountaincar has discrete ones: use calql,cql");
         check(threads == null || threads >= 1, "--threads must be at least 1, found " + threads);
         long start = System.nanoTime();
         Files.createDirectories(out);

@@ -2,6 +2,7 @@ package org.calql.examples.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.calql.agent.AcaAgent;
 import org.calql.agent.Agent;
 import org.calql.agent.DiscreteAgent;
 import org.calql.data.OfflineDataset;
@@ -23,6 +24,26 @@ interface RunAgent {
 
     /** The continuous Cal-QL / CQL agent. */
     static RunAgent of(Agent agent) {
+        return new RunAgent() {
+            @Override
+            public TrainableAgent trainable() {
+                return agent;
+            }
+
+            @Override
+            public double[] datasetStartValues(OfflineDataset dataset) {
+                return agent.datasetStartValues(dataset);
+            }
+
+            @Override
+            public void save(Path directory) throws IOException {
+                agent.save(directory);
+            }
+        };
+    }
+
+    /** The ACA agent. */
+    static RunAgent of(AcaAgent agent) {
         return new RunAgent() {
             @Override
             public TrainableAgent trainable() {

@@ -43,7 +43,8 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--method", description = "calql or cql (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", description = "calql, cql or aca (ACA: continuous environments only) (default: "
+            + "${DEFAULT-VALUE}).")
     Method method = Method.CALQL;
 
     @Option(names = "--env", description = "maze, pendulum or mountaincar (discrete actions, with its own defaults: "

@@ -1,6 +1,6 @@
 package org.calql.examples.report;
 
-/** Display names of method labels: {@code calql} → Cal-QL, {@code cql} → CQL, anything else unchanged. */
+/** Display names of method labels: {@code calql} → Cal-QL, {@code cql} → CQL, {@code aca} → ACA, anything else unchanged. */
 public final class MethodLabels {
     private MethodLabels() {
     }
@@ -10,6 +10,7 @@ public final class MethodLabels {
         return switch (label) {
             case "calql" -> "Cal-QL";
             case "cql" -> "CQL";
+            case "aca" -> "ACA";
             default -> label;
         };
     }
