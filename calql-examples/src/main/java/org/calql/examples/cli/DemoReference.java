@@ -162,8 +162,14 @@ final class DemoReference {
 
     /** Records {@code V_ref} at the dataset's start states for the run (its configured reference, after training). */
     void recordStartValue(RunAgent run, String method, long seed, OfflineDataset dataset) {
-        ReferenceValues reference = run.trainable() instanceof Agent a ? a.config().referenceValues()
-                : ((DiscreteAgent) run.trainable()).config().referenceValues();
+        ReferenceValues reference;
+        if (run.trainable() instanceof Agent a) {
+            reference = a.config().referenceValues();
+        } else if (run.trainable() instanceof DiscreteAgent d) {
+            reference = d.config().referenceValues();
+        } else {
+            return; // ACA calibrates against nothing: it has no conservative term
+        }
         double value;
         if (reference instanceof ValueNetworkReference v) {
             double sum = 0.0;

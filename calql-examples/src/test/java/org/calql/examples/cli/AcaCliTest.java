@@ -21,7 +21,7 @@ class AcaCliTest {
     @Test
     void demoRunsAcaBesideCalQlAndCql() throws Exception {
         Path out = dir.resolve("demo");
-        CliTest.Result r = CliTest.run("demo", "--backend", "java", "--methods", "calql,cql,aca", "--offline-steps",
+        CliTest.Result r = CliTest.run("demo", "--env", "maze", "--backend", "java", "--methods", "calql,cql,aca", "--offline-steps",
                 "20", "--online-steps", "20", "--seeds", "1", "--hidden", "8,8", "--batch-size", "16", "--n-actions",
                 "2", "--episodes", "4", "--max-episode-steps", "30", "--eval-every", "10", "--eval-episodes", "1",
                 "--out", out.toString());

@@ -86,7 +86,7 @@ class EvaluatePolicyCommandTest {
     @Test
     void theDemoCalibratesAgainstFqeOfTheControllerAndReportsIt() throws Exception {
         Path out = dir.resolve("demo");
-        CliTest.Result r = CliTest.run("demo", "--backend", "java", "--offline-steps", "20", "--online-steps", "0",
+        CliTest.Result r = CliTest.run("demo", "--env", "maze", "--backend", "java", "--offline-steps", "20", "--online-steps", "0",
                 "--seeds", "1", "--methods", "calql", "--hidden", "8,8", "--batch-size", "16", "--n-actions", "2",
                 "--episodes", "5", "--max-episode-steps", "40", "--eval-every", "10", "--eval-episodes", "1",
                 "--reference", "fqe", "--reference-steps", "30", "--out", out.toString());
