@@ -249,14 +249,14 @@ public final class StageBreakdown {
                 + ", π " + Arrays.toString(c.policyHidden()) + ", B " + c.batchSize() + ", N " + c.cqlNActions();
     }
 
-    /** {@code [config (antmaze; or small, discrete)] [backend (nd4j)] [reps (15)]}. */
+    /** {@code [config (antmaze; or small, discrete)] [backend (nd4j; java, nd4j-bf16)] [reps (15)]}. */
     public static void main(String[] args) {
         String config = args.length > 0 ? args[0] : "antmaze";
         String backend = args.length > 1 ? args[1] : "nd4j";
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 15;
         StageBreakdown b = config.equals("discrete")
-                ? discrete(BenchConfigs.discrete(), Backends.named(backend), reps)
-                : new StageBreakdown(BenchConfigs.named(config), Backends.named(backend), reps);
+                ? discrete(BenchConfigs.discrete(), UpdateBenchmark.backend(backend), reps)
+                : new StageBreakdown(BenchConfigs.named(config), UpdateBenchmark.backend(backend), reps);
         b.print(System.out);
     }
 }
