@@ -187,6 +187,7 @@ final class DemoCommand implements Callable<Integer> {
         check(!mountainCar || methods.stream().allMatch(Method::conservative),
                 "--methods aca trains continuous actions only; --env mountaincar has discrete ones: use calql,cql");
         check(threads == null || threads >= 1, "--threads must be at least 1, found " + threads);
+        agent.checkPrecision(spec, mountainCar, methods);
         long start = System.nanoTime();
         Files.createDirectories(out);
 
