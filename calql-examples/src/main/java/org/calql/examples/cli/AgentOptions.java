@@ -1,9 +1,11 @@
 package org.calql.examples.cli;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.calql.aca.AcaConfig;
 import org.calql.config.CalQlConfig;
 import org.calql.config.Presets;
@@ -178,6 +180,37 @@ final class AgentOptions {
                 .onlineCqlAlpha(onlineCqlAlpha).calibrateOnline(calibrateOnline).updateSchedule(updateSchedule)
                 .resetCriticOptimizerOnline(resetCriticOptimizer).evaluationEpisodes(evalEpisodes)
                 .pretrainEvaluationInterval(offlineInterval).finetuneEvaluationInterval(onlineInterval).build();
+    }
+
+    /** The rows of {@link #describe()} that only Cal-QL and CQL use. */
+    static final Set<String> CONSERVATIVE_ONLY = Set.of("sampled actions N", "CQL α",
+            "CQL α online", "calibration online");
+
+    /**
+     * ACA's settings ({@link #acaConfig}) as name → value for reports, every name starting with {@code ACA}: the
+     * values its runs use, preset included.
+     */
+    Map<String, String> describeAca(int observationDim, int actionDim) {
+        AcaConfig c = acaConfig(observationDim, actionDim, 0L);
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("ACA networks", c.criticCount() + " critics R_i and " + c.criticCount() + " state values Z_i of "
+                + Arrays.toString(c.criticHidden()) + ", policy " + Arrays.toString(
+                c.policyHidden()) + " " + c.policy().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                + (preset != null ? " (preset " + preset + ")" : ""));
+        m.put("ACA batch size", Integer.toString(c.batchSize()));
+        m.put("ACA discount, tau", num(c.discount()) + ", " + num(c.tau()));
+        m.put("ACA learning rates", "actor " + num(c.actorLr()) + ", critics " + num(c.criticLr()) + ", Z_i "
+                + num(c.zLr()) + ", temperature " + num(c.temperatureLr()));
+        m.put("ACA temperature", "α₀ " + num(c.initialTemperature()) + ", target entropy "
+                + num(c.targetEntropy()) + " (−" + num(c.targetEntropyCoef()) + "·actionDim)");
+        m.put("ACA offline actor", "SAC + maximum likelihood, w_ML " + num(c.likelihoodWeight())
+                + " (λ = w_ML / mean|Q|)");
+        m.put("ACA alignment floor β", num(c.beta()));
+        m.put("ACA interpolation w", "from " + num(c.interpolationStart()) + " over " + num(c.interpolationEpochs())
+                + " epochs of " + c.stepsPerEpoch() + " updates, floor " + num(c.interpolationFloor()));
+        m.put("ACA online", "actor gradient clip " + num(c.actorGradClip()) + ", reward shift "
+                + num(c.onlineRewardShift()) + ", top offline episodes seeding the replay " + c.topEpisodes());
+        return m;
     }
 
     /** The settings as name → value for reports. */

@@ -286,7 +286,7 @@ final class DemoCommand implements Callable<Integer> {
         m.put("behaviour episodes", episodes + " (data seed " + dataSeed + ")");
         m.put("reward transform", "r' = " + rewardScale + "·r + (" + rewardBias + "), sparse failure reward "
                 + sparseFailureReward);
-        m.putAll(runner.describeAgents());
+        m.putAll(runner.describeAgents(methods));
         var training = runner.training();
         m.put("evaluation every", training.pretrainEvaluationInterval() + " updates (pre-training), "
                 + runner.onlineInterval() + " environment steps (fine-tuning)");
