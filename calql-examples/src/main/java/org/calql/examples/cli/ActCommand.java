@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  * deterministic actions ({@code [N, actionDim]}, or {@code [actionDim]}) as the agent's {@code act} hands them to the
  * environment: normaliser applied, {@code maxAction·tanh(mean)}, then mapped into the environment's box when the
  * policy knows it (a policy artifact written with one) or {@code --action-low/--action-high} give it; otherwise in
- * the policy's range {@code [−maxAction, maxAction]}. Runs on the plain-Java host path ({@link ServedPolicy}).
+ * the policy's range {@code [−maxAction, maxAction]}. Runs on the plain-Java host path ({@link ServedPolicy}); a
+ * checkpoint may hold a Cal-QL/CQL agent or an ACA agent with a tanh-Gaussian policy ({@link PolicySource}).
  */
 @Command(name = "act", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Batch inference: the deterministic actions of a checkpoint (DIR holding agent.calql) or a "
@@ -30,8 +31,8 @@ final class ActCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "CHECKPOINT_OR_POLICY",
-            description = "A checkpoint directory (holding agent.calql) or a policy artifact (export-policy "
-                    + "--format policy).")
+            description = "A checkpoint directory (holding agent.calql of a Cal-QL, CQL or tanh-Gaussian ACA agent) "
+                    + "or a policy artifact (export-policy --format policy).")
     Path source;
 
     @Option(names = "--observations", required = true, paramLabel = "FILE.npy",

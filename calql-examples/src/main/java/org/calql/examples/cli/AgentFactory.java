@@ -1,6 +1,7 @@
 package org.calql.examples.cli;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.calql.agent.AcaAgent;
 import org.calql.agent.Agent;
@@ -22,8 +23,12 @@ interface AgentFactory {
     /** A fresh agent for {@code method} initialised from {@code seed}. */
     RunAgent create(Method method, long seed, TrainingConfig training);
 
-    /** The agent's settings for reports, in display order. */
-    Map<String, String> describe();
+    /**
+     * The settings of the agents of {@code methods} for reports, in display order: with ACA among them, its own
+     * ({@link AgentOptions#describeAca}) after the shared ones, and the Cal-QL/CQL-only rows marked as such (or left
+     * out when ACA runs alone).
+     */
+    Map<String, String> describe(List<Method> methods);
 
     /** The line printed when a command starts, with the library's default beside each setting that differs. */
     String settingsLine();
@@ -60,8 +65,22 @@ interface AgentFactory {
             }
 
             @Override
-            public Map<String, String> describe() {
-                return options.describe();
+            public Map<String, String> describe(List<Method> methods) {
+                Map<String, String> shared = options.describe();
+                if (!methods.contains(Method.ACA)) {
+                    return shared;
+                }
+                boolean conservative = methods.stream().anyMatch(Method::conservative);
+                Map<String, String> m = new LinkedHashMap<>();
+                shared.forEach((k, v) -> {
+                    if (!AgentOptions.CONSERVATIVE_ONLY.contains(k)) {
+                        m.put(k, v);
+                    } else if (conservative) {
+                        m.put(k + " (Cal-QL, CQL)", v);
+                    }
+                });
+                m.putAll(options.describeAca(observationDim, actionDim));
+                return m;
             }
 
             @Override
@@ -115,7 +134,7 @@ interface AgentFactory {
             }
 
             @Override
-            public Map<String, String> describe() {
+            public Map<String, String> describe(List<Method> methods) {
                 Map<String, String> m = new LinkedHashMap<>(options.describe());
                 // Continuous-only settings: the discrete term sums over every action, and there is no policy network.
                 m.remove("sampled actions N");

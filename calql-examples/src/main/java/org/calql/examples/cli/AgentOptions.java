@@ -1,23 +1,35 @@
 package org.calql.examples.cli;
 
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.calql.aca.AcaConfig;
 import org.calql.config.CalQlConfig;
 import org.calql.config.Presets;
 import org.calql.regularizer.ConservativeRegularizer;
 import org.calql.spi.Backend;
 import org.calql.spi.Backends;
+import org.calql.spi.Precision;
 import org.calql.train.TrainingConfig;
 import org.calql.train.UpdateSchedule;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** The agent and training flags that {@code demo} and {@code train} share, with the demo's defaults. */
 final class AgentOptions {
     @Option(names = "--backend", converter = Converters.BackendName.class,
             description = "Network backend: java or nd4j (default: the best on the class path, now ${DEFAULT-VALUE}).")
     String backend = Backends.available().isEmpty() ? "java" : Backends.available().get(0);
+
+    @Option(names = "--precision", paramLabel = "fp32|bf16",
+            description = "Precision of the networks' matrix products in the Cal-QL and CQL updates: fp32, or bf16 "
+                    + "(bfloat16 inputs, float32 accumulation; needs --backend nd4j on a CPU with AMX-BF16 or "
+                    + "AVX512-BF16; not for ACA or the discrete agents) (default: fp32).")
+    Precision precision = Precision.FP32;
 
     @Option(names = "--hidden", converter = Converters.Widths.class, paramLabel = "W,W",
             description = "Hidden layer widths of the critics and the policy (default: ${DEFAULT-VALUE}).")
@@ -90,12 +102,39 @@ final class AgentOptions {
     /** The agent config for an environment's dimensions. */
     CalQlConfig config(int observationDim, int actionDim, ConservativeRegularizer regularizer, long seed) {
         if (preset != null) {
-            return Presets.named(preset, observationDim, actionDim).agent().regularizer(regularizer).seed(seed).build();
+            return Presets.named(preset, observationDim, actionDim).agent().regularizer(regularizer).seed(seed)
+                    .precision(precision).build();
         }
         return CalQlConfig.builder().observationDim(observationDim).actionDim(actionDim).batchSize(batchSize)
                 .criticEnsembleSize(critics).qHidden(hidden.widths()).policyHidden(hidden.widths()).cqlNActions(nActions)
                 .cqlAlpha(cqlAlpha).discount(discount).tau(tau).qfLr(qfLr).policyLr(policyLr)
-                .regularizer(regularizer).seed(seed).build();
+                .regularizer(regularizer).seed(seed).precision(precision).build();
+    }
+
+    /**
+     * Refuses a {@code --precision} that this run cannot honour, as a usage error (exit code 2): anything but fp32
+     * for the discrete agents ({@code discreteActions}) or with ACA among {@code methods} (their configs have no
+     * precision), and a precision the chosen backend refuses, with the backend's own message
+     * ({@link Backend#withPrecision}).
+     */
+    void checkPrecision(CommandSpec spec, boolean discreteActions, Collection<Method> methods) {
+        if (precision == Precision.FP32) {
+            return;
+        }
+        String flag = "--precision " + precision.name().toLowerCase(Locale.ROOT);
+        if (discreteActions) {
+            throw new ParameterException(spec.commandLine(), flag + " applies to the continuous Cal-QL and CQL "
+                    + "agents only; the discrete agents (--env mountaincar, discrete datasets) run fp32");
+        }
+        if (methods.contains(Method.ACA)) {
+            throw new ParameterException(spec.commandLine(), flag + " applies to Cal-QL and CQL only; ACA runs fp32:"
+                    + " leave aca out of the methods or drop " + flag);
+        }
+        try {
+            backend().withPrecision(precision);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), flag + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -143,10 +182,44 @@ final class AgentOptions {
                 .pretrainEvaluationInterval(offlineInterval).finetuneEvaluationInterval(onlineInterval).build();
     }
 
+    /** The rows of {@link #describe()} that only Cal-QL and CQL use. */
+    static final Set<String> CONSERVATIVE_ONLY = Set.of("sampled actions N", "CQL α",
+            "CQL α online", "calibration online");
+
+    /**
+     * ACA's settings ({@link #acaConfig}) as name → value for reports, every name starting with {@code ACA}: the
+     * values its runs use, preset included.
+     */
+    Map<String, String> describeAca(int observationDim, int actionDim) {
+        AcaConfig c = acaConfig(observationDim, actionDim, 0L);
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("ACA networks", c.criticCount() + " critics R_i and " + c.criticCount() + " state values Z_i of "
+                + Arrays.toString(c.criticHidden()) + ", policy " + Arrays.toString(
+                c.policyHidden()) + " " + c.policy().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                + (preset != null ? " (preset " + preset + ")" : ""));
+        m.put("ACA batch size", Integer.toString(c.batchSize()));
+        m.put("ACA discount, tau", num(c.discount()) + ", " + num(c.tau()));
+        m.put("ACA learning rates", "actor " + num(c.actorLr()) + ", critics " + num(c.criticLr()) + ", Z_i "
+                + num(c.zLr()) + ", temperature " + num(c.temperatureLr()));
+        m.put("ACA temperature", "α₀ " + num(c.initialTemperature()) + ", target entropy "
+                + num(c.targetEntropy()) + " (−" + num(c.targetEntropyCoef()) + "·actionDim)");
+        m.put("ACA offline actor", "SAC + maximum likelihood, w_ML " + num(c.likelihoodWeight())
+                + " (λ = w_ML / mean|Q|)");
+        m.put("ACA alignment floor β", num(c.beta()));
+        m.put("ACA interpolation w", "from " + num(c.interpolationStart()) + " over " + num(c.interpolationEpochs())
+                + " epochs of " + c.stepsPerEpoch() + " updates, floor " + num(c.interpolationFloor()));
+        m.put("ACA online", "actor gradient clip " + num(c.actorGradClip()) + ", reward shift "
+                + num(c.onlineRewardShift()) + ", top offline episodes seeding the replay " + c.topEpisodes());
+        return m;
+    }
+
     /** The settings as name → value for reports. */
     Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("backend", backend);
+        if (precision != Precision.FP32) {
+            m.put("precision", precision.name().toLowerCase(Locale.ROOT) + " (matrix products of the updates)");
+        }
         if (preset != null) {
             m.put("preset", preset + " (its settings replace the ones below but backend and evaluation episodes)");
         }
@@ -176,13 +249,18 @@ final class AgentOptions {
      */
     String settingsLine() {
         if (preset != null) {
-            return "settings: preset " + preset + " (org.calql.config.Presets), backend " + backend;
+            return "settings: preset " + preset + " (org.calql.config.Presets), backend " + backend + precisionNote();
         }
         CalQlConfig api = CalQlConfig.builder().observationDim(1).actionDim(1).build();
         return "settings: " + differs("discount", discount, api.discount()) + ", " + differs("CQL α", cqlAlpha,
                 api.cqlAlpha()) + ", " + differs("tau", tau, api.tau()) + ", " + differs("critic lr", qfLr,
                 api.qfLr()) + ", " + differs("policy lr", policyLr, api.policyLr()) + ", hidden " + hidden
-                + ", batch " + batchSize + ", mixing " + num(mixingRatio) + ", UTD " + utd + ", backend " + backend;
+                + ", batch " + batchSize + ", mixing " + num(mixingRatio) + ", UTD " + utd + ", backend " + backend
+                + precisionNote();
+    }
+
+    private String precisionNote() {
+        return precision == Precision.FP32 ? "" : ", precision " + precision.name().toLowerCase(Locale.ROOT);
     }
 
     private static String differs(String name, double value, double library) {

@@ -187,6 +187,7 @@ final class DemoCommand implements Callable<Integer> {
         check(!mountainCar || methods.stream().allMatch(Method::conservative),
                 "--methods aca trains continuous actions only; --env mountaincar has discrete ones: use calql,cql");
         check(threads == null || threads >= 1, "--threads must be at least 1, found " + threads);
+        agent.checkPrecision(spec, mountainCar, methods);
         long start = System.nanoTime();
         Files.createDirectories(out);
 
@@ -285,7 +286,7 @@ final class DemoCommand implements Callable<Integer> {
         m.put("behaviour episodes", episodes + " (data seed " + dataSeed + ")");
         m.put("reward transform", "r' = " + rewardScale + "·r + (" + rewardBias + "), sparse failure reward "
                 + sparseFailureReward);
-        m.putAll(runner.describeAgents());
+        m.putAll(runner.describeAgents(methods));
         var training = runner.training();
         m.put("evaluation every", training.pretrainEvaluationInterval() + " updates (pre-training), "
                 + runner.onlineInterval() + " environment steps (fine-tuning)");

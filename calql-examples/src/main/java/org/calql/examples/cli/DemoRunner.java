@@ -87,9 +87,9 @@ final class DemoRunner {
         this.reference = reference;
     }
 
-    /** The agents' settings for reports. */
-    Map<String, String> describeAgents() {
-        return agents.describe();
+    /** The settings of the agents of {@code methods} for reports ({@link AgentFactory#describe}). */
+    Map<String, String> describeAgents(List<Method> methods) {
+        return agents.describe(methods);
     }
 
     /** Units of progress (updates) in one run. */

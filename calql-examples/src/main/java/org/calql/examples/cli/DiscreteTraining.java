@@ -14,6 +14,7 @@ import org.calql.examples.report.RunOutcome;
 import org.calql.io.DatasetActions;
 import org.calql.io.DatasetLoader;
 import org.calql.io.MissingChunks;
+import org.calql.reference.FitSettings;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
@@ -136,6 +137,9 @@ final class DiscreteTraining {
         DemoRunner runner = new DemoRunner(c.agent, agents, environments, data, scale, bias, sparse, c.offlineSteps,
                 c.onlineSteps);
         agents.validate();
+        DemoReference calibration = new DemoReference(DemoReference.Kind.BEHAVIOUR, null, FitSettings.defaults(),
+                c.agent.backend(), c.offlineSteps);
+        runner.useReference(calibration);
         DemoRunner.Trained trained;
         try (Progress progress = Progress.create("train", runner.workPerRun(), stderr)) {
             trained = runner.train(c.method, c.seed, runner.training(), progress, stderr);
@@ -143,6 +147,7 @@ final class DiscreteTraining {
         RunOutcome outcome = trained.outcome();
         stdout.printf(Locale.ROOT, "dataset start states: Q %.2f, Monte-Carlo return %.2f%n", outcome.datasetStartQ(),
                 outcome.datasetStartReturn());
+        stdout.print(calibration.lines());
         if (!Double.isNaN(outcome.cumulativeRegret())) {
             stdout.printf(Locale.ROOT, "cumulative regret over fine-tuning episodes: %.3f%n",
                     outcome.cumulativeRegret());

@@ -1,5 +1,6 @@
 package org.calql.examples.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code calql export DIR --format safetensors|npz|onnx|policy --out FILE}: safetensors and npz write a checkpoint's
  * actor, critics, targets, α, α′ and normaliser under CORL's {@code state_dict} key names (see {@link CorlWeights});
  * onnx and policy write its deterministic policy as an ONNX model ({@link OnnxExport}) or a policy artifact
- * ({@link PolicyArtifact}), as {@code export-policy} does.
+ * ({@link PolicyArtifact}), as {@code export-policy} does, for a Cal-QL/CQL or a tanh-Gaussian ACA checkpoint.
  */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Export a calql checkpoint's weights (DIR/agent.calql) under CORL cal_ql.py's state_dict key "
@@ -71,10 +72,9 @@ final class ExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--dtype/--action-low/--action-high: " + e.getMessage());
         }
-        Agent agent = Agent.load(directory, Backends.named("java"));
         if (format == Format.ONNX || format == Format.POLICY) {
             BoxSpace box = actionLow == null ? null : new BoxSpace(actionLow, actionHigh);
-            ServedPolicy policy = ServedPolicy.of(agent, box);
+            ServedPolicy policy = PolicySource.checkpoint(directory, actionDim -> box);
             if (format == Format.ONNX) {
                 OnnxExport.write(policy, out);
             } else {
@@ -85,6 +85,18 @@ final class ExportCommand implements Callable<Integer> {
                     policy);
             w.flush();
             return 0;
+        }
+        Agent agent;
+        try {
+            agent = Agent.load(directory, Backends.named("java"));
+        } catch (IOException e) {
+            if (PolicySource.isAca(directory)) {
+                throw new ParameterException(spec.commandLine(), "--format " + format.name().toLowerCase(
+                        java.util.Locale.ROOT) + " writes CORL cal_ql.py's state_dict of a Cal-QL/CQL agent; "
+                        + directory + " holds an ACA agent (critics, Z_i, π₀), which has no such layout: export its "
+                        + "policy with --format policy or onnx");
+            }
+            throw e;
         }
         if (format == Format.SAFETENSORS) {
             CorlWeights.exportSafetensors(agent, out, options);

@@ -37,7 +37,8 @@ final class ExportPolicyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "CHECKPOINT_OR_POLICY",
-            description = "A checkpoint directory (holding agent.calql) or a policy artifact.")
+            description = "A checkpoint directory (holding agent.calql of a Cal-QL, CQL or tanh-Gaussian "
+                    + "ACA agent) or a policy artifact.")
     Path source;
 
     @Option(names = "--format", required = true, paramLabel = "onnx|policy",

@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.IntFunction;
+import org.calql.aca.AcaConfig;
+import org.calql.agent.AcaAgent;
 import org.calql.agent.Agent;
+import org.calql.agent.CheckpointInfo;
 import org.calql.env.BoxSpace;
 import org.calql.nn.JavaBackend;
 import org.calql.serving.ServedPolicy;
@@ -12,8 +16,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Where {@code act} and {@code export-policy} take a policy from: a checkpoint directory (holding
- * {@code agent.calql}, loaded on the plain-Java backend) or a policy artifact file; and the optional environment
- * action box ({@code --action-low}, {@code --action-high}) its actions are mapped into.
+ * {@code agent.calql} of a Cal-QL/CQL or an ACA agent, loaded on the plain-Java backend) or a policy artifact file;
+ * and the optional environment action box ({@code --action-low}, {@code --action-high}) its actions are mapped into.
  */
 final class PolicySource {
     @Option(names = "--action-low", split = ",", paramLabel = "V",
@@ -40,8 +44,7 @@ final class PolicySource {
                     + (low == null ? "--action-high" : "--action-low"));
         }
         if (Files.isDirectory(source)) {
-            Agent agent = Agent.load(source, new JavaBackend());
-            return ServedPolicy.of(agent, box(agent.actionDim()));
+            return checkpoint(source, this::box);
         }
         if (!Files.exists(source)) {
             throw new IOException(source + ": no such checkpoint directory or policy file");
@@ -55,6 +58,45 @@ final class PolicySource {
                     + "; --action-low/--action-high must not be given for it");
         }
         return policy.withActionBox(box(policy.actionDim()));
+    }
+
+    /**
+     * The deterministic policy of the checkpoint in {@code directory}, loaded on the plain-Java backend: a
+     * continuous {@link Agent}'s or an {@link AcaAgent}'s tanh-Gaussian policy, with its normaliser, acting in the
+     * box {@code box} gives for the policy's action dimension (null: the policy's range).
+     *
+     * @throws IOException              if the checkpoint does not load, or holds a discrete agent (the message names
+     *                                  its loader)
+     * @throws IllegalArgumentException if it is an ACA agent with the non-squashed AntMaze policy, which a served
+     *                                  policy cannot hold, or the box does not fit
+     */
+    static ServedPolicy checkpoint(Path directory, IntFunction<BoxSpace> box) throws IOException {
+        Agent agent;
+        try {
+            agent = Agent.load(directory, new JavaBackend());
+        } catch (IOException e) {
+            if (!isAca(directory)) {
+                throw e;
+            }
+            AcaAgent aca = AcaAgent.load(directory, new JavaBackend());
+            if (aca.config().policy() != AcaConfig.PolicyKind.TANH_GAUSSIAN) {
+                throw new IllegalArgumentException(directory + " holds an ACA agent with the non-squashed Gaussian "
+                        + "policy (" + aca.config().policy() + ", the AntMaze preset's; mean tanh(μ_raw), actions not"
+                        + " squashed): served policies, policy artifacts and ONNX hold tanh-Gaussian policies only;"
+                        + " act with AcaAgent.load(dir, backend).act(observation) in Java");
+            }
+            return ServedPolicy.of(aca.updateRule().policy(), aca.normalizer(), box.apply(aca.actionDim()));
+        }
+        return ServedPolicy.of(agent, box.apply(agent.actionDim()));
+    }
+
+    /** Whether {@code directory} holds a checkpoint that reads cleanly as an ACA agent. */
+    static boolean isAca(Path directory) {
+        try {
+            return "calql-aca".equals(CheckpointInfo.read(directory).agentKind());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private BoxSpace box(int actionDim) {

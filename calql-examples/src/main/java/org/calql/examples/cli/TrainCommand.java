@@ -3,6 +3,7 @@ package org.calql.examples.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -142,6 +143,7 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         DiscreteTraining discreteRun = DiscreteTraining.select(this);
+        agent.checkPrecision(spec, discreteRun != null, List.of(method));
         if (discreteRun != null) {
             return discreteRun.run(stdout, stderr);
         }

@@ -1,11 +1,13 @@
 package org.calql.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +35,33 @@ class AcaCliTest {
         }
         String summary = Files.readString(out.resolve("summary.md"));
         assertTrue(summary.contains("| | Cal-QL | CQL | ACA |"), summary);
+        assertTrue(summary.startsWith("# Cal-QL vs CQL vs ACA: "), summary);
+        assertTrue(summary.contains("| CQL α (Cal-QL, CQL) | 20.0 |"), summary);
+        assertTrue(summary.contains("| ACA networks | 2 critics R_i and 2 state values Z_i of [8, 8], policy [8, 8] "
+                + "tanh-gaussian |"), summary);
+        assertTrue(summary.contains("| ACA offline actor | SAC + maximum likelihood, w_ML 30.0"), summary);
+        assertTrue(summary.contains("| ACA learning rates | actor 3.0E-4, critics 0.001, Z_i 0.001, temperature "
+                + "3.0E-4 |"), summary);
+    }
+
+    @Test
+    void acaAloneReportsItsOwnSettingsWithoutCqlOnes() {
+        AgentOptions options = new AgentOptions();
+        options.backend = "java";
+        Map<String, String> aca = AgentFactory.continuous(options, 4, 2).describe(List.of(Method.ACA));
+        for (String cqlOnly : AgentOptions.CONSERVATIVE_ONLY) {
+            assertFalse(aca.keySet().stream().anyMatch(k -> k.startsWith(cqlOnly)), cqlOnly + " in " + aca);
+        }
+        assertEquals("1.0", aca.get("ACA alignment floor β"), aca.toString());
+        assertEquals("from 1.0 over 100.0 epochs of 1000 updates, floor 1.0", aca.get("ACA interpolation w"));
+        assertTrue(aca.get("ACA temperature").contains("target entropy -2.0"), aca.toString());
+        Map<String, String> pair = AgentFactory.continuous(options, 4, 2).describe(List.of(Method.CALQL,
+                Method.CQL));
+        assertEquals(options.describe(), pair, "without ACA the rows are the Cal-QL/CQL ones, unchanged");
+        options.preset = "antmaze";
+        Map<String, String> preset = AgentFactory.continuous(options, 4, 2).describe(List.of(Method.ACA));
+        assertTrue(preset.get("ACA networks").contains("non-squashed-gaussian (preset antmaze)"), preset.toString());
+        assertTrue(preset.get("ACA online").contains("reward shift -1.0"), preset.toString());
     }
 
     @Test

@@ -158,6 +158,10 @@ class DiscreteCliTest {
                 "1", "--epsilon", "0.3,0.05,500", "--save", saved.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("settings: discrete, discount 0.99, CQL α 0.1 (library default 1)"), r.err());
+        // as the continuous train does: Cal-QL's calibration against its reference at the end of pre-training
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("calibration against monteCarlo over the last "
+                + "tenth of pre-training: bound rate (0\\.\\d{3}|1\\.000), mean gap Q − V_ref -?\\d+\\.\\d{2}")),
+                r.out());
         org.calql.agent.DiscreteAgent agent = org.calql.agent.DiscreteAgent.load(saved,
                 org.calql.spi.Backends.named("java"));
         assertEquals(20, agent.trainingState().pretrainUpdates());
