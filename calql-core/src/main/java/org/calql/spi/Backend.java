@@ -51,7 +51,7 @@ public interface Backend {
             return this;
         }
         throw new IllegalArgumentException("precision " + precision + " is not supported by backend '" + name()
-                + "', which runs float32 products only; precision BF16 needs the nd4j backend (calql-nd4j) on a CPU"
+                + "', which has no bf16 products; precision BF16 needs the nd4j backend (calql-nd4j) on a CPU"
                 + " with AMX-BF16 or AVX512-BF16");
     }
 
