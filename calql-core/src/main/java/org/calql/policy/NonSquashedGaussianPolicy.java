@@ -122,17 +122,17 @@ public final class NonSquashedGaussianPolicy implements GaussianPolicy {
 
     @Override
     public PolicyPass newPass(int maxRows) {
-        return new Pass(network.newWorkspace(maxRows), maxRows, actionDim);
+        return new GaussianPass(network.newWorkspace(maxRows), maxRows, actionDim, actionDim);
     }
 
     @Override
     public PolicySamples newSamples(int maxRows, int samplesPerRow) {
-        return new Samples(maxRows, samplesPerRow, actionDim);
+        return new GaussianSamples(maxRows, samplesPerRow, actionDim, false);
     }
 
     @Override
     public void forward(PolicyPass policyPass, double[] observations, int rows) {
-        Pass pass = (Pass) policyPass;
+        GaussianPass pass = (GaussianPass) policyPass;
         if (rows > pass.maxRows) {
             throw new IllegalArgumentException("rows " + rows + " exceed the pass's capacity " + pass.maxRows);
         }
@@ -143,7 +143,7 @@ public final class NonSquashedGaussianPolicy implements GaussianPolicy {
     /** Passes the staged observations to the network's bound forward (the backend reads its own copy). */
     @Override
     public void forward(PolicyPass policyPass, BoundRows observations) {
-        Pass pass = (Pass) policyPass;
+        GaussianPass pass = (GaussianPass) policyPass;
         int rows = observations.rows();
         if (rows > pass.maxRows) {
             throw new IllegalArgumentException("rows " + rows + " exceed the pass's capacity " + pass.maxRows);
@@ -152,7 +152,7 @@ public final class NonSquashedGaussianPolicy implements GaussianPolicy {
         finishForward(pass, rows);
     }
 
-    private void finishForward(Pass pass, int rows) {
+    private void finishForward(GaussianPass pass, int rows) {
         for (int r = 0; r < rows; r++) {
             for (int a = 0; a < actionDim; a++) {
                 int i = r * actionDim + a;
@@ -165,7 +165,7 @@ public final class NonSquashedGaussianPolicy implements GaussianPolicy {
 
     @Override
     public void sample(PolicyPass policyPass, double[] noise, PolicySamples policySamples) {
-        Samples out = (Samples) policySamples;
+        GaussianSamples out = (GaussianSamples) policySamples;
         sampleInto(policyPass, noise, out, out.actions, 0, out.samplesPerRow * actionDim);
     }
 
@@ -173,8 +173,8 @@ public final class NonSquashedGaussianPolicy implements GaussianPolicy {
     @Override
     public void sampleInto(PolicyPass policyPass, double[] noise, PolicySamples policySamples, double[] target,
                            int offset, int rowStride) {
-        Pass pass = (Pass) policyPass;
-        Samples out = (Samples) policySamples;
+        GaussianPass pass = (GaussianPass) policyPass;
+        GaussianSamples out = (GaussianSamples) policySamples;
         if (pass.rows > out.maxRows) {
             throw new IllegalArgumentException("rows " + pass.rows + " exceed the samples' capacity " + out.maxRows);
         }
@@ -205,7 +205,7 @@ public final class NonSquashedGaussianPolicy implements GaussianPolicy {
     /** The Gaussian of {@code y = a/maxAction}: mean {@code tanh(μ_raw)} and the state-independent log-std. */
     @Override
     public void distribution(PolicyPass policyPass, double[] mean, double[] logStdOut) {
-        Pass pass = (Pass) policyPass;
+        GaussianPass pass = (GaussianPass) policyPass;
         int n = pass.rows * actionDim;
         System.arraycopy(pass.mean, 0, mean, 0, n);
         System.arraycopy(pass.logStd, 0, logStdOut, 0, n);
@@ -246,7 +246,7 @@ public final class NonSquashedGaussianPolicy implements GaussianPolicy {
 
     @Override
     public void deterministicActions(PolicyPass policyPass, double[] out) {
-        Pass pass = (Pass) policyPass;
+        GaussianPass pass = (GaussianPass) policyPass;
         int n = pass.rows * actionDim;
         for (int i = 0; i < n; i++) {
             out[i] = maxAction * pass.mean[i];
@@ -260,8 +260,8 @@ public final class NonSquashedGaussianPolicy implements GaussianPolicy {
     @Override
     public void addSampleGradient(PolicyPass policyPass, PolicySamples policySamples, double[] gradActions,
                                   double[] gradLogProbs) {
-        Pass pass = (Pass) policyPass;
-        Samples s = (Samples) policySamples;
+        GaussianPass pass = (GaussianPass) policyPass;
+        GaussianSamples s = (GaussianSamples) policySamples;
         for (int r = 0; r < s.rows; r++) {
             int rowBase = r * actionDim;
             for (int k = 0; k < s.samplesPerRow; k++) {
@@ -280,7 +280,7 @@ public final class NonSquashedGaussianPolicy implements GaussianPolicy {
 
     @Override
     public double addLogLikelihoodGradient(PolicyPass policyPass, double[] actions, double gradScale) {
-        Pass pass = (Pass) policyPass;
+        GaussianPass pass = (GaussianPass) policyPass;
         double total = 0.0;
         for (int r = 0; r < pass.rows; r++) {
             int base = r * actionDim;
@@ -306,7 +306,7 @@ public final class NonSquashedGaussianPolicy implements GaussianPolicy {
     /** Backward through {@code tanh} to the network, and through the sigmoid to each θ_j (summed over rows). */
     @Override
     public void backward(PolicyPass policyPass, PolicyGradients policyGradients) {
-        Pass pass = (Pass) policyPass;
+        GaussianPass pass = (GaussianPass) policyPass;
         Gradients gradients = (Gradients) policyGradients;
         for (int r = 0; r < pass.rows; r++) {
             for (int a = 0; a < actionDim; a++) {
@@ -411,84 +411,6 @@ public final class NonSquashedGaussianPolicy implements GaussianPolicy {
     public String toString() {
         return "NonSquashedGaussianPolicy[" + network.spec() + ", maxAction " + maxAction + ", log-std in ["
                 + LOG_STD_MIN + ", " + LOG_STD_MAX + "]]";
-    }
-
-    /** The buffers of one caller: the network's workspace and output, the last forward's mean and log-std. */
-    private static final class Pass implements PolicyPass {
-        final org.calql.spi.Workspace workspace;
-        final int maxRows;
-        final double[] output;
-        final double[] gradOutput;
-        final double[] mean;
-        final double[] logStd;
-        final double[] gradMean;
-        final double[] gradLogStd;
-        int rows;
-
-        Pass(org.calql.spi.Workspace workspace, int maxRows, int actionDim) {
-            this.workspace = workspace;
-            this.maxRows = maxRows;
-            this.output = new double[maxRows * actionDim];
-            this.gradOutput = new double[maxRows * actionDim];
-            this.mean = new double[maxRows * actionDim];
-            this.logStd = new double[maxRows * actionDim];
-            this.gradMean = new double[maxRows * actionDim];
-            this.gradLogStd = new double[maxRows * actionDim];
-        }
-
-        @Override
-        public int maxRows() {
-            return maxRows;
-        }
-
-        @Override
-        public int rows() {
-            return rows;
-        }
-
-        @Override
-        public void zeroGradients() {
-            Arrays.fill(gradMean, 0.0);
-            Arrays.fill(gradLogStd, 0.0);
-        }
-    }
-
-    /** Sampled actions with their noise, which the backward through sampling needs. */
-    private static final class Samples implements PolicySamples {
-        final int maxRows;
-        final int samplesPerRow;
-        final double[] noise;
-        final double[] actions;
-        final double[] logProbs;
-        int rows;
-
-        Samples(int maxRows, int samplesPerRow, int actionDim) {
-            this.maxRows = maxRows;
-            this.samplesPerRow = samplesPerRow;
-            this.noise = new double[maxRows * samplesPerRow * actionDim];
-            this.actions = new double[maxRows * samplesPerRow * actionDim];
-            this.logProbs = new double[maxRows * samplesPerRow];
-        }
-
-        @Override
-        public int samplesPerRow() {
-            return samplesPerRow;
-        }
-
-        @Override
-        public int rows() {
-            return rows;
-        }
-
-        @Override
-        public double[] actions() {
-            return actions;
-        }
-
-        @Override
-        public double[] logProbs() {
-            return logProbs;
-        }
     }
 
     /** The network's gradients and θ's. */

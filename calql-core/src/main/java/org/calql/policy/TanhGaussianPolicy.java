@@ -114,17 +114,17 @@ public final class TanhGaussianPolicy implements GaussianPolicy {
 
     @Override
     public PolicyPass newPass(int maxRows) {
-        return new Pass(network.newWorkspace(maxRows), maxRows, actionDim);
+        return new GaussianPass(network.newWorkspace(maxRows), maxRows, actionDim, 2 * actionDim);
     }
 
     @Override
     public PolicySamples newSamples(int maxRows, int samplesPerRow) {
-        return new Samples(maxRows, samplesPerRow, actionDim);
+        return new GaussianSamples(maxRows, samplesPerRow, actionDim, true);
     }
 
     @Override
     public void forward(PolicyPass policyPass, double[] observations, int rows) {
-        Pass pass = (Pass) policyPass;
+        GaussianPass pass = (GaussianPass) policyPass;
         if (rows > pass.maxRows) {
             throw new IllegalArgumentException("rows " + rows + " exceed the pass's capacity " + pass.maxRows);
         }
@@ -135,7 +135,7 @@ public final class TanhGaussianPolicy implements GaussianPolicy {
     /** Passes the staged observations to the network's bound forward (the backend reads its own copy). */
     @Override
     public void forward(PolicyPass policyPass, BoundRows observations) {
-        Pass pass = (Pass) policyPass;
+        GaussianPass pass = (GaussianPass) policyPass;
         int rows = observations.rows();
         if (rows > pass.maxRows) {
             throw new IllegalArgumentException("rows " + rows + " exceed the pass's capacity " + pass.maxRows);
@@ -145,7 +145,7 @@ public final class TanhGaussianPolicy implements GaussianPolicy {
     }
 
     /** Mean and clamped log-std from the network's output rows. */
-    private void finishForward(Pass pass, int rows) {
+    private void finishForward(GaussianPass pass, int rows) {
         int width = 2 * actionDim;
         for (int r = 0; r < rows; r++) {
             for (int a = 0; a < actionDim; a++) {
@@ -160,16 +160,16 @@ public final class TanhGaussianPolicy implements GaussianPolicy {
 
     @Override
     public void sample(PolicyPass policyPass, double[] noise, PolicySamples policySamples) {
-        Samples out = (Samples) policySamples;
-        sampleInto((Pass) policyPass, noise, out, out.actions, 0, out.samplesPerRow * actionDim);
+        GaussianSamples out = (GaussianSamples) policySamples;
+        sampleInto((GaussianPass) policyPass, noise, out, out.actions, 0, out.samplesPerRow * actionDim);
     }
 
     /** Writes the actions straight into {@code target} (no copy through {@code out.actions()}). */
     @Override
     public void sampleInto(PolicyPass policyPass, double[] noise, PolicySamples policySamples, double[] target,
                            int offset, int rowStride) {
-        Pass pass = (Pass) policyPass;
-        Samples out = (Samples) policySamples;
+        GaussianPass pass = (GaussianPass) policyPass;
+        GaussianSamples out = (GaussianSamples) policySamples;
         if (pass.rows > out.maxRows) {
             throw new IllegalArgumentException("rows " + pass.rows + " exceed the samples' capacity " + out.maxRows);
         }
@@ -188,7 +188,7 @@ public final class TanhGaussianPolicy implements GaussianPolicy {
      */
     @Override
     public void distribution(PolicyPass policyPass, double[] mean, double[] logStd) {
-        Pass pass = (Pass) policyPass;
+        GaussianPass pass = (GaussianPass) policyPass;
         int n = pass.rows * actionDim;
         System.arraycopy(pass.mean, 0, mean, 0, n);
         System.arraycopy(pass.logStd, 0, logStd, 0, n);
@@ -209,7 +209,7 @@ public final class TanhGaussianPolicy implements GaussianPolicy {
 
     @Override
     public void deterministicActions(PolicyPass policyPass, double[] out) {
-        Pass pass = (Pass) policyPass;
+        GaussianPass pass = (GaussianPass) policyPass;
         int n = pass.rows * actionDim;
         for (int i = 0; i < n; i++) {
             out[i] = maxAction * Math.tanh(pass.mean[i]);
@@ -219,15 +219,15 @@ public final class TanhGaussianPolicy implements GaussianPolicy {
     @Override
     public void addSampleGradient(PolicyPass policyPass, PolicySamples policySamples, double[] gradActions,
                                   double[] gradLogProbs) {
-        Pass pass = (Pass) policyPass;
-        Samples s = (Samples) policySamples;
+        GaussianPass pass = (GaussianPass) policyPass;
+        GaussianSamples s = (GaussianSamples) policySamples;
         TanhGaussian.backward(pass.logStd, s.rows, s.samplesPerRow, actionDim, s.noise, maxAction, s.squashed,
                 gradActions, gradLogProbs, pass.gradMean, pass.gradLogStd);
     }
 
     @Override
     public double addLogLikelihoodGradient(PolicyPass policyPass, double[] actions, double gradScale) {
-        Pass pass = (Pass) policyPass;
+        GaussianPass pass = (GaussianPass) policyPass;
         return TanhGaussian.logProbOfActions(pass.mean, pass.logStd, pass.rows, actionDim, actions, maxAction,
                 gradScale, pass.gradMean, pass.gradLogStd);
     }
@@ -243,7 +243,7 @@ public final class TanhGaussianPolicy implements GaussianPolicy {
      */
     @Override
     public void backward(PolicyPass policyPass, PolicyGradients policyGradients) {
-        Pass pass = (Pass) policyPass;
+        GaussianPass pass = (GaussianPass) policyPass;
         Gradients gradients = (Gradients) policyGradients;
         int width = 2 * actionDim;
         int rows = pass.rows;
@@ -349,86 +349,6 @@ public final class TanhGaussianPolicy implements GaussianPolicy {
     @Override
     public String toString() {
         return "TanhGaussianPolicy[" + network.spec() + ", maxAction " + maxAction + "]";
-    }
-
-    /** The buffers of one caller: the network's workspace, the last forward's mean and clamped log-std. */
-    private static final class Pass implements PolicyPass {
-        final org.calql.spi.Workspace workspace;
-        final int maxRows;
-        final double[] output;
-        final double[] gradOutput;
-        final double[] mean;
-        final double[] logStd;
-        final double[] gradMean;
-        final double[] gradLogStd;
-        int rows;
-
-        Pass(org.calql.spi.Workspace workspace, int maxRows, int actionDim) {
-            this.workspace = workspace;
-            this.maxRows = maxRows;
-            this.output = new double[maxRows * 2 * actionDim];
-            this.gradOutput = new double[maxRows * 2 * actionDim];
-            this.mean = new double[maxRows * actionDim];
-            this.logStd = new double[maxRows * actionDim];
-            this.gradMean = new double[maxRows * actionDim];
-            this.gradLogStd = new double[maxRows * actionDim];
-        }
-
-        @Override
-        public int maxRows() {
-            return maxRows;
-        }
-
-        @Override
-        public int rows() {
-            return rows;
-        }
-
-        @Override
-        public void zeroGradients() {
-            Arrays.fill(gradMean, 0.0);
-            Arrays.fill(gradLogStd, 0.0);
-        }
-    }
-
-    /** Sampled actions with their noise and {@code tanh(u)}, which the backward through sampling needs. */
-    private static final class Samples implements PolicySamples {
-        final int maxRows;
-        final int samplesPerRow;
-        final double[] noise;
-        final double[] actions;
-        final double[] squashed;
-        final double[] logProbs;
-        int rows;
-
-        Samples(int maxRows, int samplesPerRow, int actionDim) {
-            this.maxRows = maxRows;
-            this.samplesPerRow = samplesPerRow;
-            this.noise = new double[maxRows * samplesPerRow * actionDim];
-            this.actions = new double[maxRows * samplesPerRow * actionDim];
-            this.squashed = new double[maxRows * samplesPerRow * actionDim];
-            this.logProbs = new double[maxRows * samplesPerRow];
-        }
-
-        @Override
-        public int samplesPerRow() {
-            return samplesPerRow;
-        }
-
-        @Override
-        public int rows() {
-            return rows;
-        }
-
-        @Override
-        public double[] actions() {
-            return actions;
-        }
-
-        @Override
-        public double[] logProbs() {
-            return logProbs;
-        }
     }
 
     /** The network's gradients and the two scalars'. */
