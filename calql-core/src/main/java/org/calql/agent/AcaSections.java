@@ -2,10 +2,7 @@ package org.calql.agent;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
-import org.calql.agent.CheckpointInput.Values;
-import org.calql.critic.CriticEnsembleState;
 import org.calql.policy.PolicyState;
-import org.calql.spi.AdamState;
 
 /**
  * The sections only an ACA agent's file has, version 1 each, in {@link ModelSections}' array layout (every count and
@@ -44,28 +41,13 @@ final class AcaSections {
 
         @Override
         public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
-            CriticEnsembleState z = s.acaState().z();
-            out.writeInt(z.critics().length);
-            for (int k = 0; k < z.critics().length; k++) {
-                ModelSections.writeArrays(out, z.critics()[k]);
-                ModelSections.writeArrays(out, z.targets()[k]);
-                ModelSections.writeAdam(out, z.optimizers()[k]);
-            }
+            ModelSections.writeEnsemble(out, s.acaState().z());
         }
 
         @Override
         public void read(CheckpointInput in, int version, CheckpointContents into) throws IOException {
-            CriticEnsembleState t = into.acaTemplate.z();
-            int k = in.readExactInt("state value count", t.critics().length, "the config's criticCount");
-            double[][][] values = new double[k][][];
-            double[][][] targets = new double[k][][];
-            AdamState[] adam = new AdamState[k];
-            for (int i = 0; i < k; i++) {
-                values[i] = in.readArrays("Z " + i, t.critics()[i], Values.FINITE);
-                targets[i] = in.readArrays("Z target " + i, t.targets()[i], Values.FINITE);
-                adam[i] = ModelSections.readAdam(in, "Z " + i, t.critics()[i]);
-            }
-            into.z = new CriticEnsembleState(values, targets, adam);
+            into.z = ModelSections.readEnsemble(in, into.acaTemplate.z(), "state value count",
+                    "the config's criticCount", "Z", "Z target");
         }
     }
 
@@ -91,8 +73,7 @@ final class AcaSections {
             PolicyState p = s.acaState().reference();
             out.writeBoolean(p != null);
             if (p != null) {
-                ModelSections.writeArrays(out, p.parameters());
-                ModelSections.writeAdam(out, p.optimizer());
+                ModelSections.writePolicy(out, p);
             }
         }
 
@@ -102,9 +83,7 @@ final class AcaSections {
                 into.referencePolicy = null;
                 return;
             }
-            double[][] layout = into.policyTemplate.parameters();
-            double[][] parameters = in.readArrays("reference policy parameter", layout, Values.FINITE);
-            into.referencePolicy = new PolicyState(parameters, ModelSections.readAdam(in, "reference policy", layout));
+            into.referencePolicy = ModelSections.readPolicy(in, into.policyTemplate.parameters(), "reference policy");
         }
     }
 

@@ -52,6 +52,47 @@ final class ModelSections {
         return new AdamState(steps, m, v);
     }
 
+    /** An ensemble's count, then per member its parameters, its target's and its Adam state. */
+    static void writeEnsemble(DataOutputStream out, CriticEnsembleState c) throws IOException {
+        out.writeInt(c.critics().length);
+        for (int k = 0; k < c.critics().length; k++) {
+            writeArrays(out, c.critics()[k]);
+            writeArrays(out, c.targets()[k]);
+            writeAdam(out, c.optimizers()[k]);
+        }
+    }
+
+    /**
+     * Reads what {@link #writeEnsemble} wrote in {@code template}'s layout; {@code member} names a member in errors
+     * ({@code member + " " + i}, its target {@code target + " " + i}), {@code count} the count, {@code rule} where
+     * the expected count comes from.
+     */
+    static CriticEnsembleState readEnsemble(CheckpointInput in, CriticEnsembleState template, String count, String rule,
+                                            String member, String target) throws IOException {
+        int k = in.readExactInt(count, template.critics().length, rule);
+        double[][][] values = new double[k][][];
+        double[][][] targets = new double[k][][];
+        AdamState[] adam = new AdamState[k];
+        for (int i = 0; i < k; i++) {
+            values[i] = in.readArrays(member + " " + i, template.critics()[i], Values.FINITE);
+            targets[i] = in.readArrays(target + " " + i, template.targets()[i], Values.FINITE);
+            adam[i] = readAdam(in, member + " " + i, template.critics()[i]);
+        }
+        return new CriticEnsembleState(values, targets, adam);
+    }
+
+    /** A policy's parameters, then its Adam state. */
+    static void writePolicy(DataOutputStream out, PolicyState p) throws IOException {
+        writeArrays(out, p.parameters());
+        writeAdam(out, p.optimizer());
+    }
+
+    /** Reads what {@link #writePolicy} wrote in {@code layout}; {@code what} names it in errors. */
+    static PolicyState readPolicy(CheckpointInput in, double[][] layout, String what) throws IOException {
+        double[][] parameters = in.readArrays(what + " parameter", layout, Values.FINITE);
+        return new PolicyState(parameters, readAdam(in, what, layout));
+    }
+
     /** Section {@code critics}: {@link CriticEnsembleState}, of either kind of agent. */
     static final class Critics implements SectionCodec {
         @Override
@@ -71,29 +112,13 @@ final class ModelSections {
 
         @Override
         public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
-            CriticEnsembleState c = s.critics();
-            out.writeInt(c.critics().length);
-            for (int k = 0; k < c.critics().length; k++) {
-                writeArrays(out, c.critics()[k]);
-                writeArrays(out, c.targets()[k]);
-                writeAdam(out, c.optimizers()[k]);
-            }
+            writeEnsemble(out, s.critics());
         }
 
         @Override
         public void read(CheckpointInput in, int version, CheckpointContents into) throws IOException {
-            CriticEnsembleState t = into.criticsTemplate;
-            int k = in.readExactInt("critic count", t.critics().length, into.kind != AgentKind.CONTINUOUS
-                    ? "the config's criticCount" : "the config's criticEnsembleSize");
-            double[][][] critics = new double[k][][];
-            double[][][] targets = new double[k][][];
-            AdamState[] adam = new AdamState[k];
-            for (int i = 0; i < k; i++) {
-                critics[i] = in.readArrays("critic " + i, t.critics()[i], Values.FINITE);
-                targets[i] = in.readArrays("target " + i, t.targets()[i], Values.FINITE);
-                adam[i] = readAdam(in, "critic " + i, t.critics()[i]);
-            }
-            into.critics = new CriticEnsembleState(critics, targets, adam);
+            into.critics = readEnsemble(in, into.criticsTemplate, "critic count", into.kind != AgentKind.CONTINUOUS
+                    ? "the config's criticCount" : "the config's criticEnsembleSize", "critic", "target");
         }
     }
 
@@ -116,16 +141,12 @@ final class ModelSections {
 
         @Override
         public void write(CheckpointWriting s, DataOutputStream out) throws IOException {
-            PolicyState p = s.policy();
-            writeArrays(out, p.parameters());
-            writeAdam(out, p.optimizer());
+            writePolicy(out, s.policy());
         }
 
         @Override
         public void read(CheckpointInput in, int version, CheckpointContents into) throws IOException {
-            double[][] layout = into.policyTemplate.parameters();
-            double[][] parameters = in.readArrays("policy parameter", layout, Values.FINITE);
-            into.policy = new PolicyState(parameters, readAdam(in, "policy", layout));
+            into.policy = readPolicy(in, into.policyTemplate.parameters(), "policy");
         }
     }
 
