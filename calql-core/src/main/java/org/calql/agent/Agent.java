@@ -443,17 +443,7 @@ public final class Agent implements TrainableAgent {
      */
     @Override
     public void checkEnvironment(Environment environment) {
-        if (!(environment.actionSpace() instanceof BoxSpace)) {
-            throw new IllegalArgumentException("this agent's policy acts in a box of actions, but the environment's"
-                    + " action space is " + environment.actionSpace());
-        }
-        if (environment.observationDim() != config.observationDim()
-                || environment.actionSpace().dim() != config.actionDim()) {
-            throw new IllegalArgumentException("environment has observationDim " + environment.observationDim()
-                    + " and actionDim " + environment.actionSpace().dim()
-                    + " but the agent was configured with observationDim " + config.observationDim()
-                    + " and actionDim " + config.actionDim());
-        }
+        data.checkBoxEnvironment(environment);
     }
 
     /**

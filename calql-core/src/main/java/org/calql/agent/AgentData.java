@@ -10,6 +10,8 @@ import org.calql.data.OfflineDataset;
 import org.calql.data.PreparedDataset;
 import org.calql.data.ReplayBuffer;
 import org.calql.data.RewardTransform;
+import org.calql.env.BoxSpace;
+import org.calql.env.Environment;
 import org.calql.reference.ValueNetworkReference;
 import org.calql.regularizer.Calibration;
 import org.calql.regularizer.ReferenceValues;
@@ -62,6 +64,25 @@ final class AgentData {
 
     PreparedDataset lastOfflineData() {
         return prepared;
+    }
+
+    /**
+     * The check of {@link org.calql.train.TrainableAgent#checkEnvironment} for an agent acting in a box of actions:
+     * a box action space and the configured dimensions.
+     *
+     * @throws IllegalArgumentException naming both sides when they differ
+     */
+    void checkBoxEnvironment(Environment environment) {
+        if (!(environment.actionSpace() instanceof BoxSpace)) {
+            throw new IllegalArgumentException("this agent's policy acts in a box of actions, but the environment's"
+                    + " action space is " + environment.actionSpace());
+        }
+        if (environment.observationDim() != observationDim || environment.actionSpace().dim() != actionDim) {
+            throw new IllegalArgumentException("environment has observationDim " + environment.observationDim()
+                    + " and actionDim " + environment.actionSpace().dim()
+                    + " but the agent was configured with observationDim " + observationDim
+                    + " and actionDim " + actionDim);
+        }
     }
 
     /** See {@link org.calql.train.TrainableAgent#useOfflineData}; returns whether the normaliser was refit. */
