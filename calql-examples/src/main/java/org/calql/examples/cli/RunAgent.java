@@ -2,6 +2,7 @@ package org.calql.examples.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Function;
 import org.calql.agent.AcaAgent;
 import org.calql.agent.Agent;
 import org.calql.agent.DiscreteAgent;
@@ -24,46 +25,27 @@ interface RunAgent {
 
     /** The continuous Cal-QL / CQL agent. */
     static RunAgent of(Agent agent) {
-        return new RunAgent() {
-            @Override
-            public TrainableAgent trainable() {
-                return agent;
-            }
-
-            @Override
-            public double[] datasetStartValues(OfflineDataset dataset) {
-                return agent.datasetStartValues(dataset);
-            }
-
-            @Override
-            public void save(Path directory) throws IOException {
-                agent.save(directory);
-            }
-        };
+        return adapt(agent, agent::datasetStartValues, agent::save);
     }
 
     /** The ACA agent. */
     static RunAgent of(AcaAgent agent) {
-        return new RunAgent() {
-            @Override
-            public TrainableAgent trainable() {
-                return agent;
-            }
-
-            @Override
-            public double[] datasetStartValues(OfflineDataset dataset) {
-                return agent.datasetStartValues(dataset);
-            }
-
-            @Override
-            public void save(Path directory) throws IOException {
-                agent.save(directory);
-            }
-        };
+        return adapt(agent, agent::datasetStartValues, agent::save);
     }
 
     /** The discrete Cal-QL / CQL agent. */
     static RunAgent of(DiscreteAgent agent) {
+        return adapt(agent, agent::datasetStartValues, agent::save);
+    }
+
+    /** How an agent saves itself. */
+    @FunctionalInterface
+    interface Saver {
+        /** Saves into {@code directory}. */
+        void save(Path directory) throws IOException;
+    }
+
+    private static RunAgent adapt(TrainableAgent agent, Function<OfflineDataset, double[]> startValues, Saver saver) {
         return new RunAgent() {
             @Override
             public TrainableAgent trainable() {
@@ -72,12 +54,12 @@ interface RunAgent {
 
             @Override
             public double[] datasetStartValues(OfflineDataset dataset) {
-                return agent.datasetStartValues(dataset);
+                return startValues.apply(dataset);
             }
 
             @Override
             public void save(Path directory) throws IOException {
-                agent.save(directory);
+                saver.save(directory);
             }
         };
     }
