@@ -1,5 +1,6 @@
 package org.calql.nd4j;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
@@ -9,6 +10,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_bf16;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_matmul_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
@@ -16,6 +18,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_strides;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_sum;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
@@ -33,6 +36,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_ab;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_ba;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -56,22 +60,33 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Matrix products with bfloat16 inputs and float32 accumulation, on oneDNN (2.5.2, through its JavaCPP preset):
- * {@code C ← alpha·op(A)·op(B) + beta·C} for float32 ND4J matrices of any strides, the same contract as
- * {@code Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta)}.
+ * {@code C ← alpha·op(A)·op(B) + beta·C} for ND4J matrices of any strides, the same contract as
+ * {@code Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta)}; {@link #gemmRelu} and {@link #gemmBias} add a
+ * fused ReLU and a bias.
  *
- * <p>Each call rounds {@code op(A)} and {@code op(B)} to bfloat16 (round to nearest even, oneDNN's reorder) into
- * buffers of its own, multiplies them with oneDNN's matmul (AMX tiles where the CPU has AMX-BF16, else the
- * AVX512-BF16 kernel), accumulates in float32 and writes float32 {@code C}. {@code C} itself is never rounded.
- * oneDNN's matmul wants a row-major result, so the f-order {@code C[M, N]} is computed as the row-major
- * {@code Cᵀ[N, M] = op(B)ᵀ·op(A)ᵀ}; the weights operand {@code op(A)ᵀ} is rounded straight into the blocked
- * layout the AMX kernel reads.
+ * <p>Operands and result are float32 or bfloat16. Float32 operands are rounded to bfloat16 (round to nearest even,
+ * oneDNN's reorder) into buffers of its own; bfloat16 operands with dense rows or columns are read in place. The
+ * product runs on oneDNN's matmul (AMX tiles where the CPU has AMX-BF16, else the AVX512-BF16 kernel) and
+ * accumulates in float32; a float32 {@code C} is never rounded, a bfloat16 one is rounded once, at the end.
  *
- * <p>Primitives, memory objects and the bfloat16 buffers are built once per thread and problem (shapes,
- * strides, {@code alpha}, {@code beta}); after that a call allocates nothing. Calls from different threads are
- * independent. oneDNN runs each call on its OpenMP threads ({@code OMP_NUM_THREADS}, all cores by default).
+ * <p>oneDNN's matmul writes a row-major result: a {@code C} laid out row by row (unit column stride, any row
+ * stride; a column vector always) is computed as {@code op(A)·op(B)}, so {@code op(A)} is the source and
+ * {@code op(B)} the weights operand; a column-major {@code C} as the row-major {@code Cᵀ[N, M] = op(B)ᵀ·op(A)ᵀ},
+ * with the roles swapped. A float32 weights operand is rounded into the blocked layout the AMX kernel reads. The
+ * layout of {@code C} therefore decides the speed: with {@code C} row-major and {@code op(A)} the tall operand (the
+ * rows of a batch), kernel and rounding are about four times faster than with the batch as the weights operand
+ * (7936×256×256 on AMX, one thread: 2.9 ms against 13.2 ms). {@link Nd4jNetwork}'s bfloat16 passes are laid out
+ * for that (see {@link Nd4jWorkspace}).
+ *
+ * <p>Primitives, memory objects and the bfloat16 buffers are built once per thread and problem (shapes, strides,
+ * types, {@code alpha}, {@code beta}, bias and ReLU); after that a call allocates nothing. Calls from different
+ * threads are independent. oneDNN runs each call on its OpenMP threads ({@code OMP_NUM_THREADS}, all cores by
+ * default).
  */
 public final class Bf16Gemm {
     private static final Set<String> AMX = Set.of("amx_tile", "amx_bf16");
@@ -108,18 +123,64 @@ public final class Bf16Gemm {
 
     /**
      * {@code c ← alpha·op(a)·op(b) + beta·c} with bfloat16-rounded {@code op(a)}, {@code op(b)} and float32
-     * accumulation, where {@code op(x)} is {@code x} or its transpose. All three are float32 rank-2 ND4J arrays
-     * (views of any strides; {@code c} must not overlap {@code a} or {@code b}).
+     * accumulation, where {@code op(x)} is {@code x} or its transpose. All three are float32 or bfloat16 rank-2 ND4J
+     * arrays (views of any strides; {@code c} must not overlap {@code a} or {@code b}).
      *
      * @throws IllegalStateException    if bfloat16 products cannot run here ({@link #unavailableReason()})
      * @throws IllegalArgumentException if the shapes or types do not fit
      */
     public static void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
                             double beta) {
+        gemm(a, b, c, transposeA, transposeB, alpha, beta, false);
+    }
+
+    /**
+     * {@link #gemm(INDArray, INDArray, INDArray, boolean, boolean, double, double)} followed by a ReLU of the result
+     * in the same pass: {@code c ← max(0, alpha·op(a)·op(b) + beta·c)} (oneDNN's eltwise post-op on the float32
+     * accumulator, before {@code c} is stored).
+     */
+    public static void gemmRelu(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB,
+                                double alpha, double beta) {
+        gemm(a, b, c, transposeA, transposeB, alpha, beta, true);
+    }
+
+    /**
+     * A layer's product with its bias: {@code c ← op(a)·op(b) + 1·biasᵀ}, then {@code max(0, ·)} if {@code relu},
+     * with bfloat16-rounded {@code op(a)}, {@code op(b)} and the float32 {@code bias} added to the float32
+     * accumulator (oneDNN's bias argument). {@code c} must be laid out row by row with a dense row stride (row
+     * stride = its column count), {@code bias} a float32 vector of {@code c}'s column count with unit stride.
+     *
+     * @throws IllegalArgumentException if the shapes, types or layouts do not fit
+     */
+    public static void gemmBias(INDArray a, INDArray b, INDArray bias, INDArray c, boolean transposeA,
+                                boolean transposeB, boolean relu) {
+        Objects.requireNonNull(bias, "bias");
+        if (bias.dataType() != DataType.FLOAT || bias.length() != c.size(1)
+                || (bias.length() > 1 && bias.elementWiseStride() != 1)) {
+            throw new IllegalArgumentException("bias must be a contiguous float32 vector of " + c.size(1)
+                    + " values, found " + bias.dataType() + " of length " + bias.length());
+        }
+        if (c.size(0) > 1 && (c.stride(1) != 1 || c.stride(0) != c.size(1))) {
+            throw new IllegalArgumentException("c must be dense row by row (strides [" + c.size(1) + ", 1]), found ["
+                    + c.stride(0) + ", " + c.stride(1) + "]");
+        }
+        run(a, b, c, transposeA, transposeB, 1.0, 0.0, relu, bias);
+    }
+
+    private static void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
+                             double beta, boolean relu) {
+        run(a, b, c, transposeA, transposeB, alpha, beta, relu, null);
+    }
+
+    private static void run(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
+                            double beta, boolean relu, INDArray bias) {
         Support.require();
         check("a", a);
         check("b", b);
         check("c", c);
+        if (bias != null && bias.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("bias must be float32, found " + bias.dataType());
+        }
         long m = transposeA ? a.size(1) : a.size(0);
         long k = transposeA ? a.size(0) : a.size(1);
         long kb = transposeB ? b.size(1) : b.size(0);
@@ -131,37 +192,86 @@ public final class Bf16Gemm {
         if (m == 0 || n == 0) {
             return;
         }
+        if (k == 0 && bias != null) {
+            throw new IllegalArgumentException("a product with a bias needs a non-empty inner dimension");
+        }
         if (k == 0) {
             c.muli(beta);
+            if (relu) {
+                Nd4j.getExecutioner().exec(new ScalarMax(c, null, c, 0.0));
+            }
             return;
         }
+        // Strides of op(a) and op(b) along their rows and columns.
+        long aRow = transposeA ? a.stride(1) : a.stride(0);
+        long aCol = transposeA ? a.stride(0) : a.stride(1);
+        long bRow = transposeB ? b.stride(1) : b.stride(0);
+        long bCol = transposeB ? b.stride(0) : b.stride(1);
         PerThread t = PER_THREAD.get();
         Key probe = t.probe;
-        probe.set(m, n, k,
-                transposeA ? a.stride(0) : a.stride(1), transposeA ? a.stride(1) : a.stride(0),
-                transposeB ? b.stride(0) : b.stride(1), transposeB ? b.stride(1) : b.stride(0),
-                c.stride(1), c.stride(0), (float) alpha, (float) beta);
+        boolean direct = bias != null || rowMajor(c);
+        if (direct) {
+            // C[M, N] = op(A) · op(B): the first operand (rows of data) is oneDNN's source.
+            probe.set(m, n, k, aRow, aCol, bRow, bCol, c.stride(0), c.stride(1), (float) alpha, (float) beta, relu,
+                    bias != null);
+            probe.types(type(a), type(b), type(c));
+        } else {
+            // Column-major C: the row-major Cᵀ[N, M] = op(B)ᵀ · op(A)ᵀ.
+            probe.set(n, m, k, bCol, bRow, aCol, aRow, c.stride(1), c.stride(0), (float) alpha, (float) beta, relu,
+                    false);
+            probe.types(type(b), type(a), type(c));
+        }
         Problem p = t.problems.get(probe);
         if (p == null) {
-            p = new Problem(probe, t.stream);
+            p = new Problem(probe);
             t.problems.put(probe.copy(), p);
         }
-        p.run(t.stream, address(a), address(b), address(c));
+        long biasAddress = bias == null ? 0 : address(bias);
+        if (direct) {
+            p.run(t.stream, address(a), address(b), address(c), biasAddress);
+        } else {
+            p.run(t.stream, address(b), address(a), address(c), biasAddress);
+        }
+    }
+
+    /**
+     * Whether {@code c} is laid out row by row (unit column stride), so that oneDNN writes it as its row-major
+     * result directly; otherwise its transpose is.
+     */
+    static boolean rowMajor(INDArray c) {
+        return c.size(1) == 1 || (c.stride(1) == 1 && (c.size(0) == 1 || c.stride(0) >= c.size(1)));
     }
 
     private static void check(String name, INDArray x) {
         Objects.requireNonNull(x, name);
-        if (x.rank() != 2 || x.dataType() != DataType.FLOAT) {
-            throw new IllegalArgumentException(name + " must be a rank-2 float32 array, found rank " + x.rank() + " "
-                    + x.dataType());
+        if (x.rank() != 2 || (x.dataType() != DataType.FLOAT && x.dataType() != DataType.BFLOAT16)) {
+            throw new IllegalArgumentException(name + " must be a rank-2 float32 or bfloat16 array, found rank "
+                    + x.rank() + " " + x.dataType());
         }
     }
 
-    private static long address(INDArray x) {
-        return x.data().address() + 4L * x.offset();
+    /** oneDNN's data type of a float32 or bfloat16 array. */
+    private static int type(INDArray x) {
+        return x.dataType() == DataType.BFLOAT16 ? dnnl_bf16 : dnnl_f32;
     }
 
-    private static void ok(int status, String what) {
+    static long address(INDArray x) {
+        return x.data().address() + x.data().getElementSize() * x.offset();
+    }
+
+    /** This thread's oneDNN stream, on the engine bfloat16 products run on; fails if they cannot run here. */
+    static dnnl_stream stream() {
+        Support.require();
+        return PER_THREAD.get().stream;
+    }
+
+    /** The CPU engine bfloat16 products run on; fails if they cannot run here. */
+    static dnnl_engine engine() {
+        Support.require();
+        return Support.engine();
+    }
+
+    static void ok(int status, String what) {
         if (status != dnnl_success) {
             throw new IllegalStateException("oneDNN " + what + " failed with status " + status);
         }
@@ -169,47 +279,84 @@ public final class Bf16Gemm {
 
     // ---- one product shape on one thread ---------------------------------------------------------------------
 
-    /** The primitives and buffers of one problem: two reorders to bfloat16 and the matmul. */
+    /**
+     * The primitives and buffers of one problem in oneDNN's terms, the row-major {@code dst[P, Q] = src[P, K] ·
+     * wei[K, Q]}: the weights operand rounded (or, if bfloat16 already, copied) into the blocked layout the kernel
+     * reads, the source rounded into plain rows or columns as it lies (a bfloat16 source with dense rows or
+     * columns is read in place), and the matmul.
+     */
     private static final class Problem {
-        private final dnnl_primitive reorderA = new dnnl_primitive();
-        private final dnnl_primitive reorderB = new dnnl_primitive();
+        /** Null where the source is read in place. */
+        private final dnnl_primitive reorderSrc;
+        /** Null where the weights operand is read in place. */
+        private final dnnl_primitive reorderWei;
         private final dnnl_primitive matmul = new dnnl_primitive();
-        private final dnnl_memory aF32 = new dnnl_memory();
-        private final dnnl_memory bF32 = new dnnl_memory();
-        private final dnnl_memory cF32 = new dnnl_memory();
-        private final Address aAddress = new Address();
-        private final Address bAddress = new Address();
-        private final Address cAddress = new Address();
-        private final dnnl_exec_arg_t reorderAArgs = new dnnl_exec_arg_t(2);
-        private final dnnl_exec_arg_t reorderBArgs = new dnnl_exec_arg_t(2);
-        private final dnnl_exec_arg_t matmulArgs = new dnnl_exec_arg_t(3);
+        /** The caller's source, weights operand and result (re-aimed at their arrays on every call). */
+        private final dnnl_memory srcF32 = new dnnl_memory();
+        private final dnnl_memory weiF32 = new dnnl_memory();
+        private final dnnl_memory dstF32 = new dnnl_memory();
+        /** The float32 bias {@code [1, Q]} (null without a bias). */
+        private final dnnl_memory biasF32;
+        private final Address biasAddress = new Address();
+        private final Address srcAddress = new Address();
+        private final Address weiAddress = new Address();
+        private final Address dstAddress = new Address();
+        private final dnnl_exec_arg_t reorderSrcArgs = new dnnl_exec_arg_t(2);
+        private final dnnl_exec_arg_t reorderWeiArgs = new dnnl_exec_arg_t(2);
+        private final dnnl_exec_arg_t matmulArgs;
+        private final int matmulArgCount;
         /** Keeps the bfloat16 buffers (and the JavaCPP objects above) alive as long as the problem. */
-        private final BytePointer aBf16Buffer;
-        private final BytePointer bBf16Buffer;
+        private final BytePointer srcBf16Buffer;
+        private final BytePointer weiBf16Buffer;
         final String kernel;
 
-        Problem(Key key, dnnl_stream stream) {
+        Problem(Key key) {
             dnnl_engine engine = Support.engine();
-            // Row-major Cᵀ[N, M] = src · weights with src = op(B)ᵀ [N, K], weights = op(A)ᵀ [K, M].
-            dnnl_memory_desc_t srcF32 = strided(key.n, key.k, key.bRow, key.bCol, dnnl_f32);
-            dnnl_memory_desc_t weiF32 = strided(key.k, key.m, key.aRow, key.aCol, dnnl_f32);
-            dnnl_memory_desc_t dst = strided(key.n, key.m, key.cRow, key.cCol, dnnl_f32);
-            dnnl_memory_desc_t srcBf16 = new dnnl_memory_desc_t();
-            ok(dnnl_memory_desc_init_by_tag(srcBf16, 2, new long[]{key.n, key.k}, dnnl_bf16, dnnl_ab), "src desc");
-            dnnl_memory_desc_t weiAny = new dnnl_memory_desc_t();
-            ok(dnnl_memory_desc_init_by_tag(weiAny, 2, new long[]{key.k, key.m}, dnnl_bf16, dnnl_format_tag_any), "weights desc");
+            dnnl_memory_desc_t srcF32Desc = strided(key.p, key.k, key.srcRow, key.srcCol, key.srcType);
+            dnnl_memory_desc_t weiF32Desc = strided(key.k, key.q, key.weiRow, key.weiCol, key.weiType);
+            dnnl_memory_desc_t dst = strided(key.p, key.q, key.dstRow, key.dstCol, key.dstType);
+            boolean denseRows = key.srcCol == 1 && (key.p == 1 || key.srcRow == key.k);
+            boolean denseColumns = key.srcRow == 1 && (key.k == 1 || key.srcCol == key.p);
+            boolean srcInPlace = key.srcType == dnnl_bf16 && (denseRows || denseColumns);
+            dnnl_memory_desc_t srcBf16;
+            if (srcInPlace) {
+                srcBf16 = srcF32Desc;
+            } else {
+                // A column-major source is rounded as it lies (no transposing reorder); the kernel reads it transposed.
+                boolean srcColumns = key.p > 1 && key.k > 1 && key.srcRow == 1;
+                srcBf16 = new dnnl_memory_desc_t();
+                ok(dnnl_memory_desc_init_by_tag(srcBf16, 2, new long[]{key.p, key.k}, dnnl_bf16,
+                        srcColumns ? dnnl_ba : dnnl_ab), "src desc");
+            }
+            // A bfloat16 weights operand with dense rows (a batch's activations or gradients) is read in place: the
+            // kernel packs it as it goes, which costs less than a separate pass into the blocked layout.
+            boolean weiInPlace = key.weiType == dnnl_bf16 && key.weiCol == 1 && (key.k == 1 || key.weiRow == key.q);
+            dnnl_memory_desc_t weiAny;
+            if (weiInPlace) {
+                weiAny = weiF32Desc;
+            } else {
+                weiAny = new dnnl_memory_desc_t();
+                ok(dnnl_memory_desc_init_by_tag(weiAny, 2, new long[]{key.k, key.q}, dnnl_bf16, dnnl_format_tag_any),
+                        "weights desc");
+            }
 
+            dnnl_memory_desc_t biasDesc = key.bias ? strided(1, key.q, key.q, 1, dnnl_f32) : null;
             dnnl_matmul_desc_t desc = new dnnl_matmul_desc_t();
-            ok(dnnl_matmul_desc_init(desc, srcBf16, weiAny, null, dst), "matmul desc");
+            ok(dnnl_matmul_desc_init(desc, srcBf16, weiAny, biasDesc, dst), "matmul desc");
             dnnl_primitive_attr attr = new dnnl_primitive_attr();
             ok(dnnl_primitive_attr_create(attr), "attr");
             if (key.alpha != 1f) {
                 ok(dnnl_primitive_attr_set_output_scales(attr, 1, 0, new float[]{key.alpha}), "output scale");
             }
-            if (key.beta != 0f) {
+            if (key.beta != 0f || key.relu) {
                 dnnl_post_ops ops = new dnnl_post_ops();
                 ok(dnnl_post_ops_create(ops), "post-ops");
-                ok(dnnl_post_ops_append_sum(ops, key.beta), "sum post-op");
+                if (key.beta != 0f) {
+                    ok(dnnl_post_ops_append_sum(ops, key.beta), "sum post-op");
+                }
+                if (key.relu) {
+                    ok(dnnl_post_ops_append_eltwise(ops, 1f, dnnl_eltwise_relu, 0f, 0f), "relu post-op");
+                }
                 ok(dnnl_primitive_attr_set_post_ops(attr, ops), "set post-ops");
             }
             dnnl_primitive_desc pd = new dnnl_primitive_desc();
@@ -220,37 +367,67 @@ public final class Bf16Gemm {
             kernel = info.getString(0);
             dnnl_memory_desc_t weiBf16 = new dnnl_memory_desc_t(dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0));
 
-            aBf16Buffer = new BytePointer(Math.max(1, dnnl_memory_desc_get_size(weiBf16)));
-            bBf16Buffer = new BytePointer(Math.max(1, dnnl_memory_desc_get_size(srcBf16)));
-            dnnl_memory aBf16 = new dnnl_memory();
-            dnnl_memory bBf16 = new dnnl_memory();
-            ok(dnnl_memory_create(aBf16, weiBf16, engine, aBf16Buffer), "memory");
-            ok(dnnl_memory_create(bBf16, srcBf16, engine, bBf16Buffer), "memory");
-            ok(dnnl_memory_create(aF32, weiF32, engine, aBf16Buffer), "memory");
-            ok(dnnl_memory_create(bF32, srcF32, engine, bBf16Buffer), "memory");
-            ok(dnnl_memory_create(cF32, dst, engine, aBf16Buffer), "memory");
+            weiBf16Buffer = new BytePointer(Math.max(1, weiInPlace ? 1 : dnnl_memory_desc_get_size(weiBf16)));
+            srcBf16Buffer = new BytePointer(Math.max(1, srcInPlace ? 1 : dnnl_memory_desc_get_size(srcBf16)));
+            ok(dnnl_memory_create(weiF32, weiF32Desc, engine, weiBf16Buffer), "memory");
+            dnnl_memory weiBf16Memory = weiF32;
+            if (!weiInPlace) {
+                weiBf16Memory = new dnnl_memory();
+                ok(dnnl_memory_create(weiBf16Memory, weiBf16, engine, weiBf16Buffer), "memory");
+            }
+            ok(dnnl_memory_create(srcF32, srcF32Desc, engine, srcBf16Buffer), "memory");
+            dnnl_memory srcBf16Memory = srcF32;
+            if (!srcInPlace) {
+                srcBf16Memory = new dnnl_memory();
+                ok(dnnl_memory_create(srcBf16Memory, srcBf16, engine, srcBf16Buffer), "memory");
+            }
+            ok(dnnl_memory_create(dstF32, dst, engine, weiBf16Buffer), "memory");
+            if (key.bias) {
+                biasF32 = new dnnl_memory();
+                ok(dnnl_memory_create(biasF32, biasDesc, engine, weiBf16Buffer), "memory");
+            } else {
+                biasF32 = null;
+            }
 
-            reorder(reorderA, weiF32, weiBf16, engine);
-            reorder(reorderB, srcF32, srcBf16, engine);
-            reorderAArgs.position(0).arg(DNNL_ARG_FROM).memory(aF32);
-            reorderAArgs.position(1).arg(DNNL_ARG_TO).memory(aBf16);
-            reorderAArgs.position(0);
-            reorderBArgs.position(0).arg(DNNL_ARG_FROM).memory(bF32);
-            reorderBArgs.position(1).arg(DNNL_ARG_TO).memory(bBf16);
-            reorderBArgs.position(0);
-            matmulArgs.position(0).arg(DNNL_ARG_SRC).memory(bBf16);
-            matmulArgs.position(1).arg(DNNL_ARG_WEIGHTS).memory(aBf16);
-            matmulArgs.position(2).arg(DNNL_ARG_DST).memory(cF32);
+            reorderWei = weiInPlace ? null : new dnnl_primitive();
+            if (reorderWei != null) {
+                reorder(reorderWei, weiF32Desc, weiBf16, engine);
+            }
+            reorderSrc = srcInPlace ? null : new dnnl_primitive();
+            if (reorderSrc != null) {
+                reorder(reorderSrc, srcF32Desc, srcBf16, engine);
+            }
+            reorderWeiArgs.position(0).arg(DNNL_ARG_FROM).memory(weiF32);
+            reorderWeiArgs.position(1).arg(DNNL_ARG_TO).memory(weiBf16Memory);
+            reorderWeiArgs.position(0);
+            reorderSrcArgs.position(0).arg(DNNL_ARG_FROM).memory(srcF32);
+            reorderSrcArgs.position(1).arg(DNNL_ARG_TO).memory(srcBf16Memory);
+            reorderSrcArgs.position(0);
+            matmulArgCount = key.bias ? 4 : 3;
+            matmulArgs = new dnnl_exec_arg_t(matmulArgCount);
+            matmulArgs.position(0).arg(DNNL_ARG_SRC).memory(srcBf16Memory);
+            matmulArgs.position(1).arg(DNNL_ARG_WEIGHTS).memory(weiBf16Memory);
+            matmulArgs.position(2).arg(DNNL_ARG_DST).memory(dstF32);
+            if (key.bias) {
+                matmulArgs.position(3).arg(DNNL_ARG_BIAS).memory(biasF32);
+            }
             matmulArgs.position(0);
         }
 
-        void run(dnnl_stream stream, long a, long b, long c) {
-            ok(dnnl_memory_set_data_handle(aF32, aAddress.at(a)), "set a");
-            ok(dnnl_memory_set_data_handle(bF32, bAddress.at(b)), "set b");
-            ok(dnnl_memory_set_data_handle(cF32, cAddress.at(c)), "set c");
-            ok(dnnl_primitive_execute(reorderA, stream, 2, reorderAArgs), "reorder a");
-            ok(dnnl_primitive_execute(reorderB, stream, 2, reorderBArgs), "reorder b");
-            ok(dnnl_primitive_execute(matmul, stream, 3, matmulArgs), "matmul");
+        void run(dnnl_stream stream, long src, long wei, long dst, long bias) {
+            ok(dnnl_memory_set_data_handle(srcF32, srcAddress.at(src)), "set src");
+            ok(dnnl_memory_set_data_handle(weiF32, weiAddress.at(wei)), "set weights");
+            ok(dnnl_memory_set_data_handle(dstF32, dstAddress.at(dst)), "set dst");
+            if (biasF32 != null) {
+                ok(dnnl_memory_set_data_handle(biasF32, biasAddress.at(bias)), "set bias");
+            }
+            if (reorderWei != null) {
+                ok(dnnl_primitive_execute(reorderWei, stream, 2, reorderWeiArgs), "reorder weights");
+            }
+            if (reorderSrc != null) {
+                ok(dnnl_primitive_execute(reorderSrc, stream, 2, reorderSrcArgs), "reorder src");
+            }
+            ok(dnnl_primitive_execute(matmul, stream, matmulArgCount, matmulArgs), "matmul");
         }
 
         private static dnnl_memory_desc_t strided(long rows, long cols, long rowStride, long colStride, int type) {
@@ -269,69 +446,89 @@ public final class Bf16Gemm {
     }
 
     /** A JavaCPP pointer re-aimed at a raw address without allocating. */
-    private static final class Address extends Pointer {
+    static final class Address extends Pointer {
         Address at(long address) {
             this.address = address;
             return this;
         }
     }
 
-    /** Shapes and element strides of one problem ({@code a*}: of {@code op(A)ᵀ}, {@code b*}: of {@code op(B)ᵀ}, {@code c*}: of {@code Cᵀ}). */
+    /** One problem in oneDNN's terms: {@code dst[P, Q] = src[P, K]·wei[K, Q]}, element strides, scale, bias, post-ops. */
     private static final class Key {
-        long m;
-        long n;
+        long p;
+        long q;
         long k;
-        long aRow;
-        long aCol;
-        long bRow;
-        long bCol;
-        long cRow;
-        long cCol;
+        long srcRow;
+        long srcCol;
+        long weiRow;
+        long weiCol;
+        long dstRow;
+        long dstCol;
         float alpha;
         float beta;
+        boolean relu;
+        boolean bias;
+        int srcType;
+        int weiType;
+        int dstType;
 
-        void set(long m, long n, long k, long aRow, long aCol, long bRow, long bCol, long cRow, long cCol, float alpha,
-                 float beta) {
-            this.m = m;
-            this.n = n;
+        /** The data types of source, weights operand and result ({@code dnnl_f32} by {@link #set}). */
+        void types(int src, int wei, int dst) {
+            this.srcType = src;
+            this.weiType = wei;
+            this.dstType = dst;
+        }
+
+        void set(long p, long q, long k, long srcRow, long srcCol, long weiRow, long weiCol, long dstRow, long dstCol,
+                 float alpha, float beta, boolean relu, boolean bias) {
+            this.p = p;
+            this.q = q;
             this.k = k;
-            this.aRow = aRow;
-            this.aCol = aCol;
-            this.bRow = bRow;
-            this.bCol = bCol;
-            this.cRow = cRow;
-            this.cCol = cCol;
+            this.srcRow = srcRow;
+            this.srcCol = srcCol;
+            this.weiRow = weiRow;
+            this.weiCol = weiCol;
+            this.dstRow = dstRow;
+            this.dstCol = dstCol;
             this.alpha = alpha;
             this.beta = beta;
+            this.relu = relu;
+            this.bias = bias;
+            types(dnnl_f32, dnnl_f32, dnnl_f32);
         }
 
         Key copy() {
             Key c = new Key();
-            c.set(m, n, k, aRow, aCol, bRow, bCol, cRow, cCol, alpha, beta);
+            c.set(p, q, k, srcRow, srcCol, weiRow, weiCol, dstRow, dstCol, alpha, beta, relu, bias);
+            c.types(srcType, weiType, dstType);
             return c;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key x && m == x.m && n == x.n && k == x.k && aRow == x.aRow && aCol == x.aCol
-                    && bRow == x.bRow && bCol == x.bCol && cRow == x.cRow && cCol == x.cCol
-                    && Float.compare(alpha, x.alpha) == 0 && Float.compare(beta, x.beta) == 0;
+            return o instanceof Key x && p == x.p && q == x.q && k == x.k && srcRow == x.srcRow && srcCol == x.srcCol
+                    && weiRow == x.weiRow && weiCol == x.weiCol && dstRow == x.dstRow && dstCol == x.dstCol
+                    && Float.compare(alpha, x.alpha) == 0 && Float.compare(beta, x.beta) == 0 && relu == x.relu
+                    && bias == x.bias && srcType == x.srcType && weiType == x.weiType && dstType == x.dstType;
         }
 
         @Override
         public int hashCode() {
-            long h = m;
-            h = h * 31 + n;
+            long h = p;
+            h = h * 31 + q;
             h = h * 31 + k;
-            h = h * 31 + aRow;
-            h = h * 31 + aCol;
-            h = h * 31 + bRow;
-            h = h * 31 + bCol;
-            h = h * 31 + cRow;
-            h = h * 31 + cCol;
+            h = h * 31 + srcRow;
+            h = h * 31 + srcCol;
+            h = h * 31 + weiRow;
+            h = h * 31 + weiCol;
+            h = h * 31 + dstRow;
+            h = h * 31 + dstCol;
             h = h * 31 + Float.floatToIntBits(alpha);
             h = h * 31 + Float.floatToIntBits(beta);
-            return Long.hashCode(h);
+            h = h * 31 + srcType;
+            h = h * 31 + weiType;
+            h = h * 31 + dstType;
+            return Long.hashCode(h * 4 + (relu ? 1 : 0) + (bias ? 2 : 0));
         }
     }
 
@@ -365,8 +562,8 @@ public final class Bf16Gemm {
                     ok(dnnl_engine_create(e, dnnl_cpu, 0), "engine");
                     engine = e;
                     Key probe = new Key();
-                    probe.set(7936, 256, 256, 7936, 1, 256, 1, 7936, 1, 1f, 0f);
-                    kernel = new Problem(probe, null).kernel;
+                    probe.set(7936, 256, 256, 256, 1, 256, 1, 256, 1, 1f, 0f, false, false);
+                    kernel = new Problem(probe).kernel;
                     if (!kernel.contains("bf16") && !kernel.contains("amx")) {
                         reason = "oneDNN chose no bfloat16 kernel on this CPU (it chose " + kernel
                                 + "; is ONEDNN_MAX_CPU_ISA or DNNL_MAX_CPU_ISA set below AVX512_CORE_BF16?)";

@@ -12,6 +12,8 @@ final class Nd4jGradients implements ParameterGradients {
     private final Nd4jLayout layout;
     private final INDArray flat;
     private final INDArray[] augmented;
+    private final INDArray[] weights;
+    private final INDArray[] biasColumns;
     private final Layer0[] layer0;
     private final INDArray[] gainColumns;
     private final INDArray[] shiftColumns;
@@ -20,8 +22,12 @@ final class Nd4jGradients implements ParameterGradients {
         this.layout = layout;
         this.flat = Nd4jLayout.floats(layout.size());
         this.augmented = new INDArray[layout.layers()];
+        this.weights = new INDArray[layout.layers()];
+        this.biasColumns = new INDArray[layout.layers()];
         for (int l = 0; l < augmented.length; l++) {
             augmented[l] = layout.augmented(flat, l);
+            weights[l] = layout.weight(flat, l);
+            biasColumns[l] = layout.columns(flat, l, layout.in(l), 1);
         }
         this.layer0 = new Layer0[layout.in(0) + 1];
         int hiddenLayers = layout.layers() - 1;
@@ -45,6 +51,16 @@ final class Nd4jGradients implements ParameterGradients {
     /** Augmented gradient {@code [out, in + 1]} of {@code layer}. */
     INDArray augmented(int layer) {
         return augmented[layer];
+    }
+
+    /** Weight gradient {@code [out, in]} of {@code layer} (the first columns of {@link #augmented}). */
+    INDArray weight(int layer) {
+        return weights[layer];
+    }
+
+    /** Bias gradient of {@code layer} as an f-order {@code [out, 1]} view (the last column of {@link #augmented}). */
+    INDArray biasColumn(int layer) {
+        return biasColumns[layer];
     }
 
     /** Hidden layer {@code layer}'s LayerNorm gain gradient as an f-order {@code [out, 1]} view (LayerNorm only). */

@@ -184,6 +184,16 @@ final class Nd4jLayout {
         }
     }
 
+    /** A zeroed bfloat16 vector of {@code length} elements, allocated outside any ND4J workspace. */
+    static INDArray bfloats(long length) {
+        MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
+        try {
+            return Nd4j.create(DataType.BFLOAT16, Math.max(1, length));
+        } finally {
+            outside.close();
+        }
+    }
+
     /**
      * An f-order {@code [rows, cols]} view of the contiguous range of {@code flat} starting at
      * {@code offset}; shares memory with {@code flat} (usable as a gemm output).
@@ -192,6 +202,20 @@ final class Nd4jLayout {
         long length = rows * cols;
         INDArray range = flat.get(NDArrayIndex.interval(offset, offset + length));
         INDArray view = range.reshape('f', rows, cols);
+        if (view.data().address() != flat.data().address() || view.offset() != flat.offset() + offset) {
+            throw new IllegalStateException("ND4J copied instead of viewing a contiguous range");
+        }
+        return view;
+    }
+
+    /**
+     * A c-order (row by row) {@code [rows, cols]} view of the contiguous range of {@code flat} starting at
+     * {@code offset}; shares memory with {@code flat}.
+     */
+    static INDArray cView(INDArray flat, long offset, long rows, long cols) {
+        long length = rows * cols;
+        INDArray range = flat.get(NDArrayIndex.interval(offset, offset + length));
+        INDArray view = range.reshape('c', rows, cols);
         if (view.data().address() != flat.data().address() || view.offset() != flat.offset() + offset) {
             throw new IllegalStateException("ND4J copied instead of viewing a contiguous range");
         }

@@ -10,6 +10,7 @@ import org.calql.spi.Optimizer;
 import org.calql.spi.Precision;
 import org.calql.spi.ParameterGradients;
 import org.calql.spi.Workspace;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
@@ -42,6 +43,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * ND4J's swish derivative. LayerNorm works on the whole row after the layer's gemm (so grouped input is
  * unchanged): row means and variances are gemms with a ones vector, centring is a rank-1 gemm, the
  * scalings are broadcast multiplies; backward adds the gain and shift gradients with ones-vector gemms.
+ *
+ * <p>With {@link Precision#BF16} every product above runs on {@link Bf16Gemm}. A plain ReLU network then also
+ * changes layout ({@link #rowMajor()}, see {@link Nd4jWorkspace}): activations and gradients row by row, the hidden
+ * ones in bfloat16, so that oneDNN multiplies with the batch as its tall source operand; layers after the first take
+ * the bias as oneDNN's bias argument and the ReLU as a post-op of the same product, backward masks with oneDNN's ReLU
+ * step ({@link Bf16Relu}) and sums bias gradients with a ones-vector product; passes are never grouped (layer 0's
+ * input repeats each group's head). Float32 networks are unchanged, bit for bit.
  */
 final class Nd4jNetwork implements Network {
     private final NetworkSpec spec;
@@ -55,9 +63,13 @@ final class Nd4jNetwork implements Network {
     private final INDArray params;
     private final INDArray[] augmented;
     private final INDArray[] weights;
+    /** Per layer: the bias as a vector of the parameter buffer (oneDNN's bias argument where {@link #rowMajor}). */
+    private final INDArray[] biases;
     private final Nd4jGradients.Layer0[] layer0;
     /** Matrix products in bfloat16 ({@link Bf16Gemm}) instead of float32. */
     private final boolean bf16;
+    /** Activations row by row, ReLU fused into the products (bf16 with plain ReLU; see {@link Nd4jWorkspace}). */
+    private final boolean rowMajor;
 
     Nd4jNetwork(NetworkSpec spec) {
         this(spec, Precision.FP32);
@@ -71,12 +83,15 @@ final class Nd4jNetwork implements Network {
         int layers = layout.layers();
         augmented = new INDArray[layers];
         weights = new INDArray[layers];
+        biases = new INDArray[layers];
         for (int l = 0; l < layers; l++) {
             augmented[l] = layout.augmented(params, l);
             weights[l] = layout.weight(params, l);
+            biases[l] = Nd4jLayout.vector(params, layout.offset(l) + (long) layout.out(l) * layout.in(l), layout.out(l));
         }
         layer0 = new Nd4jGradients.Layer0[layout.in(0) + 1];
         plainRelu = spec.isPlainRelu();
+        rowMajor = bf16 && plainRelu;
         activation = spec.activation();
         epsilon = spec.layerNormEpsilon();
         gains = spec.layerNorm() ? new INDArray[layers - 1] : null;
@@ -89,6 +104,23 @@ final class Nd4jNetwork implements Network {
 
     Nd4jLayout layout() {
         return layout;
+    }
+
+    /**
+     * Whether this network's workspaces keep activations row by row and its hidden products apply the ReLU (bf16
+     * with plain ReLU): oneDNN then multiplies with the batch's rows as the tall source operand.
+     */
+    boolean rowMajor() {
+        return rowMajor;
+    }
+
+    /** Layer 0's product: with {@link #rowMajor} and hidden layers after it, the ReLU is applied in the same pass. */
+    private void layer0Product(INDArray input, INDArray weight, INDArray z0) {
+        if (rowMajor && layout.layers() > 1) {
+            Bf16Gemm.gemmRelu(input, weight, z0, false, true, 1.0, 0.0);
+        } else {
+            product(input, weight, z0, false, true, 1.0, 0.0);
+        }
     }
 
     /**
@@ -227,7 +259,12 @@ final class Nd4jNetwork implements Network {
         } else if (v.headDim == 0) {
             layer0Plain(ws, t.augmented(), v);
         } else {
-            v.inputHeadColumns.assign(h.plain());
+            if (groupSize == 1) {
+                v.inputHeadColumns.assign(h.plain());
+            } else {
+                // Row by row: each group's head repeated over its rows, [groupSize, groups·headDim] = 1 · head row.
+                Nd4j.gemm(v.onesColumn, h.plainRow(), v.inputHeadWide, false, false, 1.0, 0.0);
+            }
             v.inputTailColumns.assign(t.plain());
             v.inputOnes.assign(1.0);
             layer0Plain(ws, v.input, v);
@@ -237,7 +274,7 @@ final class Nd4jNetwork implements Network {
 
     /** Layer 0 of a plain pass: {@code z0 = [input | 1]·[W0 | b0]ᵀ}. */
     private void layer0Plain(Nd4jWorkspace ws, INDArray input, Nd4jWorkspace.Views v) {
-        product(input, augmented[0], v.z[0], false, true, 1.0, 0.0);
+        layer0Product(input, augmented[0], v.z[0]);
         ws.lastInput = input;
         ws.lastHead = null;
     }
@@ -259,6 +296,11 @@ final class Nd4jNetwork implements Network {
         int outDim = layout.out(layout.layers() - 1);
         int last = layout.layers() - 1;
         for (int l = 0; l < last; l++) {
+            if (rowMajor) {
+                // z[l] is already activated (the ReLU ran in its product); bias and ReLU of z[l + 1] run in this one.
+                Bf16Gemm.gemmBias(v.z[l], weights[l + 1], biases[l + 1], v.z[l + 1], false, true, l + 1 < last);
+                continue;
+            }
             if (plainRelu) {
                 exec.exec(new ScalarMax(v.z[l], null, v.z[l], 0.0));
             } else {
@@ -267,7 +309,7 @@ final class Nd4jNetwork implements Network {
             v.onesTail[l].assign(1.0);
             product(v.augmented[l], augmented[l + 1], v.z[l + 1], false, true, 1.0, 0.0);
         }
-        // z[last] is f-order [rows, outDim] at the start of its buffer.
+        // z[last] is [rows, outDim] at the start of its buffer: f-order, or c-order where rowMajor.
         int n = rows * outDim;
         float[] s = ws.scratch(n);
         Nd4jLayout.beforeHostRead(ws.activations[last]);
@@ -275,7 +317,7 @@ final class Nd4jNetwork implements Network {
         for (int r = 0; r < rows; r++) {
             int row = r * outDim;
             for (int k = 0; k < outDim; k++) {
-                out[row + k] = s[r + rows * k];
+                out[row + k] = s[rowMajor ? row + k : r + rows * k];
             }
         }
         ws.last = v;
@@ -439,18 +481,23 @@ final class Nd4jNetwork implements Network {
         for (int r = 0; r < rows; r++) {
             int row = r * outDim;
             for (int k = 0; k < outDim; k++) {
-                s[r + rows * k] = (float) gradOutput[row + k];
+                s[rowMajor ? row + k : r + rows * k] = (float) gradOutput[row + k];
             }
         }
         ws.gradOutputHost.put(0, s, 0, n);
         Nd4jLayout.afterHostWrite(ws.grad[last % 2]);
 
         for (int l = last; l >= 1; l--) {
-            if (g != null) {
+            if (g != null && rowMajor) {
+                product(v.dz[l], v.z[l - 1], g.weight(l), true, false, 1.0, 1.0);
+                addBiasGradient(v, l, g);
+            } else if (g != null) {
                 product(v.dz[l], v.augmented[l - 1], g.augmented(l), true, false, 1.0, 1.0);
             }
             product(v.dz[l], weights[l], v.dz[l - 1], false, false, 1.0, 0.0);
-            if (plainRelu) {
+            if (rowMajor) {
+                Bf16Relu.backward(v.z[l - 1], v.dz[l - 1]);
+            } else if (plainRelu) {
                 exec.exec(new Sign(v.z[l - 1], v.mask[l - 1]));
                 exec.exec(new MulOp(v.dz[l - 1], v.mask[l - 1], v.dz[l - 1]));
             } else {
@@ -462,6 +509,20 @@ final class Nd4jNetwork implements Network {
             backwardGrouped(ws, v, g, wantHead ? gradHead : null, wantTail ? gradTail : null);
         } else {
             backwardPlain(ws, v, g, wantHead ? gradHead : null, wantTail ? gradTail : null);
+        }
+    }
+
+    /**
+     * Row by row (no ones column): adds layer {@code l}'s bias gradient, the sum of {@code dz[l]}'s rows, with float32
+     * accumulation: float32 {@code Nd4j.gemm} for the float32 output layer's gradient (its c-order rows are the
+     * columns of an f-order transpose), a bf16 product with a ones column for the hidden layers' bfloat16 ones (exact
+     * inputs: the gradient is already bfloat16).
+     */
+    private void addBiasGradient(Nd4jWorkspace.Views v, int l, Nd4jGradients g) {
+        if (v.dz[l].dataType() == DataType.FLOAT) {
+            Nd4j.gemm(v.dzLastTransposed, v.onesRows, g.biasColumn(l), false, false, 1.0, 1.0);
+        } else {
+            Bf16Gemm.gemm(v.dz[l], v.onesRows, g.biasColumn(l), true, false, 1.0, 1.0);
         }
     }
 
@@ -481,12 +542,21 @@ final class Nd4jNetwork implements Network {
         float[] s = ws.scratch(rows * in);
         Nd4jLayout.beforeHostRead(ws.gradInput);
         ws.gradInputHost.get(0, s, 0, rows * in);
+        // Element (r, c) of the input gradient: f-order, or c-order where rowMajor.
+        int rowStep = rowMajor ? in : 1;
+        int columnStep = rowMajor ? 1 : rows;
         if (gradHead != null) {
-            // Plain passes have groupSize 1 whenever the head is non-empty, so each row is its own group.
-            for (int r = 0; r < rows; r++) {
-                int h = r * headDim;
+            // A group's head gradient sums its rows (f-order plain passes have groupSize 1 whenever the head is
+            // non-empty; row-by-row passes repeat the head over the group).
+            int groupSize = v.groupSize;
+            for (int grp = 0; grp < v.groups; grp++) {
+                int h = grp * headDim;
                 for (int c = 0; c < headDim; c++) {
-                    gradHead[h + c] = s[r + rows * c];
+                    double sum = 0;
+                    for (int j = 0, r = grp * groupSize; j < groupSize; j++, r++) {
+                        sum += s[r * rowStep + c * columnStep];
+                    }
+                    gradHead[h + c] = sum;
                 }
             }
         }
@@ -494,7 +564,7 @@ final class Nd4jNetwork implements Network {
             for (int r = 0; r < rows; r++) {
                 int t = r * tailDim;
                 for (int c = 0; c < tailDim; c++) {
-                    gradTail[t + c] = s[r + rows * (headDim + c)];
+                    gradTail[t + c] = s[r * rowStep + (headDim + c) * columnStep];
                 }
             }
         }

@@ -22,6 +22,8 @@ final class Nd4jRows implements BoundRows {
     /** Views for {@link #rows}: {@code [rows, width + 1]} and {@code [rows, width]} (null when empty). */
     private INDArray augmented;
     private INDArray plain;
+    /** The f-order {@code [rows, width]} head as one row {@code [1, rows·width]} (null when empty). */
+    private INDArray plainRow;
     private int viewRows = -1;
 
     Nd4jRows(int maxRows, int width) {
@@ -76,6 +78,7 @@ final class Nd4jRows implements BoundRows {
         if (viewRows != rows) {
             augmented = rows == 0 ? null : Nd4jLayout.fView(buffer, 0, rows, width + 1);
             plain = rows == 0 || width == 0 ? null : Nd4jLayout.fView(buffer, 0, rows, width);
+            plainRow = rows == 0 || width == 0 ? null : Nd4jLayout.fView(buffer, 0, 1, (long) rows * width);
             viewRows = rows;
         }
     }
@@ -88,6 +91,11 @@ final class Nd4jRows implements BoundRows {
     /** The staged rows, f-order {@code [rows, width]} (null when empty). */
     INDArray plain() {
         return plain;
+    }
+
+    /** {@link #plain()} as one row {@code [1, rows·width]}, column {@code r + rows·c} holding element (r, c). */
+    INDArray plainRow() {
+        return plainRow;
     }
 
     @Override

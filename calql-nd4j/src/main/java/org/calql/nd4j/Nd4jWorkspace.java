@@ -17,6 +17,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the next layer's gemm adds the bias, and the first {@code rows·width} floats are the plain
  * activations.
  *
+ * <p>A bfloat16 network with plain ReLU ({@link Nd4jNetwork#rowMajor()}) keeps its activations and their gradients
+ * row by row instead, as dense c-order {@code [rows, width]} matrices without a ones column (its layers after the
+ * first add the bias through oneDNN's bias argument: oneDNN's fast kernels want a dense result), the hidden ones in
+ * bfloat16: every use of them is a bfloat16 product or the ReLU's mask, so nothing is lost, and the passes move
+ * half the bytes (the products are memory-bound at these widths). The output layer and its gradient stay float32.
+ * Its passes are never grouped: layer 0's input (still f-order, with its ones column) holds each row's head,
+ * repeated over the group. That puts the rows of the batch on the tall side of every big product (see
+ * {@link Bf16Gemm}).
+ *
  * <p>Specs other than plain ReLU add, per hidden layer: with LayerNorm the normalised values
  * {@code x̂} and each row's {@code 1/sqrt(var + ε)} (kept for backward), with SiLU the pre-activations; and,
  * shared by all layers, two row-statistics vectors and a ones vector as wide as the widest hidden layer.
@@ -25,6 +34,8 @@ final class Nd4jWorkspace implements Workspace {
     static final int CACHED_SHAPES = 16;
 
     final Nd4jNetwork network;
+    /** Activations row by row (see the class comment). */
+    final boolean rowMajor;
     final int maxRows;
     final int layers;
     final INDArray input;
@@ -34,6 +45,8 @@ final class Nd4jWorkspace implements Workspace {
     final INDArray headTermGrad;
     final INDArray ones;
     final INDArray[] grad;
+    /** Row by row: the hidden layers' gradients, bfloat16 (null otherwise). */
+    final INDArray[] gradHidden;
     final INDArray mask;
     final INDArray gradInput;
     final INDArray gradHeadInput;
@@ -74,6 +87,7 @@ final class Nd4jWorkspace implements Workspace {
 
     Nd4jWorkspace(Nd4jNetwork network, int maxRows) {
         this.network = network;
+        this.rowMajor = network.rowMajor();
         this.maxRows = maxRows;
         Nd4jLayout layout = network.layout();
         layers = layout.layers();
@@ -92,13 +106,19 @@ final class Nd4jWorkspace implements Workspace {
         head = Nd4jLayout.floats(rows * in);
         activations = new INDArray[layers];
         for (int l = 0; l < layers; l++) {
-            activations[l] = Nd4jLayout.floats(rows * (layout.out(l) + (l < layers - 1 ? 1 : 0)));
+            boolean hidden = l < layers - 1;
+            activations[l] = rowMajor && hidden ? Nd4jLayout.bfloats(rows * layout.out(l))
+                    : Nd4jLayout.floats(rows * (layout.out(l) + (hidden ? 1 : 0)));
         }
         headTerm = Nd4jLayout.floats(rows * h0);
         headTermGrad = Nd4jLayout.floats(rows * h0);
         ones = Nd4jLayout.floats(rows).assign(1.0);
-        grad = new INDArray[] {Nd4jLayout.floats(rows * widest), Nd4jLayout.floats(rows * widest)};
-        mask = Nd4jLayout.floats(rows * widestHidden);
+        // Row by row, only the output layer's gradient is float32; the hidden ones are bfloat16 and need no mask.
+        long gradWidth = rowMajor ? layout.out(layers - 1) : widest;
+        grad = new INDArray[] {Nd4jLayout.floats(rows * gradWidth), Nd4jLayout.floats(rows * gradWidth)};
+        gradHidden = rowMajor ? new INDArray[] {Nd4jLayout.bfloats(rows * widestHidden),
+                Nd4jLayout.bfloats(rows * widestHidden)} : null;
+        mask = Nd4jLayout.floats(rowMajor ? 1 : rows * widestHidden);
         gradInput = Nd4jLayout.floats(rows * in);
         gradHeadInput = Nd4jLayout.floats(rows * in);
         NetworkSpec spec = layout.spec();
@@ -155,10 +175,13 @@ final class Nd4jWorkspace implements Workspace {
     private record Key(int groups, int groupSize, int tailDim) {
     }
 
+
+
     /**
-     * F-order views of the workspace buffers for one pass shape. A pass is "grouped" when rows share a
-     * head ({@code groupSize > 1}) and the head is not empty: layer 0 then multiplies the head once
-     * per group and broadcasts it; otherwise the whole input row is assembled and multiplied at once.
+     * Views of the workspace buffers for one pass shape (f-order, or row by row where {@link #rowMajor}). A pass is
+     * "grouped" when rows share a head ({@code groupSize > 1}), the head is not empty and the layout is f-order:
+     * layer 0 then multiplies the head once per group and broadcasts it; otherwise the whole input row is assembled
+     * and multiplied at once.
      */
     static final class Views {
         final int rows;
@@ -180,8 +203,13 @@ final class Nd4jWorkspace implements Workspace {
         /** Grouped only: layer 0 pre-activation and its gradient as {@code [groupSize, groups·h0]}. */
         final INDArray z0Wide;
         final INDArray dz0Wide;
-        /** Grouped only: ones {@code [groupSize, 1]}. */
+        /** Grouped, or row by row with {@code groupSize > 1}: ones {@code [groupSize, 1]}. */
         final INDArray onesColumn;
+        /**
+         * Row by row with {@code groupSize > 1} and a head: the input's head columns as {@code [groupSize,
+         * groups·headDim]}, where a rank-1 product repeats each group's head over its rows (null otherwise).
+         */
+        final INDArray inputHeadWide;
         /** Plain: input gradient {@code [rows, in]}; grouped: tail gradient {@code [rows, tailDim]} (null if 0). */
         final INDArray gradInput;
         /** Grouped only: head gradient {@code [groups, headDim]}. */
@@ -193,13 +221,13 @@ final class Nd4jWorkspace implements Workspace {
 
         /** Per layer: output {@code [rows, out]} (after the activation for hidden layers). */
         final INDArray[] z;
-        /** Per hidden layer: output with its ones column {@code [rows, out + 1]}. */
+        /** Per hidden layer: output with its ones column {@code [rows, out + 1]} (null row by row). */
         final INDArray[] augmented;
         /** Per hidden layer: the ones column as a vector of {@code rows}. */
         final INDArray[] onesTail;
         /** Per layer: gradient with respect to the layer's output {@code [rows, out]}. */
         final INDArray[] dz;
-        /** Per hidden layer: scratch {@code [rows, out]} for the activation's derivative. */
+        /** Per hidden layer: scratch {@code [rows, out]} for the activation's derivative (null row by row). */
         final INDArray[] mask;
         /** Per hidden layer with LayerNorm: x̂ {@code [rows, out]}, 1/sqrt(var + ε) as {@code [rows, 1]} and as a vector. */
         final INDArray[] normalized;
@@ -207,12 +235,14 @@ final class Nd4jWorkspace implements Workspace {
         final INDArray[] inverseStdVector;
         /** Per hidden layer with SiLU: the activation's input {@code [rows, out]}. */
         final INDArray[] pre;
-        /** Not plain ReLU: row statistics {@code [rows, 1]} and as vectors, ones {@code [rows, 1]}. */
+        /** Not plain ReLU: row statistics {@code [rows, 1]} and as vectors; not plain ReLU or row by row: ones {@code [rows, 1]}. */
         final INDArray rowStat;
         final INDArray rowStatVector;
         final INDArray rowStat2;
         final INDArray rowStat2Vector;
         final INDArray onesRows;
+        /** Row by row: the output layer's float32 gradient {@code dz[last]} seen as its f-order transpose. */
+        final INDArray dzLastTransposed;
         /** Not plain ReLU, per hidden layer: ones {@code [out, 1]} and {@code [1, out]}. */
         final INDArray[] onesWidthColumn;
         final INDArray[] onesWidthRow;
@@ -226,7 +256,7 @@ final class Nd4jWorkspace implements Workspace {
             this.groupSize = groupSize;
             this.tailDim = tailDim;
             this.headDim = in - tailDim;
-            this.grouped = groupSize > 1 && headDim > 0;
+            this.grouped = groupSize > 1 && headDim > 0 && !ws.rowMajor;
             int layers = ws.layers;
             z = new INDArray[layers];
             augmented = new INDArray[layers];
@@ -240,8 +270,12 @@ final class Nd4jWorkspace implements Workspace {
             pre = ws.pre == null ? null : new INDArray[layers];
             onesWidthColumn = plain ? null : new INDArray[layers];
             onesWidthRow = plain ? null : new INDArray[layers];
+            int outLast = layout.out(layers - 1);
+            dzLastTransposed = rows > 0 && ws.rowMajor
+                    ? Nd4jLayout.fView(ws.grad[(layers - 1) % 2], 0, outLast, rows) : null;
             if (rows == 0 || plain) {
-                rowStat = rowStatVector = rowStat2 = rowStat2Vector = onesRows = null;
+                rowStat = rowStatVector = rowStat2 = rowStat2Vector = null;
+                onesRows = rows > 0 && ws.rowMajor ? Nd4jLayout.fView(ws.ones, 0, rows, 1) : null;
             } else {
                 rowStat = Nd4jLayout.fView(ws.rowStat, 0, rows, 1);
                 rowStatVector = Nd4jLayout.vector(ws.rowStat, 0, rows);
@@ -251,11 +285,17 @@ final class Nd4jWorkspace implements Workspace {
             }
             if (rows == 0) {
                 input = head = headTerm = headTermRow = headTermGrad = headTermGradRow = null;
-                z0Wide = dz0Wide = onesColumn = gradInput = gradHead = null;
+                z0Wide = dz0Wide = onesColumn = gradInput = gradHead = inputHeadWide = null;
                 inputHeadColumns = inputTailColumns = inputOnes = null;
                 return;
             }
-            for (int l = 0; l < layers; l++) {
+            for (int l = 0; l < layers && ws.rowMajor; l++) {
+                int out = layout.out(l);
+                boolean hidden = l < layers - 1;
+                dz[l] = Nd4jLayout.cView(hidden ? ws.gradHidden[l % 2] : ws.grad[l % 2], 0, rows, out);
+                z[l] = Nd4jLayout.cView(ws.activations[l], 0, rows, out);
+            }
+            for (int l = 0; l < layers && !ws.rowMajor; l++) {
                 int out = layout.out(l);
                 z[l] = Nd4jLayout.fView(ws.activations[l], 0, rows, out);
                 dz[l] = Nd4jLayout.fView(ws.grad[l % 2], 0, rows, out);
@@ -289,12 +329,16 @@ final class Nd4jWorkspace implements Workspace {
                 onesColumn = Nd4jLayout.fView(ws.ones, 0, groupSize, 1);
                 gradInput = tailDim == 0 ? null : Nd4jLayout.fView(ws.gradInput, 0, rows, tailDim);
                 gradHead = Nd4jLayout.fView(ws.gradHeadInput, 0, groups, headDim);
-                inputHeadColumns = inputTailColumns = inputOnes = null;
+                inputHeadColumns = inputTailColumns = inputOnes = inputHeadWide = null;
             } else {
                 input = Nd4jLayout.fView(ws.input, 0, rows, in + 1);
                 head = headTerm = headTermRow = headTermGrad = headTermGradRow = null;
-                z0Wide = dz0Wide = onesColumn = gradHead = null;
-                gradInput = Nd4jLayout.fView(ws.gradInput, 0, rows, in);
+                z0Wide = dz0Wide = gradHead = null;
+                boolean repeated = groupSize > 1 && headDim > 0;
+                onesColumn = repeated ? Nd4jLayout.fView(ws.ones, 0, groupSize, 1) : null;
+                inputHeadWide = repeated ? Nd4jLayout.fView(ws.input, 0, groupSize, (long) groups * headDim) : null;
+                gradInput = ws.rowMajor ? Nd4jLayout.cView(ws.gradInput, 0, rows, in)
+                        : Nd4jLayout.fView(ws.gradInput, 0, rows, in);
                 inputHeadColumns = headDim == 0 ? null : Nd4jLayout.fView(ws.input, 0, rows, headDim);
                 inputTailColumns = tailDim == 0 ? null
                         : Nd4jLayout.fView(ws.input, (long) rows * headDim, rows, tailDim);

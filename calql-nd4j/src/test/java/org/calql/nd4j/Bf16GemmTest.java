@@ -93,21 +93,36 @@ class Bf16GemmTest {
         }
     }
 
+    /**
+     * {@code order}: {@code f} = f-order views (C column-major: oneDNN computes Cᵀ), {@code c} = c-order views (C row
+     * by row: computed directly), {@code b} = c-order with bfloat16 {@code a} and {@code b} (read in place where
+     * dense, copied otherwise).
+     */
     @ParameterizedTest
-    @CsvSource({"false,false,1.0,0.0", "false,true,1.0,0.0", "true,false,1.0,1.0", "true,true,0.5,-2.0",
-            "false,true,-1.0,1.0"})
-    void productOfRoundedInputsAccumulatedInFloat32(boolean ta, boolean tb, double alpha, double beta) {
+    @CsvSource({"false,false,1.0,0.0,f", "false,true,1.0,0.0,f", "true,false,1.0,1.0,f", "true,true,0.5,-2.0,f",
+            "false,true,-1.0,1.0,f", "false,false,1.0,0.0,c", "false,true,1.0,0.0,c", "true,false,1.0,1.0,c",
+            "true,true,0.5,-2.0,c", "false,true,1.0,0.0,b", "true,false,1.0,1.0,b", "false,false,1.0,0.0,B",
+            "true,true,1.0,0.0,B"})
+    void productOfRoundedInputsAccumulatedInFloat32(boolean ta, boolean tb, double alpha, double beta, char order) {
         assumeBf16();
         SplittableRandom r = new SplittableRandom(ta ? 3 : 4);
         int m = 37;
         int k = 300;
         int n = 19;
-        // Views with strides: a's and c's buffers have extra rows, b is a column range of a wider matrix.
-        INDArray aFull = random(r, ta ? k + 5 : m + 5, ta ? m : k);
+        char o = order == 'f' ? 'f' : 'c';
+        // Views with strides: a's and c's buffers have extra rows, b is a column range of a wider matrix; 'B': dense.
+        boolean dense = order == 'B';
+        INDArray aFull = random(r, ta ? k + (dense ? 0 : 5) : m + (dense ? 0 : 5), ta ? m : k, o);
         INDArray a = aFull.get(NDArrayIndex.interval(0, ta ? k : m), NDArrayIndex.all());
-        INDArray bFull = random(r, tb ? n : k, (tb ? k : n) + 3);
-        INDArray b = bFull.get(NDArrayIndex.all(), NDArrayIndex.interval(2, (tb ? k : n) + 2));
-        INDArray cFull = random(r, m + 2, n);
+        INDArray bFull = random(r, tb ? n : k, (tb ? k : n) + (dense ? 0 : 3), o);
+        INDArray b = bFull.get(NDArrayIndex.all(), NDArrayIndex.interval(dense ? 0 : 2, (tb ? k : n) + (dense ? 0 : 2)));
+        if (order == 'b' || order == 'B') {
+            a = dense ? a.castTo(DataType.BFLOAT16) : aFull.castTo(DataType.BFLOAT16)
+                    .get(NDArrayIndex.interval(0, ta ? k : m), NDArrayIndex.all());
+            b = dense ? b.castTo(DataType.BFLOAT16) : bFull.castTo(DataType.BFLOAT16)
+                    .get(NDArrayIndex.all(), NDArrayIndex.interval(2, (tb ? k : n) + 2));
+        }
+        INDArray cFull = random(r, m + 2, n, o);
         INDArray c = cFull.get(NDArrayIndex.interval(1, m + 1), NDArrayIndex.all());
         double[][] before = c.toDoubleMatrix();
         Bf16Gemm.gemm(a, b, c, ta, tb, alpha, beta);
@@ -134,9 +149,77 @@ class Bf16GemmTest {
         }
         // Float32 accumulation of k terms: within a few k·2⁻²⁴ of the exact sum of the rounded products.
         assertTrue(worstRounded <= 8 * k * Math.pow(2, -24), "vs rounded inputs: " + worstRounded);
-        // The inputs really were rounded: unrounded float32 inputs would be much closer.
-        assertTrue(worstPlain > 1e-4, "vs unrounded inputs only " + worstPlain);
+        // The float32 inputs really were rounded: unrounded ones would be much closer (bfloat16 inputs are exact).
+        if (order == 'f' || order == 'c') {
+            assertTrue(worstPlain > 1e-4, "vs unrounded inputs only " + worstPlain);
+        }
         assertFalse(Double.isNaN(worstRounded));
+    }
+
+    /** Bias, ReLU and a bfloat16 result in one pass: {@code c = bf16(max(0, bf16(a)·bf16(b)ᵀ + bias))}. */
+    @Test
+    void biasReluAndABfloat16Result() {
+        assumeBf16();
+        SplittableRandom r = new SplittableRandom(9);
+        int m = 40;
+        int k = 64;
+        int n = 24;
+        INDArray a = random(r, m, k, 'c');
+        INDArray w = random(r, n, k, 'f');
+        INDArray bias = random(r, 1, n, 'c').reshape(n);
+        for (boolean relu : new boolean[] {false, true}) {
+            for (DataType type : new DataType[] {DataType.FLOAT, DataType.BFLOAT16}) {
+                INDArray c = Nd4j.create(type, new long[]{m, n}, 'c');
+                Bf16Gemm.gemmBias(a, w, bias, c, false, true, relu);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double sum = 0;
+                        double magnitude = Math.abs(bias.getFloat(j));
+                        for (int p = 0; p < k; p++) {
+                            sum += (double) bf16(a.getFloat(i, p)) * bf16(w.getFloat(j, p));
+                            magnitude += Math.abs((double) a.getFloat(i, p) * w.getFloat(j, p));
+                        }
+                        double expected = sum + bias.getFloat(j);
+                        if (relu) {
+                            expected = Math.max(0, expected);
+                        }
+                        double slack = 8 * k * Math.pow(2, -24) * magnitude
+                                + (type == DataType.BFLOAT16 ? Math.abs(expected) * Math.pow(2, -8) : 0);
+                        assertEquals(expected, c.getDouble(i, j), slack, relu + " " + type + " (" + i + ", " + j + ")");
+                        if (relu) {
+                            assertTrue(c.getDouble(i, j) >= 0);
+                        }
+                    }
+                }
+            }
+        }
+        INDArray fOrder = Nd4j.create(DataType.FLOAT, new long[]{m, n}, 'f');
+        assertThrows(IllegalArgumentException.class, () -> Bf16Gemm.gemmBias(a, w, bias, fOrder, false, true, false));
+        assertThrows(IllegalArgumentException.class,
+                () -> Bf16Gemm.gemmBias(a, w, bias.get(NDArrayIndex.interval(0, n - 1)), Nd4j.create(DataType.FLOAT,
+                        new long[]{m, n}, 'c'), false, true, false));
+    }
+
+    /** The ReLU's backward step zeroes exactly the gradients where the activation is not positive, in place. */
+    @Test
+    void reluBackwardMasksInPlace() {
+        assumeBf16();
+        SplittableRandom r = new SplittableRandom(11);
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.BFLOAT16}) {
+            INDArray act = Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.scalar.ScalarMax(
+                    random(r, 33, 17, 'c'), 0.0)).castTo(type);
+            INDArray grad = random(r, 33, 17, 'c').castTo(type);
+            INDArray before = grad.dup();
+            Bf16Relu.backward(act, grad);
+            for (int i = 0; i < 33; i++) {
+                for (int j = 0; j < 17; j++) {
+                    double expected = act.getDouble(i, j) > 0 ? before.getDouble(i, j) : 0.0;
+                    assertEquals(expected, grad.getDouble(i, j), 0.0, type + " (" + i + ", " + j + ")");
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Bf16Relu.backward(Nd4j.create(DataType.FLOAT, 3, 4),
+                Nd4j.create(DataType.FLOAT, 4, 3)));
     }
 
     @Test
@@ -148,7 +231,11 @@ class Bf16GemmTest {
     }
 
     private static INDArray random(SplittableRandom r, int rows, int cols) {
-        INDArray x = Nd4j.create(DataType.FLOAT, new long[]{rows, cols}, 'f');
+        return random(r, rows, cols, 'f');
+    }
+
+    private static INDArray random(SplittableRandom r, int rows, int cols, char order) {
+        INDArray x = Nd4j.create(DataType.FLOAT, new long[]{rows, cols}, order);
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
                 x.putScalar(i, j, (float) (r.nextDouble() * 2 - 1));
