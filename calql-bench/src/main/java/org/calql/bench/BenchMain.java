@@ -106,7 +106,8 @@ public final class BenchMain {
                     quick ? TimeValue.milliseconds(400) : TimeValue.seconds(1),
                     quick ? TimeValue.milliseconds(500) : TimeValue.seconds(2))
                     .include(pattern(SgemmBenchmark.class)).include(pattern(UpdateBenchmark.class))
-                    .param("precision", "bf16").param("backend", UpdateBenchmark.BF16_BACKEND).param("config", "antmaze");
+                    .param("precision", "bf16").param("layout", "f", "rows")
+                    .param("backend", UpdateBenchmark.BF16_BACKEND).param("config", "antmaze");
             if (quick) {
                 bf16.param("shape", SgemmBenchmark.BOUND_SHAPE);
             }
@@ -186,6 +187,9 @@ public final class BenchMain {
      * The results table; its last line is the antmaze ND4J ratio, the line above it the discrete one.
      * {@code interleaved} and {@code discreteInterleaved} are the paired ratios (NaN without the breakdown).
      */
+    /** The bf16 bound: the bound shape laid out as a bf16 network multiplies it. */
+    static final String BF16_BOUND = SgemmBenchmark.BOUND_SHAPE + " rows";
+
     static List<String> table(Collection<RunResult> results, boolean quick, double interleaved,
                               double discreteInterleaved) {
         List<Row> rows = new ArrayList<>();
@@ -198,7 +202,8 @@ public final class BenchMain {
             if (bench.contains("SgemmBenchmark")) {
                 String shape = p.getParam("shape");
                 boolean bf16 = "bf16".equals(p.getParam("precision"));
-                rows.add(new Row(bf16 ? "bf16 gemm" : "sgemm", "nd4j", shape, ms, err, best,
+                boolean byRows = "rows".equals(p.getParam("layout"));
+                rows.add(new Row(bf16 ? "bf16 gemm" : "sgemm", "nd4j", shape + (byRows ? " rows" : ""), ms, err, best,
                         SgemmBenchmark.flops(shape)));
             } else if (bench.contains("DiscreteUpdateBenchmark")) { // before UpdateBenchmark, which it contains
                 rows.add(new Row("discrete update", p.getParam("backend"), DiscreteUpdateBenchmark.CONFIG, ms, err,
@@ -224,14 +229,16 @@ public final class BenchMain {
         double boundBest = boundRow == null ? Double.NaN : boundRow.flops / boundRow.best;
         double sgemmRate = boundRate;
         double sgemmBest = boundBest;
-        // bf16 rows (bf16 gemm, update on nd4j-bf16) are taken against the bf16 bound measured in the same run.
+        // bf16 rows (bf16 gemm, update on nd4j-bf16) are taken against the bf16 bound measured in the same run: the
+        // bound shape laid out as the bf16 network runs it (rows), else in f-order.
         Row bf16Row = rows.stream().filter(r -> r.benchmark.equals("bf16 gemm")
-                && r.what.equals(SgemmBenchmark.BOUND_SHAPE)).findFirst().orElse(null);
+                && r.what.equals(BF16_BOUND)).findFirst().orElse(rows.stream().filter(r -> r.benchmark.equals("bf16 gemm")
+                && r.what.equals(SgemmBenchmark.BOUND_SHAPE)).findFirst().orElse(null));
         double bf16Rate = bf16Row == null ? Double.NaN : bf16Row.flops / bf16Row.millis;
         double bf16Best = bf16Row == null ? Double.NaN : bf16Row.flops / bf16Row.best;
 
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "%-15s %-7s %-17s %11s %10s %9s %9s %8s %9s %8s", "benchmark",
+        lines.add(String.format(Locale.ROOT, "%-15s %-7s %-20s %11s %10s %9s %9s %8s %9s %8s", "benchmark",
                 "backend", "config / shape", "ms/op", "± (99.9%)", "GFLOP/op", "GFLOP/s", "ratio", "best ms", "ratio*"));
         for (Row r : rows) {
             boolean bf16 = r.benchmark.equals("bf16 gemm") || r.backend.equals(UpdateBenchmark.BF16_BACKEND);
@@ -244,7 +251,7 @@ public final class BenchMain {
             String err = Double.isNaN(r.error) ? "         -" : String.format(Locale.ROOT, "%10.3f", r.error);
             String ratioBest = r.flops > 0 && !Double.isNaN(rowBoundBest)
                     ? String.format(Locale.ROOT, "%8.2f", r.best / (r.flops / rowBoundBest)) : "       -";
-            lines.add(String.format(Locale.ROOT, "%-15s %-7s %-17s %11.3f %s %s %s %s %9.3f %s", r.benchmark,
+            lines.add(String.format(Locale.ROOT, "%-15s %-7s %-20s %11.3f %s %s %s %s %9.3f %s", r.benchmark,
                     r.backend, r.what, r.millis, err, gflop, rate, ratio.substring(1), r.best, ratioBest));
         }
         List<String> serving = new ArrayList<>();
@@ -265,7 +272,8 @@ public final class BenchMain {
         lines.add("");
         lines.add("ratio = ms/op ÷ (essential GFLOP ÷ sgemm " + SgemmBenchmark.BOUND_SHAPE + " GFLOP/s of this run); "
                 + "ratio* = the same from each benchmark's fastest iteration; bf16 rows (bf16 gemm, update nd4j-bf16) "
-                + "against the bf16 gemm " + SgemmBenchmark.BOUND_SHAPE + " of this run");
+                + "against the bf16 gemm " + (bf16Row == null ? BF16_BOUND : bf16Row.what) + " of this run (rows: laid out "
+                + "as the bf16 network calls it, bfloat16 activations row by row)");
         EssentialFlops.Breakdown e = EssentialFlops.breakdown(BenchConfigs.named("antmaze"));
         lines.add("antmaze essential work: " + e);
         Row antmaze = rows.stream().filter(r -> r.benchmark.equals("update") && r.backend.equals("nd4j")

@@ -55,6 +55,16 @@ public class SgemmBenchmark {
     @Param({"fp32"})
     public String precision;
 
+    /**
+     * {@code f}: f-order float32 operands and output (how float32 networks call gemm); {@code rows} (bf16 only): as a
+     * bf16 plain-ReLU network calls {@link Bf16Gemm} (see {@code Nd4jWorkspace}): {@code A} bfloat16 row by row (the
+     * batch's activations or gradients), {@code B} the float32 f-order weights ({@code .tn}: bfloat16 activations
+     * row by row), {@code C} bfloat16 row by row ({@code .tn}, or one output column: float32, as the gradient buffer
+     * and the output layer).
+     */
+    @Param({"f"})
+    public String layout;
+
     private boolean bf16;
 
     private static volatile boolean kernelPrinted;
@@ -85,6 +95,20 @@ public class SgemmBenchmark {
         a = (transposeA ? Nd4j.rand(DataType.FLOAT, s.k, s.m) : Nd4j.rand(DataType.FLOAT, s.m, s.k)).dup('f');
         b = (transposeB ? Nd4j.rand(DataType.FLOAT, s.n, s.k) : Nd4j.rand(DataType.FLOAT, s.k, s.n)).dup('f');
         c = Nd4j.create(DataType.FLOAT, new long[] {s.m, s.n}, 'f');
+        if (layout.equals("rows")) {
+            if (!bf16) {
+                throw new IllegalArgumentException("layout 'rows' is bf16's, found precision " + precision);
+            }
+            boolean weightGradient = transposeA && !transposeB;
+            a = a.dup('c').castTo(DataType.BFLOAT16);
+            if (weightGradient) {
+                b = b.dup('c').castTo(DataType.BFLOAT16);
+            } else if (s.n > 1) {
+                c = Nd4j.create(DataType.BFLOAT16, new long[] {s.m, s.n}, 'c');
+            }
+        } else if (!layout.equals("f")) {
+            throw new IllegalArgumentException("layout must be 'f' or 'rows', found '" + layout + "'");
+        }
     }
 
     /**
