@@ -20,8 +20,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>A bfloat16 network with plain ReLU ({@link Nd4jNetwork#rowMajor()}) keeps its activations and their gradients
  * row by row instead, as dense c-order {@code [rows, width]} matrices without a ones column (its layers after the
  * first add the bias through oneDNN's bias argument: oneDNN's fast kernels want a dense result), the hidden ones in
- * bfloat16: every use of them is a bfloat16 product or the ReLU's mask, so nothing is lost, and the passes move
- * half the bytes (the products are memory-bound at these widths). The output layer and its gradient stay float32.
+ * bfloat16: each is only ever an input of a bfloat16 product, the ReLU's mask or a bias gradient's float32 sum, so
+ * no product's inputs change, and the passes move half the bytes. The output layer and its gradient stay float32.
  * Its passes are never grouped: layer 0's input (still f-order, with its ones column) holds each row's head,
  * repeated over the group. That puts the rows of the batch on the tall side of every big product (see
  * {@link Bf16Gemm}).
@@ -175,8 +175,6 @@ final class Nd4jWorkspace implements Workspace {
     private record Key(int groups, int groupSize, int tailDim) {
     }
 
-
-
     /**
      * Views of the workspace buffers for one pass shape (f-order, or row by row where {@link #rowMajor}). A pass is
      * "grouped" when rows share a head ({@code groupSize > 1}), the head is not empty and the layout is f-order:
@@ -223,7 +221,7 @@ final class Nd4jWorkspace implements Workspace {
         final INDArray[] z;
         /** Per hidden layer: output with its ones column {@code [rows, out + 1]} (null row by row). */
         final INDArray[] augmented;
-        /** Per hidden layer: the ones column as a vector of {@code rows}. */
+        /** Per hidden layer: the ones column as a vector of {@code rows} (null row by row). */
         final INDArray[] onesTail;
         /** Per layer: gradient with respect to the layer's output {@code [rows, out]}. */
         final INDArray[] dz;
