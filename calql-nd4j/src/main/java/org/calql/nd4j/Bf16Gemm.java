@@ -235,8 +235,8 @@ public final class Bf16Gemm {
     }
 
     /**
-     * Whether {@code c} is laid out row by row (unit column stride), so that oneDNN writes it as its row-major
-     * result directly; otherwise its transpose is.
+     * Whether {@code c} is laid out row by row (unit column stride; a column vector always), so that oneDNN writes it
+     * as its row-major result directly; otherwise its transpose is.
      */
     static boolean rowMajor(INDArray c) {
         return c.size(1) == 1 || (c.stride(1) == 1 && (c.size(0) == 1 || c.stride(0) >= c.size(1)));
@@ -281,9 +281,9 @@ public final class Bf16Gemm {
 
     /**
      * The primitives and buffers of one problem in oneDNN's terms, the row-major {@code dst[P, Q] = src[P, K] ·
-     * wei[K, Q]}: the weights operand rounded (or, if bfloat16 already, copied) into the blocked layout the kernel
-     * reads, the source rounded into plain rows or columns as it lies (a bfloat16 source with dense rows or
-     * columns is read in place), and the matmul.
+     * wei[K, Q]}: a float32 weights operand rounded into the blocked layout the kernel reads (a bfloat16 one with
+     * dense rows read in place), a float32 source rounded into plain rows or columns as it lies (a bfloat16 one with
+     * dense rows or columns read in place), and the matmul.
      */
     private static final class Problem {
         /** Null where the source is read in place. */
@@ -292,11 +292,11 @@ public final class Bf16Gemm {
         private final dnnl_primitive reorderWei;
         private final dnnl_primitive matmul = new dnnl_primitive();
         /** The caller's source, weights operand and result (re-aimed at their arrays on every call). */
-        private final dnnl_memory srcF32 = new dnnl_memory();
-        private final dnnl_memory weiF32 = new dnnl_memory();
-        private final dnnl_memory dstF32 = new dnnl_memory();
-        /** The float32 bias {@code [1, Q]} (null without a bias). */
-        private final dnnl_memory biasF32;
+        private final dnnl_memory srcIn = new dnnl_memory();
+        private final dnnl_memory weiIn = new dnnl_memory();
+        private final dnnl_memory dstOut = new dnnl_memory();
+        /** The caller's float32 bias {@code [1, Q]} (null without a bias). */
+        private final dnnl_memory biasIn;
         private final Address biasAddress = new Address();
         private final Address srcAddress = new Address();
         private final Address weiAddress = new Address();
@@ -312,15 +312,15 @@ public final class Bf16Gemm {
 
         Problem(Key key) {
             dnnl_engine engine = Support.engine();
-            dnnl_memory_desc_t srcF32Desc = strided(key.p, key.k, key.srcRow, key.srcCol, key.srcType);
-            dnnl_memory_desc_t weiF32Desc = strided(key.k, key.q, key.weiRow, key.weiCol, key.weiType);
+            dnnl_memory_desc_t srcInDesc = strided(key.p, key.k, key.srcRow, key.srcCol, key.srcType);
+            dnnl_memory_desc_t weiInDesc = strided(key.k, key.q, key.weiRow, key.weiCol, key.weiType);
             dnnl_memory_desc_t dst = strided(key.p, key.q, key.dstRow, key.dstCol, key.dstType);
             boolean denseRows = key.srcCol == 1 && (key.p == 1 || key.srcRow == key.k);
             boolean denseColumns = key.srcRow == 1 && (key.k == 1 || key.srcCol == key.p);
             boolean srcInPlace = key.srcType == dnnl_bf16 && (denseRows || denseColumns);
             dnnl_memory_desc_t srcBf16;
             if (srcInPlace) {
-                srcBf16 = srcF32Desc;
+                srcBf16 = srcInDesc;
             } else {
                 // A column-major source is rounded as it lies (no transposing reorder); the kernel reads it transposed.
                 boolean srcColumns = key.p > 1 && key.k > 1 && key.srcRow == 1;
@@ -333,7 +333,7 @@ public final class Bf16Gemm {
             boolean weiInPlace = key.weiType == dnnl_bf16 && key.weiCol == 1 && (key.k == 1 || key.weiRow == key.q);
             dnnl_memory_desc_t weiAny;
             if (weiInPlace) {
-                weiAny = weiF32Desc;
+                weiAny = weiInDesc;
             } else {
                 weiAny = new dnnl_memory_desc_t();
                 ok(dnnl_memory_desc_init_by_tag(weiAny, 2, new long[]{key.k, key.q}, dnnl_bf16, dnnl_format_tag_any),
@@ -369,57 +369,57 @@ public final class Bf16Gemm {
 
             weiBf16Buffer = new BytePointer(Math.max(1, weiInPlace ? 1 : dnnl_memory_desc_get_size(weiBf16)));
             srcBf16Buffer = new BytePointer(Math.max(1, srcInPlace ? 1 : dnnl_memory_desc_get_size(srcBf16)));
-            ok(dnnl_memory_create(weiF32, weiF32Desc, engine, weiBf16Buffer), "memory");
-            dnnl_memory weiBf16Memory = weiF32;
+            ok(dnnl_memory_create(weiIn, weiInDesc, engine, weiBf16Buffer), "memory");
+            dnnl_memory weiBf16Memory = weiIn;
             if (!weiInPlace) {
                 weiBf16Memory = new dnnl_memory();
                 ok(dnnl_memory_create(weiBf16Memory, weiBf16, engine, weiBf16Buffer), "memory");
             }
-            ok(dnnl_memory_create(srcF32, srcF32Desc, engine, srcBf16Buffer), "memory");
-            dnnl_memory srcBf16Memory = srcF32;
+            ok(dnnl_memory_create(srcIn, srcInDesc, engine, srcBf16Buffer), "memory");
+            dnnl_memory srcBf16Memory = srcIn;
             if (!srcInPlace) {
                 srcBf16Memory = new dnnl_memory();
                 ok(dnnl_memory_create(srcBf16Memory, srcBf16, engine, srcBf16Buffer), "memory");
             }
-            ok(dnnl_memory_create(dstF32, dst, engine, weiBf16Buffer), "memory");
+            ok(dnnl_memory_create(dstOut, dst, engine, weiBf16Buffer), "memory");
             if (key.bias) {
-                biasF32 = new dnnl_memory();
-                ok(dnnl_memory_create(biasF32, biasDesc, engine, weiBf16Buffer), "memory");
+                biasIn = new dnnl_memory();
+                ok(dnnl_memory_create(biasIn, biasDesc, engine, weiBf16Buffer), "memory");
             } else {
-                biasF32 = null;
+                biasIn = null;
             }
 
             reorderWei = weiInPlace ? null : new dnnl_primitive();
             if (reorderWei != null) {
-                reorder(reorderWei, weiF32Desc, weiBf16, engine);
+                reorder(reorderWei, weiInDesc, weiBf16, engine);
             }
             reorderSrc = srcInPlace ? null : new dnnl_primitive();
             if (reorderSrc != null) {
-                reorder(reorderSrc, srcF32Desc, srcBf16, engine);
+                reorder(reorderSrc, srcInDesc, srcBf16, engine);
             }
-            reorderWeiArgs.position(0).arg(DNNL_ARG_FROM).memory(weiF32);
+            reorderWeiArgs.position(0).arg(DNNL_ARG_FROM).memory(weiIn);
             reorderWeiArgs.position(1).arg(DNNL_ARG_TO).memory(weiBf16Memory);
             reorderWeiArgs.position(0);
-            reorderSrcArgs.position(0).arg(DNNL_ARG_FROM).memory(srcF32);
+            reorderSrcArgs.position(0).arg(DNNL_ARG_FROM).memory(srcIn);
             reorderSrcArgs.position(1).arg(DNNL_ARG_TO).memory(srcBf16Memory);
             reorderSrcArgs.position(0);
             matmulArgCount = key.bias ? 4 : 3;
             matmulArgs = new dnnl_exec_arg_t(matmulArgCount);
             matmulArgs.position(0).arg(DNNL_ARG_SRC).memory(srcBf16Memory);
             matmulArgs.position(1).arg(DNNL_ARG_WEIGHTS).memory(weiBf16Memory);
-            matmulArgs.position(2).arg(DNNL_ARG_DST).memory(dstF32);
+            matmulArgs.position(2).arg(DNNL_ARG_DST).memory(dstOut);
             if (key.bias) {
-                matmulArgs.position(3).arg(DNNL_ARG_BIAS).memory(biasF32);
+                matmulArgs.position(3).arg(DNNL_ARG_BIAS).memory(biasIn);
             }
             matmulArgs.position(0);
         }
 
         void run(dnnl_stream stream, long src, long wei, long dst, long bias) {
-            ok(dnnl_memory_set_data_handle(srcF32, srcAddress.at(src)), "set src");
-            ok(dnnl_memory_set_data_handle(weiF32, weiAddress.at(wei)), "set weights");
-            ok(dnnl_memory_set_data_handle(dstF32, dstAddress.at(dst)), "set dst");
-            if (biasF32 != null) {
-                ok(dnnl_memory_set_data_handle(biasF32, biasAddress.at(bias)), "set bias");
+            ok(dnnl_memory_set_data_handle(srcIn, srcAddress.at(src)), "set src");
+            ok(dnnl_memory_set_data_handle(weiIn, weiAddress.at(wei)), "set weights");
+            ok(dnnl_memory_set_data_handle(dstOut, dstAddress.at(dst)), "set dst");
+            if (biasIn != null) {
+                ok(dnnl_memory_set_data_handle(biasIn, biasAddress.at(bias)), "set bias");
             }
             if (reorderWei != null) {
                 ok(dnnl_primitive_execute(reorderWei, stream, 2, reorderWeiArgs), "reorder weights");
