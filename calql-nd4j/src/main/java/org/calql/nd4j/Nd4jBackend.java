@@ -116,7 +116,9 @@ public final class Nd4jBackend implements Backend {
     /**
      * This backend with float32 ({@link Precision#FP32}) or bfloat16 ({@link Precision#BF16}) matrix products.
      * BF16 runs every product of the forward and backward passes (weight gradients included) on oneDNN with
-     * bfloat16 inputs and float32 accumulation ({@link Bf16Gemm}); parameters, gradients and Adam stay float32.
+     * bfloat16 inputs and float32 accumulation ({@link Bf16Gemm}); parameters, parameter gradients and Adam stay
+     * float32. Plain ReLU networks also keep their hidden activations and gradients in bfloat16, row by row (each
+     * is only ever a bf16 product's input; see {@code Nd4jWorkspace}).
      *
      * @throws IllegalArgumentException if {@code precision} is null, or BF16 on a CPU without AMX-BF16 or
      *                                  AVX512-BF16 or where oneDNN does not load (the message says which)
