@@ -56,16 +56,17 @@ public class SgemmBenchmark {
     public String precision;
 
     /**
-     * {@code f}: f-order float32 operands and output (how float32 networks call gemm); {@code rows} (bf16 only): as a
-     * bf16 plain-ReLU network calls {@link Bf16Gemm} (see {@code Nd4jWorkspace}): {@code A} bfloat16 row by row (the
-     * batch's activations or gradients), {@code B} the float32 f-order weights ({@code .tn}: bfloat16 activations
-     * row by row), {@code C} bfloat16 row by row ({@code .tn}, or one output column: float32, as the gradient buffer
-     * and the output layer).
+     * {@code f}: f-order float32 operands and output ({@code Nd4j.gemm}, OpenBLAS; bf16: {@link Bf16Gemm#gemm});
+     * {@code rows}: as a plain-ReLU network calls oneDNN (see {@code Nd4jWorkspace}): {@code A} row by row (the
+     * batch's activations or gradients), {@code B} the float32 f-order weights ({@code .tn}: activations row by row),
+     * {@code C} row by row ({@code .tn}: the f-order gradient buffer); bf16 keeps activations and hidden results in
+     * bfloat16 (one output column: float32), fp32 multiplies in float32 on oneDNN ({@link Bf16Gemm#gemmFp32}).
      */
     @Param({"f"})
     public String layout;
 
     private boolean bf16;
+    private boolean byRows;
 
     private static volatile boolean kernelPrinted;
 
@@ -95,16 +96,19 @@ public class SgemmBenchmark {
         a = (transposeA ? Nd4j.rand(DataType.FLOAT, s.k, s.m) : Nd4j.rand(DataType.FLOAT, s.m, s.k)).dup('f');
         b = (transposeB ? Nd4j.rand(DataType.FLOAT, s.n, s.k) : Nd4j.rand(DataType.FLOAT, s.k, s.n)).dup('f');
         c = Nd4j.create(DataType.FLOAT, new long[] {s.m, s.n}, 'f');
-        if (layout.equals("rows")) {
-            if (!bf16) {
-                throw new IllegalArgumentException("layout 'rows' is bf16's, found precision " + precision);
+        byRows = layout.equals("rows");
+        if (byRows) {
+            if (!bf16 && Bf16Gemm.fp32UnavailableReason().isPresent()) {
+                throw new IllegalStateException("oneDNN float32 products cannot run here: "
+                        + Bf16Gemm.fp32UnavailableReason().get());
             }
             boolean weightGradient = transposeA && !transposeB;
-            a = a.dup('c').castTo(DataType.BFLOAT16);
+            DataType stored = bf16 ? DataType.BFLOAT16 : DataType.FLOAT;
+            a = a.dup('c').castTo(stored);
             if (weightGradient) {
-                b = b.dup('c').castTo(DataType.BFLOAT16);
-            } else if (s.n > 1) {
-                c = Nd4j.create(DataType.BFLOAT16, new long[] {s.m, s.n}, 'c');
+                b = b.dup('c').castTo(stored);
+            } else if (s.n > 1 || !bf16) {
+                c = Nd4j.create(stored, new long[] {s.m, s.n}, 'c');
             }
         } else if (!layout.equals("f")) {
             throw new IllegalArgumentException("layout must be 'f' or 'rows', found '" + layout + "'");
@@ -130,6 +134,10 @@ public class SgemmBenchmark {
     public INDArray gemm() {
         if (bf16) {
             Bf16Gemm.gemm(a, b, c, transposeA, transposeB, 1.0, 0.0);
+            return c;
+        }
+        if (byRows) {
+            Bf16Gemm.gemmFp32(a, b, c, transposeA, transposeB, 1.0, 0.0);
             return c;
         }
         return Nd4j.gemm(a, b, c, transposeA, transposeB, 1.0, 0.0);

@@ -11,6 +11,7 @@ import org.calql.config.CalQlConfig;
 import org.calql.data.TransitionBatch;
 import org.calql.discrete.DiscreteConfig;
 import org.calql.discrete.DiscreteUpdateStep;
+import org.calql.nd4j.Bf16Gemm;
 import org.calql.random.Rng;
 import org.calql.random.UpdateDraws;
 import org.calql.spi.Backend;
@@ -171,19 +172,28 @@ public final class StageBreakdown {
     /**
      * A cross-check of the JMH ratio that is robust to other load on the machine: full updates and
      * {@code 7936x256x256} sgemm calls alternate in this JVM, so both see the same interference: {@code reps} pairs
-     * of {@code updatesPerPair} updates in a row (their mean is the pair's update time) and 8 sgemm calls.
+     * of {@code updatesPerPair} updates in a row (their mean is the pair's update time), 8 OpenBLAS sgemm calls on
+     * f-order operands and, where oneDNN's float32 matmul runs, 8 oneDNN calls on row-by-row operands; a pair's
+     * bound is the faster of the two (the best fp32 GEMM this machine reaches).
      *
-     * @return {median update ms, median sgemm GFLOP/s, min update ms, max sgemm GFLOP/s}
+     * @return {median update ms, median bound GFLOP/s, min update ms, max bound GFLOP/s, median OpenBLAS GFLOP/s,
+     *         median oneDNN GFLOP/s (0 where it does not run)}
      */
     public double[] interleaved() {
         Backends.named("nd4j");
         INDArray x = Nd4j.rand(DataType.FLOAT, 7936, 256).dup('f');
         INDArray w = Nd4j.rand(DataType.FLOAT, 256, 256).dup('f');
         INDArray y = Nd4j.create(DataType.FLOAT, new long[] {7936, 256}, 'f');
+        // oneDNN's float32 product on row-by-row operands (how float32 plain-ReLU networks multiply), if it runs here.
+        boolean oneDnn = Bf16Gemm.fp32UnavailableReason().isEmpty();
+        INDArray xRows = x.dup('c');
+        INDArray yRows = Nd4j.create(DataType.FLOAT, new long[] {7936, 256}, 'c');
         double gemmFlops = 2.0 * 7936 * 256 * 256;
         int inner = 8;
         double[] updateMs = new double[reps];
         double[] rate = new double[reps];
+        double[] openBlasRate = new double[reps];
+        double[] oneDnnRate = new double[reps];
         var blas = Nd4j.factory().blas();
         int updateBlasThreads = blas.getMaxThreads();
         for (int i = -3; i < reps; i++) {
@@ -198,15 +208,24 @@ public final class StageBreakdown {
                 Nd4j.gemm(x, w, y, false, true, 1.0, 0.0);
             }
             long t2 = System.nanoTime();
+            for (int j = 0; oneDnn && j < inner; j++) {
+                Bf16Gemm.gemmFp32(xRows, w, yRows, false, true, 1.0, 0.0);
+            }
+            long t3 = System.nanoTime();
             blas.setMaxThreads(updateBlasThreads);
             if (i >= 0) {
                 updateMs[i] = (t1 - t0) / 1e6 / updatesPerPair;
-                rate[i] = inner * gemmFlops / (t2 - t1b); // GFLOP/s
+                openBlasRate[i] = inner * gemmFlops / (t2 - t1b); // GFLOP/s
+                oneDnnRate[i] = oneDnn ? inner * gemmFlops / (t3 - t2) : 0;
+                rate[i] = Math.max(openBlasRate[i], oneDnnRate[i]); // the best fp32 GEMM of this pair
             }
         }
         Arrays.sort(updateMs);
         Arrays.sort(rate);
-        return new double[] {updateMs[reps / 2], rate[reps / 2], updateMs[0], rate[reps - 1]};
+        Arrays.sort(openBlasRate);
+        Arrays.sort(oneDnnRate);
+        return new double[] {updateMs[reps / 2], rate[reps / 2], updateMs[0], rate[reps - 1], openBlasRate[reps / 2],
+            oneDnnRate[reps / 2]};
     }
 
     /** Prints {@link #run()} as a table, then {@link #interleaved()}; returns the latter's median-based ratio. */
@@ -231,10 +250,12 @@ public final class StageBreakdown {
     public double printInterleaved(PrintStream out) {
         double[] check = interleaved();
         out.printf(Locale.ROOT, "  interleaved with sgemm 7936x256x256 (%d pairs%s): update median %.2f ms, sgemm "
-                + "median %.1f GFLOP/s → ratio %.2f; best update %.2f ms, best sgemm %.1f GFLOP/s → ratio %.2f%n", reps,
-                updatesPerPair == 1 ? "" : ", " + updatesPerPair + " updates in a row each",
+                + "median %.1f GFLOP/s → ratio %.2f; best update %.2f ms, best sgemm %.1f GFLOP/s → ratio %.2f"
+                + " (sgemm = the faster per pair of OpenBLAS f-order, median %.1f GFLOP/s, and oneDNN rows, %s)%n",
+                reps, updatesPerPair == 1 ? "" : ", " + updatesPerPair + " updates in a row each",
                 check[0], check[1], check[0] / (essential / 1e6 / check[1]), check[2], check[3],
-                check[2] / (essential / 1e6 / check[3]));
+                check[2] / (essential / 1e6 / check[3]), check[4],
+                check[5] > 0 ? String.format(Locale.ROOT, "%.1f GFLOP/s", check[5]) : "not run here");
         return check[0] / (essential / 1e6 / check[1]);
     }
 

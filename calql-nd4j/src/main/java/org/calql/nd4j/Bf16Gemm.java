@@ -64,7 +64,10 @@ import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Matrix products with bfloat16 inputs and float32 accumulation, on oneDNN (2.5.2, through its JavaCPP preset):
+ * Matrix products on oneDNN (2.5.2, through its JavaCPP preset): with bfloat16 inputs and float32 accumulation
+ * ({@link #gemm}, {@link #gemmRelu}, {@link #gemmBias}; needs AMX-BF16 or AVX512-BF16), and in float32 ({@link
+ * #gemmFp32}, and the fused float32 products of plain-ReLU networks; any x86-64 CPU where oneDNN loads). The bfloat16
+ * ones compute
  * {@code C ← alpha·op(A)·op(B) + beta·C} for ND4J matrices of any strides, the same contract as
  * {@code Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta)}; {@link #gemmRelu} and {@link #gemmBias} add a
  * fused ReLU and a bias.
@@ -154,7 +157,43 @@ public final class Bf16Gemm {
      */
     public static void gemmBias(INDArray a, INDArray b, INDArray bias, INDArray c, boolean transposeA,
                                 boolean transposeB, boolean relu) {
-        Objects.requireNonNull(bias, "bias");
+        run(a, b, c, transposeA, transposeB, 1.0, 0.0, relu, Objects.requireNonNull(bias, "bias"), false);
+    }
+
+    /**
+     * The same products in float32 on oneDNN ({@link #fp32Kernel()}), nothing rounded: {@code c ← act(alpha·op(a)·op(b)
+     * + beta·c + 1·biasᵀ)} with {@code bias} optional (null) and {@code act} the ReLU or the identity. What a float32
+     * plain-ReLU {@link Nd4jNetwork} multiplies with (see {@link Nd4jWorkspace}); float32 operands and result.
+     *
+     * @throws IllegalStateException if oneDNN's float32 matmul cannot run here ({@link #fp32UnavailableReason()})
+     */
+    static void fp32(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
+                     double beta, boolean relu, INDArray bias) {
+        run(a, b, c, transposeA, transposeB, alpha, beta, relu, bias, true);
+    }
+
+    /**
+     * {@code c ← alpha·op(a)·op(b) + beta·c} in float32 on oneDNN, nothing rounded: the float32 counterpart of
+     * {@link #gemm(INDArray, INDArray, INDArray, boolean, boolean, double, double)} (same layouts and roles), which
+     * float32 plain-ReLU networks multiply with.
+     *
+     * @throws IllegalStateException if oneDNN's float32 matmul cannot run here ({@link #fp32UnavailableReason()})
+     */
+    public static void gemmFp32(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB,
+                                double alpha, double beta) {
+        run(a, b, c, transposeA, transposeB, alpha, beta, false, null, true);
+    }
+
+    /** Checks a bias and its result (dense rows), then multiplies. */
+    private static void run(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
+                            double beta, boolean relu, INDArray bias, boolean f32Math) {
+        if (bias != null) {
+            checkBias(bias, c);
+        }
+        multiply(a, b, c, transposeA, transposeB, alpha, beta, relu, bias, f32Math);
+    }
+
+    private static void checkBias(INDArray bias, INDArray c) {
         if (bias.dataType() != DataType.FLOAT || bias.length() != c.size(1)
                 || (bias.length() > 1 && bias.elementWiseStride() != 1)) {
             throw new IllegalArgumentException("bias must be a contiguous float32 vector of " + c.size(1)
@@ -164,17 +203,20 @@ public final class Bf16Gemm {
             throw new IllegalArgumentException("c must be dense row by row (strides [" + c.size(1) + ", 1]), found ["
                     + c.stride(0) + ", " + c.stride(1) + "]");
         }
-        run(a, b, c, transposeA, transposeB, 1.0, 0.0, relu, bias);
     }
 
     private static void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
                              double beta, boolean relu) {
-        run(a, b, c, transposeA, transposeB, alpha, beta, relu, null);
+        run(a, b, c, transposeA, transposeB, alpha, beta, relu, null, false);
     }
 
-    private static void run(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
-                            double beta, boolean relu, INDArray bias) {
-        Support.require();
+    private static void multiply(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB,
+                                 double alpha, double beta, boolean relu, INDArray bias, boolean f32Math) {
+        if (f32Math) {
+            Support.requireFp32();
+        } else {
+            Support.require();
+        }
         check("a", a);
         check("b", b);
         check("c", c);
@@ -215,11 +257,13 @@ public final class Bf16Gemm {
             probe.set(m, n, k, aRow, aCol, bRow, bCol, c.stride(0), c.stride(1), (float) alpha, (float) beta, relu,
                     bias != null);
             probe.types(type(a), type(b), type(c));
+            probe.f32Math = f32Math;
         } else {
             // Column-major C: the row-major Cᵀ[N, M] = op(B)ᵀ · op(A)ᵀ.
             probe.set(n, m, k, bCol, bRow, aCol, aRow, c.stride(1), c.stride(0), (float) alpha, (float) beta, relu,
                     false);
             probe.types(type(b), type(a), type(c));
+            probe.f32Math = f32Math;
         }
         Problem p = t.problems.get(probe);
         if (p == null) {
@@ -259,16 +303,29 @@ public final class Bf16Gemm {
         return x.data().address() + x.data().getElementSize() * x.offset();
     }
 
-    /** This thread's oneDNN stream, on the engine bfloat16 products run on; fails if they cannot run here. */
+    /** This thread's oneDNN stream; fails if oneDNN did not load. */
     static dnnl_stream stream() {
-        Support.require();
+        Support.requireLoaded();
         return PER_THREAD.get().stream;
     }
 
-    /** The CPU engine bfloat16 products run on; fails if they cannot run here. */
+    /** oneDNN's CPU engine; fails if oneDNN did not load. */
     static dnnl_engine engine() {
-        Support.require();
+        Support.requireLoaded();
         return Support.engine();
+    }
+
+    /**
+     * Why oneDNN's float32 matmul cannot run here, or empty if it can: oneDNN must load and choose an optimised
+     * kernel (not its reference code) for a 7936×256·256×256 float32 product. No CPU flags are needed beyond x86-64.
+     */
+    public static Optional<String> fp32UnavailableReason() {
+        return Support.FP32_REASON;
+    }
+
+    /** oneDNN's name of the kernel it runs for a 7936×256·256×256 float32 product (e.g. {@code brg:avx512_core}). */
+    public static Optional<String> fp32Kernel() {
+        return Support.FP32_KERNEL;
     }
 
     static void ok(int status, String what) {
@@ -317,7 +374,8 @@ public final class Bf16Gemm {
             dnnl_memory_desc_t dst = strided(key.p, key.q, key.dstRow, key.dstCol, key.dstType);
             boolean denseRows = key.srcCol == 1 && (key.p == 1 || key.srcRow == key.k);
             boolean denseColumns = key.srcRow == 1 && (key.k == 1 || key.srcCol == key.p);
-            boolean srcInPlace = key.srcType == dnnl_bf16 && (denseRows || denseColumns);
+            int math = key.f32Math ? dnnl_f32 : dnnl_bf16;
+            boolean srcInPlace = key.srcType == math && (denseRows || denseColumns);
             dnnl_memory_desc_t srcBf16;
             if (srcInPlace) {
                 srcBf16 = srcInDesc;
@@ -325,18 +383,18 @@ public final class Bf16Gemm {
                 // A column-major source is rounded as it lies (no transposing reorder); the kernel reads it transposed.
                 boolean srcColumns = key.p > 1 && key.k > 1 && key.srcRow == 1;
                 srcBf16 = new dnnl_memory_desc_t();
-                ok(dnnl_memory_desc_init_by_tag(srcBf16, 2, new long[]{key.p, key.k}, dnnl_bf16,
+                ok(dnnl_memory_desc_init_by_tag(srcBf16, 2, new long[]{key.p, key.k}, math,
                         srcColumns ? dnnl_ba : dnnl_ab), "src desc");
             }
             // A bfloat16 weights operand with dense rows (a batch's activations or gradients) is read in place: the
             // kernel packs it as it goes, which costs less than a separate pass into the blocked layout.
-            boolean weiInPlace = key.weiType == dnnl_bf16 && key.weiCol == 1 && (key.k == 1 || key.weiRow == key.q);
+            boolean weiInPlace = key.weiType == math && key.weiCol == 1 && (key.k == 1 || key.weiRow == key.q);
             dnnl_memory_desc_t weiAny;
             if (weiInPlace) {
                 weiAny = weiInDesc;
             } else {
                 weiAny = new dnnl_memory_desc_t();
-                ok(dnnl_memory_desc_init_by_tag(weiAny, 2, new long[]{key.k, key.q}, dnnl_bf16, dnnl_format_tag_any),
+                ok(dnnl_memory_desc_init_by_tag(weiAny, 2, new long[]{key.k, key.q}, math, dnnl_format_tag_any),
                         "weights desc");
             }
 
@@ -471,6 +529,8 @@ public final class Bf16Gemm {
         int srcType;
         int weiType;
         int dstType;
+        /** Multiply in float32 (no rounding) instead of bfloat16. */
+        boolean f32Math;
 
         /** The data types of source, weights operand and result ({@code dnnl_f32} by {@link #set}). */
         void types(int src, int wei, int dst) {
@@ -495,12 +555,14 @@ public final class Bf16Gemm {
             this.relu = relu;
             this.bias = bias;
             types(dnnl_f32, dnnl_f32, dnnl_f32);
+            f32Math = false;
         }
 
         Key copy() {
             Key c = new Key();
             c.set(p, q, k, srcRow, srcCol, weiRow, weiCol, dstRow, dstCol, alpha, beta, relu, bias);
             c.types(srcType, weiType, dstType);
+            c.f32Math = f32Math;
             return c;
         }
 
@@ -509,7 +571,8 @@ public final class Bf16Gemm {
             return o instanceof Key x && p == x.p && q == x.q && k == x.k && srcRow == x.srcRow && srcCol == x.srcCol
                     && weiRow == x.weiRow && weiCol == x.weiCol && dstRow == x.dstRow && dstCol == x.dstCol
                     && Float.compare(alpha, x.alpha) == 0 && Float.compare(beta, x.beta) == 0 && relu == x.relu
-                    && bias == x.bias && srcType == x.srcType && weiType == x.weiType && dstType == x.dstType;
+                    && bias == x.bias && srcType == x.srcType && weiType == x.weiType && dstType == x.dstType
+                    && f32Math == x.f32Math;
         }
 
         @Override
@@ -528,7 +591,7 @@ public final class Bf16Gemm {
             h = h * 31 + srcType;
             h = h * 31 + weiType;
             h = h * 31 + dstType;
-            return Long.hashCode(h * 4 + (relu ? 1 : 0) + (bias ? 2 : 0));
+            return Long.hashCode(h * 8 + (relu ? 1 : 0) + (bias ? 2 : 0) + (f32Math ? 4 : 0));
         }
     }
 
@@ -545,44 +608,85 @@ public final class Bf16Gemm {
         }
     }
 
-    /** Loads oneDNN once and checks that it runs a bfloat16 kernel here. */
+    /** Loads oneDNN once and checks which kernels it runs here: bfloat16 (needs the CPU flags) and float32. */
     private static final class Support {
         private static dnnl_engine engine;
+        static final Optional<String> LOAD_FAILURE;
         static final Optional<String> REASON;
         static final Optional<String> KERNEL;
+        static final Optional<String> FP32_REASON;
+        static final Optional<String> FP32_KERNEL;
 
         static {
+            String loadFailure = null;
+            try {
+                Loader.load(org.bytedeco.dnnl.global.dnnl.class);
+                dnnl_engine e = new dnnl_engine();
+                ok(dnnl_engine_create(e, dnnl_cpu, 0), "engine");
+                engine = e;
+            } catch (RuntimeException | LinkageError e) {
+                loadFailure = "oneDNN (org.bytedeco:dnnl) could not be loaded: " + e;
+            }
+            LOAD_FAILURE = Optional.ofNullable(loadFailure);
+            String fp32Kernel = null;
+            String fp32Reason = loadFailure;
+            if (fp32Reason == null) {
+                try {
+                    fp32Kernel = probe(true);
+                    if (fp32Kernel.startsWith("ref")) {
+                        fp32Reason = "oneDNN has only its reference float32 kernel here (" + fp32Kernel + ")";
+                    }
+                } catch (RuntimeException e) {
+                    fp32Reason = "oneDNN's float32 matmul failed to build: " + e.getMessage();
+                }
+            }
+            FP32_REASON = Optional.ofNullable(fp32Reason);
+            FP32_KERNEL = Optional.ofNullable(fp32Reason == null ? fp32Kernel : null);
             String reason = missingFlags(OpenBlasKernel.cpuinfo() == null ? null
-                    : OpenBlasKernel.flags(OpenBlasKernel.cpuinfo())).orElse(null);
+                    : OpenBlasKernel.flags(OpenBlasKernel.cpuinfo())).orElse(loadFailure);
             String kernel = null;
             if (reason == null) {
                 try {
-                    Loader.load(org.bytedeco.dnnl.global.dnnl.class);
-                    dnnl_engine e = new dnnl_engine();
-                    ok(dnnl_engine_create(e, dnnl_cpu, 0), "engine");
-                    engine = e;
-                    Key probe = new Key();
-                    probe.set(7936, 256, 256, 256, 1, 256, 1, 256, 1, 1f, 0f, false, false);
-                    kernel = new Problem(probe).kernel;
+                    kernel = probe(false);
                     if (!kernel.contains("bf16") && !kernel.contains("amx")) {
                         reason = "oneDNN chose no bfloat16 kernel on this CPU (it chose " + kernel
                                 + "; is ONEDNN_MAX_CPU_ISA or DNNL_MAX_CPU_ISA set below AVX512_CORE_BF16?)";
                     }
-                } catch (RuntimeException | LinkageError e) {
-                    reason = "oneDNN (org.bytedeco:dnnl) could not be loaded: " + e;
+                } catch (RuntimeException e) {
+                    reason = "oneDNN's bfloat16 matmul failed to build: " + e.getMessage();
                 }
             }
             REASON = Optional.ofNullable(reason);
             KERNEL = Optional.ofNullable(reason == null ? kernel : null);
         }
 
+        /** The kernel oneDNN chooses for a 7936×256·256×256 product in float32 or bfloat16 math. */
+        private static String probe(boolean f32Math) {
+            Key probe = new Key();
+            probe.set(7936, 256, 256, 256, 1, 256, 1, 256, 1, 1f, 0f, false, false);
+            probe.f32Math = f32Math;
+            return new Problem(probe).kernel;
+        }
+
         static dnnl_engine engine() {
             return engine;
+        }
+
+        static void requireLoaded() {
+            if (LOAD_FAILURE.isPresent()) {
+                throw new IllegalStateException(LOAD_FAILURE.get());
+            }
         }
 
         static void require() {
             if (REASON.isPresent()) {
                 throw new IllegalStateException("bfloat16 products cannot run here: " + REASON.get());
+            }
+        }
+
+        static void requireFp32() {
+            if (FP32_REASON.isPresent()) {
+                throw new IllegalStateException("oneDNN float32 products cannot run here: " + FP32_REASON.get());
             }
         }
     }

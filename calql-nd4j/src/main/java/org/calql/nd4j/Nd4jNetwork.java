@@ -10,7 +10,6 @@ import org.calql.spi.Optimizer;
 import org.calql.spi.Precision;
 import org.calql.spi.ParameterGradients;
 import org.calql.spi.Workspace;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
@@ -32,6 +31,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * A fully connected network of any {@link NetworkSpec} in float32 on ND4J (see {@link Network} for the
  * contract and {@link Nd4jLayout} for where parameters live).
  *
+ * <p>Plain ReLU networks (the Cal-QL/CQL critics and policy) multiply on oneDNN by default ({@link #rowMajor()},
+ * below); the f-order passes described next are how every other network multiplies, and plain ReLU ones with
+ * {@value #FP32_PRODUCTS_PROPERTY}{@code =openblas} or where oneDNN's float32 matmul cannot run.
+ *
  * <p>Per hidden layer the forward pass is one gemm into a preallocated f-order output (bias included
  * through the ones column) and one in-place ReLU; backward is one gemm for the weight and bias
  * gradients (skipped without gradients), one for the input gradient, and a sign-mask multiply. With
@@ -44,12 +47,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * unchanged): row means and variances are gemms with a ones vector, centring is a rank-1 gemm, the
  * scalings are broadcast multiplies; backward adds the gain and shift gradients with ones-vector gemms.
  *
- * <p>With {@link Precision#BF16} every product above runs on {@link Bf16Gemm}. A plain ReLU network then also
- * changes layout ({@link #rowMajor()}, see {@link Nd4jWorkspace}): activations and gradients row by row, the hidden
- * ones in bfloat16, so that oneDNN multiplies with the batch as its tall source operand; layers after the first take
- * the bias as oneDNN's bias argument and the ReLU as a post-op of the same product, backward masks with oneDNN's ReLU
- * step ({@link Bf16Relu}) and sums bias gradients with a ones-vector product; passes are never grouped (layer 0's
- * input repeats each group's head). Float32 networks are unchanged, bit for bit.
+ * <p>With {@link Precision#BF16} every product above runs on {@link Bf16Gemm} with bfloat16 inputs. Plain ReLU
+ * networks change layout ({@link #rowMajor()}, see {@link Nd4jWorkspace}): activations and gradients row by row
+ * (in bfloat16 for the hidden ones at BF16), so that oneDNN multiplies with the batch as its tall source operand;
+ * every product runs on oneDNN (float32 math at FP32, bfloat16 inputs at BF16); layers after the first take the bias
+ * as oneDNN's bias argument and the ReLU as a post-op of the same product, backward masks with oneDNN's ReLU step
+ * ({@link OneDnnRelu}) and sums bias gradients with a ones-vector product; passes are never grouped (layer 0's input
+ * repeats each group's head). At FP32 this gives float32 results that differ from the f-order OpenBLAS passes only
+ * in rounding (accumulation order), not bit for bit.
  */
 final class Nd4jNetwork implements Network {
     private final NetworkSpec spec;
@@ -68,8 +73,20 @@ final class Nd4jNetwork implements Network {
     private final Nd4jGradients.Layer0[] layer0;
     /** Matrix products in bfloat16 ({@link Bf16Gemm}) instead of float32. */
     private final boolean bf16;
-    /** Activations row by row, ReLU fused into the products (bf16 with plain ReLU; see {@link Nd4jWorkspace}). */
+    /**
+     * Activations row by row, products on oneDNN with bias and ReLU fused (plain ReLU networks in bf16, and in fp32
+     * unless {@value #FP32_PRODUCTS_PROPERTY} says {@code openblas} or oneDNN's float32 matmul cannot run; see
+     * {@link Nd4jWorkspace}).
+     */
     private final boolean rowMajor;
+
+    /**
+     * System property choosing how float32 plain-ReLU networks multiply: {@code onednn} (the default: oneDNN's
+     * float32 matmul, row-by-row activations, bias and ReLU fused; OpenBLAS where oneDNN's float32 matmul cannot run)
+     * or {@code openblas} ({@code Nd4j.gemm} on f-order activations, as calql before 0.1.0 did; other networks always
+     * multiply this way in float32).
+     */
+    static final String FP32_PRODUCTS_PROPERTY = "calql.nd4j.fp32Products";
 
     Nd4jNetwork(NetworkSpec spec) {
         this(spec, Precision.FP32);
@@ -91,7 +108,7 @@ final class Nd4jNetwork implements Network {
         }
         layer0 = new Nd4jGradients.Layer0[layout.in(0) + 1];
         plainRelu = spec.isPlainRelu();
-        rowMajor = bf16 && plainRelu;
+        rowMajor = plainRelu && (bf16 || fp32OnOneDnn());
         activation = spec.activation();
         epsilon = spec.layerNormEpsilon();
         gains = spec.layerNorm() ? new INDArray[layers - 1] : null;
@@ -114,10 +131,48 @@ final class Nd4jNetwork implements Network {
         return rowMajor;
     }
 
+    /** Whether this network's products round to bfloat16. */
+    boolean bf16() {
+        return bf16;
+    }
+
+    /**
+     * Whether float32 plain-ReLU networks multiply on oneDNN ({@value #FP32_PRODUCTS_PROPERTY}, default
+     * {@code onednn}, and oneDNN's float32 matmul runs here).
+     *
+     * @throws IllegalArgumentException if the property holds another value
+     */
+    static boolean fp32OnOneDnn() {
+        String value = System.getProperty(FP32_PRODUCTS_PROPERTY, "onednn").trim();
+        switch (value) {
+            case "onednn":
+                return Bf16Gemm.fp32UnavailableReason().isEmpty();
+            case "openblas":
+                return false;
+            default:
+                throw new IllegalArgumentException(FP32_PRODUCTS_PROPERTY + " must be 'onednn' or 'openblas', found '"
+                        + value + "'");
+        }
+    }
+
+    /** A row-by-row product on oneDNN, in this network's precision: {@code c ← act(op(a)·op(b) + beta·c + 1·biasᵀ)}. */
+    private void oneDnn(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double beta,
+                        boolean relu, INDArray bias) {
+        if (!bf16) {
+            Bf16Gemm.fp32(a, b, c, transposeA, transposeB, 1.0, beta, relu, bias);
+        } else if (bias != null) {
+            Bf16Gemm.gemmBias(a, b, bias, c, transposeA, transposeB, relu);
+        } else if (relu) {
+            Bf16Gemm.gemmRelu(a, b, c, transposeA, transposeB, 1.0, beta);
+        } else {
+            Bf16Gemm.gemm(a, b, c, transposeA, transposeB, 1.0, beta);
+        }
+    }
+
     /** Layer 0's product: with {@link #rowMajor} and hidden layers after it, the ReLU is applied in the same pass. */
     private void layer0Product(INDArray input, INDArray weight, INDArray z0) {
-        if (rowMajor && layout.layers() > 1) {
-            Bf16Gemm.gemmRelu(input, weight, z0, false, true, 1.0, 0.0);
+        if (rowMajor) {
+            oneDnn(input, weight, z0, false, true, 0.0, layout.layers() > 1, null);
         } else {
             product(input, weight, z0, false, true, 1.0, 0.0);
         }
@@ -132,6 +187,8 @@ final class Nd4jNetwork implements Network {
                          double beta) {
         if (bf16) {
             Bf16Gemm.gemm(a, b, c, transposeA, transposeB, alpha, beta);
+        } else if (rowMajor) {
+            Bf16Gemm.fp32(a, b, c, transposeA, transposeB, alpha, beta, false, null);
         } else {
             Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
         }
@@ -298,7 +355,7 @@ final class Nd4jNetwork implements Network {
         for (int l = 0; l < last; l++) {
             if (rowMajor) {
                 // z[l] is already activated (the ReLU ran in its product); bias and ReLU of z[l + 1] run in this one.
-                Bf16Gemm.gemmBias(v.z[l], weights[l + 1], biases[l + 1], v.z[l + 1], false, true, l + 1 < last);
+                oneDnn(v.z[l], weights[l + 1], v.z[l + 1], false, true, 0.0, l + 1 < last, biases[l + 1]);
                 continue;
             }
             if (plainRelu) {
@@ -496,7 +553,7 @@ final class Nd4jNetwork implements Network {
             }
             product(v.dz[l], weights[l], v.dz[l - 1], false, false, 1.0, 0.0);
             if (rowMajor) {
-                Bf16Relu.backward(v.z[l - 1], v.dz[l - 1]);
+                OneDnnRelu.backward(v.z[l - 1], v.dz[l - 1]);
             } else if (plainRelu) {
                 exec.exec(new Sign(v.z[l - 1], v.mask[l - 1]));
                 exec.exec(new MulOp(v.dz[l - 1], v.mask[l - 1], v.dz[l - 1]));
@@ -519,10 +576,10 @@ final class Nd4jNetwork implements Network {
      * inputs: the gradient is already bfloat16).
      */
     private void addBiasGradient(Nd4jWorkspace.Views v, int l, Nd4jGradients g) {
-        if (v.dz[l].dataType() == DataType.FLOAT) {
+        if (l == layout.layers() - 1) {
             Nd4j.gemm(v.dzLastTransposed, v.onesRows, g.biasColumn(l), false, false, 1.0, 1.0);
         } else {
-            Bf16Gemm.gemm(v.dz[l], v.onesRows, g.biasColumn(l), true, false, 1.0, 1.0);
+            oneDnn(v.dz[l], v.onesRows, g.biasColumn(l), true, false, 1.0, false, null);
         }
     }
 

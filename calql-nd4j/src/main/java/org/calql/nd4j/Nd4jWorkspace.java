@@ -17,11 +17,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the next layer's gemm adds the bias, and the first {@code rows·width} floats are the plain
  * activations.
  *
- * <p>A bfloat16 network with plain ReLU ({@link Nd4jNetwork#rowMajor()}) keeps its activations and their gradients
+ * <p>A plain ReLU network on oneDNN ({@link Nd4jNetwork#rowMajor()}) keeps its activations and their gradients
  * row by row instead, as dense c-order {@code [rows, width]} matrices without a ones column (its layers after the
- * first add the bias through oneDNN's bias argument: oneDNN's fast kernels want a dense result), the hidden ones in
- * bfloat16: each is only ever an input of a bfloat16 product, the ReLU's mask or a bias gradient's float32 sum, so
- * no product's inputs change, and the passes move half the bytes. The output layer and its gradient stay float32.
+ * first add the bias through oneDNN's bias argument: oneDNN's fast kernels want a dense result). At BF16 the hidden
+ * ones are bfloat16: each is only ever an input of a bfloat16 product, the ReLU's mask or a bias gradient's float32
+ * sum, so no product's inputs change, and the passes move half the bytes. The output layer and its gradient stay
+ * float32.
  * Its passes are never grouped: layer 0's input (still f-order, with its ones column) holds each row's head,
  * repeated over the group. That puts the rows of the batch on the tall side of every big product (see
  * {@link Bf16Gemm}).
@@ -107,7 +108,7 @@ final class Nd4jWorkspace implements Workspace {
         activations = new INDArray[layers];
         for (int l = 0; l < layers; l++) {
             boolean hidden = l < layers - 1;
-            activations[l] = rowMajor && hidden ? Nd4jLayout.bfloats(rows * layout.out(l))
+            activations[l] = rowMajor && hidden && network.bf16() ? Nd4jLayout.bfloats(rows * layout.out(l))
                     : Nd4jLayout.floats(rows * (layout.out(l) + (hidden ? 1 : 0)));
         }
         headTerm = Nd4jLayout.floats(rows * h0);
@@ -116,8 +117,9 @@ final class Nd4jWorkspace implements Workspace {
         // Row by row, only the output layer's gradient is float32; the hidden ones are bfloat16 and need no mask.
         long gradWidth = rowMajor ? layout.out(layers - 1) : widest;
         grad = new INDArray[] {Nd4jLayout.floats(rows * gradWidth), Nd4jLayout.floats(rows * gradWidth)};
-        gradHidden = rowMajor ? new INDArray[] {Nd4jLayout.bfloats(rows * widestHidden),
-                Nd4jLayout.bfloats(rows * widestHidden)} : null;
+        gradHidden = !rowMajor ? null : network.bf16()
+                ? new INDArray[] {Nd4jLayout.bfloats(rows * widestHidden), Nd4jLayout.bfloats(rows * widestHidden)}
+                : new INDArray[] {Nd4jLayout.floats(rows * widestHidden), Nd4jLayout.floats(rows * widestHidden)};
         mask = Nd4jLayout.floats(rowMajor ? 1 : rows * widestHidden);
         gradInput = Nd4jLayout.floats(rows * in);
         gradHeadInput = Nd4jLayout.floats(rows * in);

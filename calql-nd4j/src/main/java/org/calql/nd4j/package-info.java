@@ -12,7 +12,10 @@
  * augmented f-order matrix {@code [W | b]} of shape {@code [out, in + 1]}; activations are f-order
  * {@code [rows, width + 1]} with a trailing column of ones, so one {@code Nd4j.gemm} into a
  * preallocated output does a layer's product and bias, and one gemm gives its weight and bias
- * gradients. Buffers are sized once per {@link org.calql.spi.Workspace}; fewer rows use cached views.
+ * gradients. Plain ReLU networks (the Cal-QL/CQL critics and policy) instead keep activations row by row and
+ * multiply on oneDNN with bias and ReLU fused ({@link org.calql.nd4j.Bf16Gemm}; float32 math by default, bfloat16
+ * inputs at {@link org.calql.spi.Precision#BF16}); {@code -Dcalql.nd4j.fp32Products=openblas} keeps them on OpenBLAS.
+ * Buffers are sized once per {@link org.calql.spi.Workspace}; fewer rows use cached views.
  * Host {@code double[]} arrays are converted at the boundaries through reused {@code float[]} scratch.
  */
 package org.calql.nd4j;

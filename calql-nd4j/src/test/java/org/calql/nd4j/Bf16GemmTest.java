@@ -210,7 +210,7 @@ class Bf16GemmTest {
                     random(r, 33, 17, 'c'), 0.0)).castTo(type);
             INDArray grad = random(r, 33, 17, 'c').castTo(type);
             INDArray before = grad.dup();
-            Bf16Relu.backward(act, grad);
+            OneDnnRelu.backward(act, grad);
             for (int i = 0; i < 33; i++) {
                 for (int j = 0; j < 17; j++) {
                     double expected = act.getDouble(i, j) > 0 ? before.getDouble(i, j) : 0.0;
@@ -218,7 +218,7 @@ class Bf16GemmTest {
                 }
             }
         }
-        assertThrows(IllegalArgumentException.class, () -> Bf16Relu.backward(Nd4j.create(DataType.FLOAT, 3, 4),
+        assertThrows(IllegalArgumentException.class, () -> OneDnnRelu.backward(Nd4j.create(DataType.FLOAT, 3, 4),
                 Nd4j.create(DataType.FLOAT, 4, 3)));
     }
 

@@ -31,13 +31,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The ReLU's backward step on oneDNN, in place and in one pass: {@code g ← g ⊙ [a > 0]}, where {@code a} holds the
- * ReLU's outputs (oneDNN's {@code eltwise_relu_use_dst_for_bwd}). For the bfloat16 passes of {@link Nd4jNetwork},
- * whose activations and gradients live in bfloat16, which ND4J's element-wise ops only emulate. Both arrays are
+ * ReLU's outputs (oneDNN's {@code eltwise_relu_use_dst_for_bwd}). For the row-by-row passes of {@link Nd4jNetwork}:
+ * one pass instead of ND4J's sign and multiply (two), and bfloat16 arrays, which ND4J's element-wise ops only
+ * emulate. Both arrays are
  * rank 2, of one shape, one layout and one type (float32 or bfloat16). Primitives are built once per thread and
  * shape; after that a call allocates nothing.
  */
-final class Bf16Relu {
-    private Bf16Relu() {
+final class OneDnnRelu {
+    private OneDnnRelu() {
     }
 
     /** {@code gradient ← gradient ⊙ [activations > 0]}. */
