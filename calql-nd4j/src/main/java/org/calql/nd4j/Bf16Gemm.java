@@ -653,7 +653,8 @@ public final class Bf16Gemm {
                                 + "; is ONEDNN_MAX_CPU_ISA or DNNL_MAX_CPU_ISA set below AVX512_CORE_BF16?)";
                     }
                 } catch (RuntimeException e) {
-                    reason = "oneDNN's bfloat16 matmul failed to build: " + e.getMessage();
+                    reason = "oneDNN has no bfloat16 matmul for this CPU (" + e.getMessage() + "; is ONEDNN_MAX_CPU_ISA "
+                            + "or DNNL_MAX_CPU_ISA set below AVX512_CORE_BF16?)";
                 }
             }
             REASON = Optional.ofNullable(reason);
