@@ -83,7 +83,7 @@ final class Nd4jNetwork implements Network {
     /**
      * System property choosing how float32 plain-ReLU networks multiply: {@code onednn} (the default: oneDNN's
      * float32 matmul, row-by-row activations, bias and ReLU fused; OpenBLAS where oneDNN's float32 matmul cannot run)
-     * or {@code openblas} ({@code Nd4j.gemm} on f-order activations, as calql before 0.1.0 did; other networks always
+     * or {@code openblas} ({@code Nd4j.gemm} on f-order activations, as earlier calql builds did; other networks always
      * multiply this way in float32).
      */
     static final String FP32_PRODUCTS_PROPERTY = "calql.nd4j.fp32Products";
