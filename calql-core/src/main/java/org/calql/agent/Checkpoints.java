@@ -24,11 +24,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.zip.CRC32;
 import org.calql.aca.AcaConfig;
 import org.calql.config.CalQlConfig;
 import org.calql.config.ConfigStructure;
 import org.calql.critic.CriticLayout;
+import org.calql.data.ObservationNormalizer;
 import org.calql.data.ReplayBuffer;
 import org.calql.discrete.DiscreteConfig;
 import org.calql.discrete.DiscreteUpdateState;
@@ -37,6 +40,7 @@ import org.calql.random.Rng;
 import org.calql.regularizer.ReferenceValues;
 import org.calql.spi.Backend;
 import org.calql.spi.NetworkSpec;
+import org.calql.train.TrainingState;
 
 /**
  * The checkpoint file {@code agent.calql}, format 2: named, versioned sections, each written and read by its
@@ -679,21 +683,11 @@ final class Checkpoints {
             agent.applyOnlineSettings();
         }
         agent.updateStep().importState(c.updateStepState());
-        agent.setNormalizer(c.normalizer);
-        ReplayBuffer buffer = null;
-        if (c.hasReplay) {
-            buffer = agent.newReplayBuffer();
-            buffer.importState(c.replay);
-        }
-        agent.trainingState().restore(c.counters, buffer, c.onlinePhase);
-        agent.trainingState().recordOfflineData(c.offlineData);
+        restoreData(c, agent::setNormalizer, agent::newReplayBuffer, agent.trainingState());
         if (c.reference != null && !c.givenReference) {
             agent.restoreReference(c.reference);
         }
-        Rng[] generators = agent.generators();
-        for (int i = 0; i < generators.length; i++) {
-            generators[i].restore(c.generators[i]);
-        }
+        restoreGenerators(c, agent.generators());
     }
 
     /**
@@ -712,18 +706,8 @@ final class Checkpoints {
         }
         AcaAgent agent = c.acaAgent;
         agent.updateRule().importState(c.acaUpdateState());
-        agent.setNormalizer(c.normalizer);
-        ReplayBuffer buffer = null;
-        if (c.hasReplay) {
-            buffer = agent.newReplayBuffer();
-            buffer.importState(c.replay);
-        }
-        agent.trainingState().restore(c.counters, buffer, c.onlinePhase);
-        agent.trainingState().recordOfflineData(c.offlineData);
-        Rng[] generators = agent.generators();
-        for (int i = 0; i < generators.length; i++) {
-            generators[i].restore(c.generators[i]);
-        }
+        restoreData(c, agent::setNormalizer, agent::newReplayBuffer, agent.trainingState());
+        restoreGenerators(c, agent.generators());
     }
 
     /** {@link #build} for a discrete agent. */
@@ -733,18 +717,31 @@ final class Checkpoints {
             agent.applyOnlineSettings();
         }
         agent.updateStep().importState(new DiscreteUpdateState(c.critics, c.updateSteps));
-        agent.setNormalizer(c.normalizer);
-        ReplayBuffer buffer = null;
-        if (c.hasReplay) {
-            buffer = agent.newReplayBuffer();
-            buffer.importState(c.replay);
-        }
-        agent.trainingState().restore(c.counters, buffer, c.onlinePhase);
-        agent.trainingState().recordOfflineData(c.offlineData);
+        restoreData(c, agent::setNormalizer, agent::newReplayBuffer, agent.trainingState());
         if (c.reference != null && !c.givenReference) {
             agent.restoreReference(c.reference);
         }
-        Rng[] generators = agent.generators();
+        restoreGenerators(c, agent.generators());
+    }
+
+    /**
+     * What every agent's {@link #build} restores after its update state: the normaliser, the replay buffer (into a
+     * fresh one of the agent's), the counters and phase, and the offline data's record.
+     */
+    private static void restoreData(CheckpointContents c, Consumer<ObservationNormalizer> setNormalizer,
+                                    Supplier<ReplayBuffer> newReplayBuffer, TrainingState state) {
+        setNormalizer.accept(c.normalizer);
+        ReplayBuffer buffer = null;
+        if (c.hasReplay) {
+            buffer = newReplayBuffer.get();
+            buffer.importState(c.replay);
+        }
+        state.restore(c.counters, buffer, c.onlinePhase);
+        state.recordOfflineData(c.offlineData);
+    }
+
+    /** Restores the agent's random generators (last, after a saved reference is restored, as {@link #build} always did). */
+    private static void restoreGenerators(CheckpointContents c, Rng[] generators) {
         for (int i = 0; i < generators.length; i++) {
             generators[i].restore(c.generators[i]);
         }
