@@ -134,7 +134,7 @@ public final class Bf16Gemm {
      */
     public static void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
                             double beta) {
-        gemm(a, b, c, transposeA, transposeB, alpha, beta, false);
+        product(a, b, c, transposeA, transposeB, alpha, beta, false, null, false);
     }
 
     /**
@@ -144,7 +144,7 @@ public final class Bf16Gemm {
      */
     public static void gemmRelu(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB,
                                 double alpha, double beta) {
-        gemm(a, b, c, transposeA, transposeB, alpha, beta, true);
+        product(a, b, c, transposeA, transposeB, alpha, beta, true, null, false);
     }
 
     /**
@@ -157,19 +157,7 @@ public final class Bf16Gemm {
      */
     public static void gemmBias(INDArray a, INDArray b, INDArray bias, INDArray c, boolean transposeA,
                                 boolean transposeB, boolean relu) {
-        run(a, b, c, transposeA, transposeB, 1.0, 0.0, relu, Objects.requireNonNull(bias, "bias"), false);
-    }
-
-    /**
-     * The same products in float32 on oneDNN ({@link #fp32Kernel()}), nothing rounded: {@code c ← act(alpha·op(a)·op(b)
-     * + beta·c + 1·biasᵀ)} with {@code bias} optional (null) and {@code act} the ReLU or the identity. What a float32
-     * plain-ReLU {@link Nd4jNetwork} multiplies with (see {@link Nd4jWorkspace}); float32 operands and result.
-     *
-     * @throws IllegalStateException if oneDNN's float32 matmul cannot run here ({@link #fp32UnavailableReason()})
-     */
-    static void fp32(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
-                     double beta, boolean relu, INDArray bias) {
-        run(a, b, c, transposeA, transposeB, alpha, beta, relu, bias, true);
+        product(a, b, c, transposeA, transposeB, 1.0, 0.0, relu, Objects.requireNonNull(bias, "bias"), false);
     }
 
     /**
@@ -181,12 +169,20 @@ public final class Bf16Gemm {
      */
     public static void gemmFp32(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB,
                                 double alpha, double beta) {
-        run(a, b, c, transposeA, transposeB, alpha, beta, false, null, true);
+        product(a, b, c, transposeA, transposeB, alpha, beta, false, null, true);
     }
 
-    /** Checks a bias and its result (dense rows), then multiplies. */
-    private static void run(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
-                            double beta, boolean relu, INDArray bias, boolean f32Math) {
+    /**
+     * Every product of this class: {@code c ← act(alpha·op(a)·op(b) + beta·c + 1·biasᵀ)} with {@code bias} optional
+     * (null; otherwise a contiguous float32 vector and {@code c} dense row by row), {@code act} the ReLU or the
+     * identity, in float32 math ({@code f32Math}: nothing rounded, {@link #fp32Kernel()}) or with bfloat16 inputs.
+     * What {@link Nd4jNetwork}'s row-by-row passes multiply with (see {@link Nd4jWorkspace}).
+     *
+     * @throws IllegalStateException    if the chosen math cannot run here
+     * @throws IllegalArgumentException if the shapes, types or layouts do not fit
+     */
+    static void product(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
+                        double beta, boolean relu, INDArray bias, boolean f32Math) {
         if (bias != null) {
             checkBias(bias, c);
         }
@@ -205,11 +201,6 @@ public final class Bf16Gemm {
         }
     }
 
-    private static void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
-                             double beta, boolean relu) {
-        run(a, b, c, transposeA, transposeB, alpha, beta, relu, null, false);
-    }
-
     private static void multiply(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB,
                                  double alpha, double beta, boolean relu, INDArray bias, boolean f32Math) {
         if (f32Math) {
@@ -220,9 +211,6 @@ public final class Bf16Gemm {
         check("a", a);
         check("b", b);
         check("c", c);
-        if (bias != null && bias.dataType() != DataType.FLOAT) {
-            throw new IllegalArgumentException("bias must be float32, found " + bias.dataType());
-        }
         long m = transposeA ? a.size(1) : a.size(0);
         long k = transposeA ? a.size(0) : a.size(1);
         long kb = transposeB ? b.size(1) : b.size(0);

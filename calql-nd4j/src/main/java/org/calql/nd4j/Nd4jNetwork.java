@@ -158,15 +158,7 @@ final class Nd4jNetwork implements Network {
     /** A row-by-row product on oneDNN, in this network's precision: {@code c ← act(op(a)·op(b) + beta·c + 1·biasᵀ)}. */
     private void oneDnn(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double beta,
                         boolean relu, INDArray bias) {
-        if (!bf16) {
-            Bf16Gemm.fp32(a, b, c, transposeA, transposeB, 1.0, beta, relu, bias);
-        } else if (bias != null) {
-            Bf16Gemm.gemmBias(a, b, bias, c, transposeA, transposeB, relu);
-        } else if (relu) {
-            Bf16Gemm.gemmRelu(a, b, c, transposeA, transposeB, 1.0, beta);
-        } else {
-            Bf16Gemm.gemm(a, b, c, transposeA, transposeB, 1.0, beta);
-        }
+        Bf16Gemm.product(a, b, c, transposeA, transposeB, 1.0, beta, relu, bias, !bf16);
     }
 
     /** Layer 0's product: with {@link #rowMajor} and hidden layers after it, the ReLU is applied in the same pass. */
@@ -180,15 +172,14 @@ final class Nd4jNetwork implements Network {
 
     /**
      * A product of the forward or backward pass, {@code c ← alpha·op(a)·op(b) + beta·c}: float32 {@code Nd4j.gemm},
-     * or bfloat16 inputs with float32 accumulation. The ones-vector products (group broadcast and sums, LayerNorm
+     * or on oneDNN ({@link Bf16Gemm#product}) with bfloat16 inputs and float32 accumulation at BF16 and in float32
+     * math on the row-by-row passes. The ones-vector products (group broadcast and sums, LayerNorm
      * statistics) stay float32 {@code Nd4j.gemm}: they add, they do not multiply data by data.
      */
     private void product(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
                          double beta) {
-        if (bf16) {
-            Bf16Gemm.gemm(a, b, c, transposeA, transposeB, alpha, beta);
-        } else if (rowMajor) {
-            Bf16Gemm.fp32(a, b, c, transposeA, transposeB, alpha, beta, false, null);
+        if (bf16 || rowMajor) {
+            Bf16Gemm.product(a, b, c, transposeA, transposeB, alpha, beta, false, null, !bf16);
         } else {
             Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
         }
