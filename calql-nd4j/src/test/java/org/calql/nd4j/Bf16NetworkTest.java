@@ -51,10 +51,10 @@ class Bf16NetworkTest {
     }
 
     /** Forward, backward into all three gradients; host arrays or staged rows. */
-    private record Pass(double[] out, double[][] gradients, double[] gradHead, double[] gradTail) {
+    record Pass(double[] out, double[][] gradients, double[] gradHead, double[] gradTail) {
     }
 
-    private static Pass run(Backend backend, NetworkSpec spec, double[][] params, Nd4jNetworkTest.Case c,
+    static Pass run(Backend backend, NetworkSpec spec, double[][] params, Nd4jNetworkTest.Case c,
                             double[] head, double[] tail, double[] gradOut, boolean staged) {
         Network net = backend.createNetwork(spec);
         net.importParameters(params);

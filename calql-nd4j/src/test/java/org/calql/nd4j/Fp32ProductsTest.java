@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import org.calql.spi.Network;
 import org.calql.spi.NetworkSpec;
-import org.calql.spi.ParameterGradients;
-import org.calql.spi.Workspace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -31,26 +28,14 @@ class Fp32ProductsTest {
         Assumptions.assumeTrue(Bf16Gemm.fp32UnavailableReason().isEmpty(), "oneDNN float32 products unavailable");
     }
 
-    private record Pass(double[] out, double[][] gradients, double[] gradHead, double[] gradTail) {
-    }
-
-    /** A critic-shaped pass: 6 states × 11 actions, forward and backward into all gradients. */
-    private static Pass run(double[][] params) {
+    /** A critic-shaped pass (6 states × 11 actions) on the ND4J backend as the property now chooses. */
+    private static Bf16NetworkTest.Pass run(double[][] params) {
         Nd4jNetworkTest.Case c = new Nd4jNetworkTest.Case(37, new int[] {64, 64, 64}, 1, 8, 6, 11);
-        Network net = Nd4jBackend.create().createNetwork(c.spec());
-        net.importParameters(params);
         SplittableRandom rng = new SplittableRandom(3);
         double[] head = Nd4jNetworkTest.gaussian(rng, c.groups() * c.headDim());
         double[] tail = Nd4jNetworkTest.gaussian(rng, c.rows() * c.tailDim());
         double[] gradOut = Nd4jNetworkTest.gaussian(rng, c.rows());
-        Workspace ws = net.newWorkspace(c.rows());
-        double[] out = new double[c.rows()];
-        net.forward(ws, head, tail, c.tailDim(), c.groups(), c.groupSize(), out);
-        ParameterGradients g = net.newGradients();
-        double[] gradHead = new double[c.groups() * c.headDim()];
-        double[] gradTail = new double[c.rows() * c.tailDim()];
-        net.backward(ws, gradOut, g, gradHead, gradTail);
-        return new Pass(out, g.export(), gradHead, gradTail);
+        return Bf16NetworkTest.run(Nd4jBackend.create(), c.spec(), params, c, head, tail, gradOut, false);
     }
 
     @Test
@@ -59,18 +44,18 @@ class Fp32ProductsTest {
         NetworkSpec spec = NetworkSpec.of(37, new int[] {64, 64, 64}, 1);
         double[][] params = Nd4jNetworkTest.randomParameters(spec, new SplittableRandom(8));
         assertTrue(((Nd4jNetwork) Nd4jBackend.create().createNetwork(spec)).rowMajor(), "oneDNN is the default");
-        Pass oneDnn = run(params);
+        Bf16NetworkTest.Pass oneDnn = run(params);
         System.setProperty(Nd4jNetwork.FP32_PRODUCTS_PROPERTY, "openblas");
         assertFalse(((Nd4jNetwork) Nd4jBackend.create().createNetwork(spec)).rowMajor());
-        Pass openBlas = run(params);
-        double forward = Bf16NetworkTest.relativeError(openBlas.out, oneDnn.out);
+        Bf16NetworkTest.Pass openBlas = run(params);
+        double forward = Bf16NetworkTest.relativeError(openBlas.out(), oneDnn.out());
         assertTrue(forward <= 1e-5, "forward off by " + forward);
-        for (int i = 0; i < openBlas.gradients.length; i++) {
-            double e = Bf16NetworkTest.relativeError(openBlas.gradients[i], oneDnn.gradients[i]);
+        for (int i = 0; i < openBlas.gradients().length; i++) {
+            double e = Bf16NetworkTest.relativeError(openBlas.gradients()[i], oneDnn.gradients()[i]);
             assertTrue(e <= 1e-5, "parameter gradient array " + i + " off by " + e);
         }
-        assertTrue(Bf16NetworkTest.relativeError(openBlas.gradHead, oneDnn.gradHead) <= 1e-5, "gradHead");
-        assertTrue(Bf16NetworkTest.relativeError(openBlas.gradTail, oneDnn.gradTail) <= 1e-5, "gradTail");
+        assertTrue(Bf16NetworkTest.relativeError(openBlas.gradHead(), oneDnn.gradHead()) <= 1e-5, "gradHead");
+        assertTrue(Bf16NetworkTest.relativeError(openBlas.gradTail(), oneDnn.gradTail()) <= 1e-5, "gradTail");
     }
 
     @Test
