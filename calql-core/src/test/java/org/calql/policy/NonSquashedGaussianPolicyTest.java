@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
+import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.calql.nn.JavaBackend;
@@ -89,7 +90,10 @@ class NonSquashedGaussianPolicyTest {
             }
         }
         p.importState(base);
-        assertTrue(checked > analytic.length, "most gradients are non-trivial: " + checked);
+        // a draw whose hidden ReLUs are all off on these rows leaves only the output layer's and the log-std's
+        // gradients non-zero: it checks nothing of the hidden layers, so jqwik discards it (and fails the property
+        // when it has to discard too many)
+        Assume.that(checked > analytic.length);
     }
 
     private static PolicyState shift(PolicyState s, int array, int index, double delta) {
