@@ -16,7 +16,7 @@ import net.jqwik.api.constraints.IntRange;
 import org.calql.config.CalQlConfig;
 import org.calql.data.TransitionBatch;
 import org.calql.regularizer.Regularizers;
-import org.calql.update.UpdateFixtures.FiniteDifferences;
+import org.calql.testing.FiniteDifferences;
 import org.calql.update.UpdateFixtures.FixedDraws;
 
 /**

@@ -14,7 +14,7 @@ import org.calql.config.CalQlConfig;
 import org.calql.data.TransitionBatch;
 import org.calql.regularizer.Calibration;
 import org.calql.regularizer.CqlRegularizer;
-import org.calql.update.UpdateFixtures.FiniteDifferences;
+import org.calql.testing.FiniteDifferences;
 import org.calql.update.UpdateFixtures.FixedDraws;
 
 /**
