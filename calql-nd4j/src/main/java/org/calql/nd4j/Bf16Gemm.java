@@ -186,23 +186,6 @@ public final class Bf16Gemm {
         if (bias != null) {
             checkBias(bias, c);
         }
-        multiply(a, b, c, transposeA, transposeB, alpha, beta, relu, bias, f32Math);
-    }
-
-    private static void checkBias(INDArray bias, INDArray c) {
-        if (bias.dataType() != DataType.FLOAT || bias.length() != c.size(1)
-                || (bias.length() > 1 && bias.elementWiseStride() != 1)) {
-            throw new IllegalArgumentException("bias must be a contiguous float32 vector of " + c.size(1)
-                    + " values, found " + bias.dataType() + " of length " + bias.length());
-        }
-        if (c.size(0) > 1 && (c.stride(1) != 1 || c.stride(0) != c.size(1))) {
-            throw new IllegalArgumentException("c must be dense row by row (strides [" + c.size(1) + ", 1]), found ["
-                    + c.stride(0) + ", " + c.stride(1) + "]");
-        }
-    }
-
-    private static void multiply(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB,
-                                 double alpha, double beta, boolean relu, INDArray bias, boolean f32Math) {
         if (f32Math) {
             Support.requireFp32();
         } else {
@@ -245,14 +228,13 @@ public final class Bf16Gemm {
             probe.set(m, n, k, aRow, aCol, bRow, bCol, c.stride(0), c.stride(1), (float) alpha, (float) beta, relu,
                     bias != null);
             probe.types(type(a), type(b), type(c));
-            probe.f32Math = f32Math;
         } else {
             // Column-major C: the row-major Cᵀ[N, M] = op(B)ᵀ · op(A)ᵀ.
             probe.set(n, m, k, bCol, bRow, aCol, aRow, c.stride(1), c.stride(0), (float) alpha, (float) beta, relu,
                     false);
             probe.types(type(b), type(a), type(c));
-            probe.f32Math = f32Math;
         }
+        probe.f32Math = f32Math;
         Problem p = t.problems.get(probe);
         if (p == null) {
             p = new Problem(probe);
@@ -263,6 +245,18 @@ public final class Bf16Gemm {
             p.run(t.stream, address(a), address(b), address(c), biasAddress);
         } else {
             p.run(t.stream, address(b), address(a), address(c), biasAddress);
+        }
+    }
+
+    private static void checkBias(INDArray bias, INDArray c) {
+        if (bias.dataType() != DataType.FLOAT || bias.length() != c.size(1)
+                || (bias.length() > 1 && bias.elementWiseStride() != 1)) {
+            throw new IllegalArgumentException("bias must be a contiguous float32 vector of " + c.size(1)
+                    + " values, found " + bias.dataType() + " of length " + bias.length());
+        }
+        if (c.size(0) > 1 && (c.stride(1) != 1 || c.stride(0) != c.size(1))) {
+            throw new IllegalArgumentException("c must be dense row by row (strides [" + c.size(1) + ", 1]), found ["
+                    + c.stride(0) + ", " + c.stride(1) + "]");
         }
     }
 

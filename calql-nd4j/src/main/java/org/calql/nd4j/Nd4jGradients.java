@@ -27,7 +27,7 @@ final class Nd4jGradients implements ParameterGradients {
         for (int l = 0; l < augmented.length; l++) {
             augmented[l] = layout.augmented(flat, l);
             weights[l] = layout.weight(flat, l);
-            biasColumns[l] = layout.columns(flat, l, layout.in(l), 1);
+            biasColumns[l] = layout.bias(flat, l);
         }
         this.layer0 = new Layer0[layout.in(0) + 1];
         int hiddenLayers = layout.layers() - 1;

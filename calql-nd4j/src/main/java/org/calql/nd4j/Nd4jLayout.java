@@ -101,6 +101,11 @@ final class Nd4jLayout {
         return fView(flat, offset[layer], out[layer], in[layer]);
     }
 
+    /** Bias {@code [out, 1]} of {@code layer} inside {@code flat}: the last column of its augmented weight. */
+    INDArray bias(INDArray flat, int layer) {
+        return columns(flat, layer, in[layer], 1);
+    }
+
     /** Columns {@code [first, first + count)} of layer {@code layer}'s augmented weight. */
     INDArray columns(INDArray flat, int layer, int first, int count) {
         return fView(flat, offset[layer] + (long) out[layer] * first, out[layer], count);
@@ -176,19 +181,19 @@ final class Nd4jLayout {
 
     /** A zeroed float vector of {@code length} elements, allocated outside any ND4J workspace. */
     static INDArray floats(long length) {
-        MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
-        try {
-            return Nd4j.create(DataType.FLOAT, Math.max(1, length));
-        } finally {
-            outside.close();
-        }
+        return zeros(DataType.FLOAT, length);
     }
 
     /** A zeroed bfloat16 vector of {@code length} elements, allocated outside any ND4J workspace. */
     static INDArray bfloats(long length) {
+        return zeros(DataType.BFLOAT16, length);
+    }
+
+    /** A zeroed vector of {@code length} elements of {@code type}, allocated outside any ND4J workspace. */
+    static INDArray zeros(DataType type, long length) {
         MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
         try {
-            return Nd4j.create(DataType.BFLOAT16, Math.max(1, length));
+            return Nd4j.create(type, Math.max(1, length));
         } finally {
             outside.close();
         }
@@ -199,13 +204,7 @@ final class Nd4jLayout {
      * {@code offset}; shares memory with {@code flat} (usable as a gemm output).
      */
     static INDArray fView(INDArray flat, long offset, long rows, long cols) {
-        long length = rows * cols;
-        INDArray range = flat.get(NDArrayIndex.interval(offset, offset + length));
-        INDArray view = range.reshape('f', rows, cols);
-        if (view.data().address() != flat.data().address() || view.offset() != flat.offset() + offset) {
-            throw new IllegalStateException("ND4J copied instead of viewing a contiguous range");
-        }
-        return view;
+        return view(flat, offset, rows, cols, 'f');
     }
 
     /**
@@ -213,9 +212,13 @@ final class Nd4jLayout {
      * {@code offset}; shares memory with {@code flat}.
      */
     static INDArray cView(INDArray flat, long offset, long rows, long cols) {
+        return view(flat, offset, rows, cols, 'c');
+    }
+
+    private static INDArray view(INDArray flat, long offset, long rows, long cols, char order) {
         long length = rows * cols;
         INDArray range = flat.get(NDArrayIndex.interval(offset, offset + length));
-        INDArray view = range.reshape('c', rows, cols);
+        INDArray view = range.reshape(order, rows, cols);
         if (view.data().address() != flat.data().address() || view.offset() != flat.offset() + offset) {
             throw new IllegalStateException("ND4J copied instead of viewing a contiguous range");
         }

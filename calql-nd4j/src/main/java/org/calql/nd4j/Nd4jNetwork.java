@@ -68,7 +68,7 @@ final class Nd4jNetwork implements Network {
     private final INDArray params;
     private final INDArray[] augmented;
     private final INDArray[] weights;
-    /** Per layer: the bias as a vector of the parameter buffer (oneDNN's bias argument where {@link #rowMajor}). */
+    /** Per layer: the bias {@code [out, 1]} in the parameter buffer (oneDNN's bias argument where {@link #rowMajor}). */
     private final INDArray[] biases;
     private final Nd4jGradients.Layer0[] layer0;
     /** Matrix products in bfloat16 ({@link Bf16Gemm}) instead of float32. */
@@ -104,7 +104,7 @@ final class Nd4jNetwork implements Network {
         for (int l = 0; l < layers; l++) {
             augmented[l] = layout.augmented(params, l);
             weights[l] = layout.weight(params, l);
-            biases[l] = Nd4jLayout.vector(params, layout.offset(l) + (long) layout.out(l) * layout.in(l), layout.out(l));
+            biases[l] = layout.bias(params, l);
         }
         layer0 = new Nd4jGradients.Layer0[layout.in(0) + 1];
         plainRelu = spec.isPlainRelu();
@@ -124,8 +124,8 @@ final class Nd4jNetwork implements Network {
     }
 
     /**
-     * Whether this network's workspaces keep activations row by row and its hidden products apply the ReLU (bf16
-     * with plain ReLU): oneDNN then multiplies with the batch's rows as the tall source operand.
+     * Whether this network's workspaces keep activations row by row and its hidden products apply the ReLU (plain
+     * ReLU on oneDNN, at BF16 or FP32): oneDNN then multiplies with the batch's rows as the tall source operand.
      */
     boolean rowMajor() {
         return rowMajor;

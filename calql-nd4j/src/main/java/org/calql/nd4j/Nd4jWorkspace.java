@@ -6,6 +6,7 @@ import java.util.Map;
 import org.calql.spi.Activation;
 import org.calql.spi.NetworkSpec;
 import org.calql.spi.Workspace;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -117,9 +118,9 @@ final class Nd4jWorkspace implements Workspace {
         // Row by row, only the output layer's gradient is float32; the hidden ones are bfloat16 and need no mask.
         long gradWidth = rowMajor ? layout.out(layers - 1) : widest;
         grad = new INDArray[] {Nd4jLayout.floats(rows * gradWidth), Nd4jLayout.floats(rows * gradWidth)};
-        gradHidden = !rowMajor ? null : network.bf16()
-                ? new INDArray[] {Nd4jLayout.bfloats(rows * widestHidden), Nd4jLayout.bfloats(rows * widestHidden)}
-                : new INDArray[] {Nd4jLayout.floats(rows * widestHidden), Nd4jLayout.floats(rows * widestHidden)};
+        DataType hiddenType = network.bf16() ? DataType.BFLOAT16 : DataType.FLOAT;
+        gradHidden = !rowMajor ? null : new INDArray[] {Nd4jLayout.zeros(hiddenType, rows * widestHidden),
+                Nd4jLayout.zeros(hiddenType, rows * widestHidden)};
         mask = Nd4jLayout.floats(rowMajor ? 1 : rows * widestHidden);
         gradInput = Nd4jLayout.floats(rows * in);
         gradHeadInput = Nd4jLayout.floats(rows * in);
