@@ -187,12 +187,15 @@ public final class BenchMain {
     }
 
     /**
+     * The bound shape laid out row by row, as plain-ReLU networks multiply it on oneDNN: a candidate for the fp32
+     * bound and the bf16 bound.
+     */
+    static final String BOUND_ROWS = SgemmBenchmark.BOUND_SHAPE + " rows";
+
+    /**
      * The results table; its last line is the antmaze ND4J ratio, the line above it the discrete one.
      * {@code interleaved} and {@code discreteInterleaved} are the paired ratios (NaN without the breakdown).
      */
-    /** The bf16 bound: the bound shape laid out as a bf16 network multiplies it. */
-    static final String BF16_BOUND = SgemmBenchmark.BOUND_SHAPE + " rows";
-
     static List<String> table(Collection<RunResult> results, boolean quick, double interleaved,
                               double discreteInterleaved) {
         List<Row> rows = new ArrayList<>();
@@ -229,7 +232,7 @@ public final class BenchMain {
         // The fp32 bound: the faster of OpenBLAS's f-order product and oneDNN's row-by-row one (the best fp32 GEMM
         // this machine reaches).
         Row boundRow = rows.stream().filter(r -> r.benchmark.equals("sgemm")
-                && (r.what.equals(SgemmBenchmark.BOUND_SHAPE) || r.what.equals(BF16_BOUND)))
+                && (r.what.equals(SgemmBenchmark.BOUND_SHAPE) || r.what.equals(BOUND_ROWS)))
                 .min((x, y) -> Double.compare(x.millis, y.millis)).orElse(null);
         double boundRate = boundRow == null ? Double.NaN : boundRow.flops / boundRow.millis; // FLOP per ms
         double boundBest = boundRow == null ? Double.NaN : boundRow.flops / boundRow.best;
@@ -237,9 +240,9 @@ public final class BenchMain {
         double sgemmBest = boundBest;
         // bf16 rows (bf16 gemm, update on nd4j-bf16) are taken against the bf16 bound measured in the same run: the
         // bound shape laid out as the bf16 network runs it (rows), else in f-order.
-        Row bf16Row = rows.stream().filter(r -> r.benchmark.equals("bf16 gemm")
-                && r.what.equals(BF16_BOUND)).findFirst().orElse(rows.stream().filter(r -> r.benchmark.equals("bf16 gemm")
-                && r.what.equals(SgemmBenchmark.BOUND_SHAPE)).findFirst().orElse(null));
+        Row bf16Row = rows.stream().filter(r -> r.benchmark.equals("bf16 gemm") && r.what.equals(BOUND_ROWS))
+                .findFirst().orElseGet(() -> rows.stream().filter(r -> r.benchmark.equals("bf16 gemm")
+                        && r.what.equals(SgemmBenchmark.BOUND_SHAPE)).findFirst().orElse(null));
         double bf16Rate = bf16Row == null ? Double.NaN : bf16Row.flops / bf16Row.millis;
         double bf16Best = bf16Row == null ? Double.NaN : bf16Row.flops / bf16Row.best;
 
@@ -279,7 +282,7 @@ public final class BenchMain {
         lines.add("ratio = ms/op ÷ (essential GFLOP ÷ sgemm " + (boundRow == null ? SgemmBenchmark.BOUND_SHAPE
                 : boundRow.what) + " GFLOP/s of this run: the faster fp32 " + SgemmBenchmark.BOUND_SHAPE + ", OpenBLAS "
                 + "f-order or oneDNN rows); ratio* = the same from each benchmark's fastest iteration; bf16 rows (bf16 "
-                + "gemm, update nd4j-bf16) against the bf16 gemm " + (bf16Row == null ? BF16_BOUND : bf16Row.what)
+                + "gemm, update nd4j-bf16) against the bf16 gemm " + (bf16Row == null ? BOUND_ROWS : bf16Row.what)
                 + " of this run (rows: laid out as the network calls it, activations row by row)");
         EssentialFlops.Breakdown e = EssentialFlops.breakdown(BenchConfigs.named("antmaze"));
         lines.add("antmaze essential work: " + e);
