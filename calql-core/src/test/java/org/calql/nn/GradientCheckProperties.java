@@ -11,6 +11,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.calql.spi.Activation;
 import org.calql.spi.NetworkSpec;
+import org.calql.testing.Richardson;
 
 /**
  * Backward against central differences of {@code L = Σ gradOutput · output}.
@@ -20,11 +21,10 @@ import org.calql.spi.NetworkSpec;
  *
  * <p>Other activations and LayerNorm make {@code L} curved; {@link #everySpecMatchesCentralDifferences} uses the
  * Richardson-extrapolated difference {@code (4·D(h/2) − D(h))/3} with {@code h = }{@value #SMOOTH_STEP}
- * (error {@code O(h⁴)}), the same tolerance, and skips coordinates where {@code D(h)} and {@code D(h/2)} still
- * differ by more than it (LayerNorm over two nearly equal units is almost a step), where the extrapolation from
- * {@code h/2} and {@code h/4} differs from it by more than a quarter of it (the difference is then off by more
- * than {@code O(h⁴)}: an ELU + LayerNorm case had an error of 3.8e-7 on −8.25e-4), and, for ReLU and ELU, where
- * the perturbation flips the sign of any pre-activation (the kink; ELU's second-derivative jump).
+ * (error {@code O(h⁴)}), the same tolerance, and skips coordinates the step does not resolve
+ * ({@link Richardson#resolves}: an ELU + LayerNorm case had an error of 3.8e-7 on −8.25e-4 before the
+ * extrapolation check) and, for ReLU and ELU, where the perturbation flips the sign of any pre-activation (the
+ * kink; ELU's second-derivative jump).
  */
 class GradientCheckProperties {
     private static final double STEP = 1e-5;
@@ -156,8 +156,7 @@ class GradientCheckProperties {
         double absolute = 1e-9 * lossScale;
         // ReLU's kink, and ELU's second-derivative jump, which leaves D(s) off by O(s) when crossed
         boolean kinks = activation == Activation.RELU || activation == Activation.ELU;
-        double[] offsets = {1.0, -1.0, 0.5, -0.5, 0.25, -0.25};
-        double[] at = new double[offsets.length];
+        double[] at = new double[Richardson.POINTS];
         int checked = 0;
         int gainsAndShiftsChecked = 0;
         double[][][] targets = {params, {head}, {tail}};
@@ -169,19 +168,15 @@ class GradientCheckProperties {
                 for (int i = 0; i < values.length; i++) {
                     double saved = values[i];
                     boolean same = true;
-                    for (int k = 0; k < offsets.length; k++) {
-                        values[i] = saved + offsets[k] * SMOOTH_STEP;
+                    for (int k = 0; k < at.length; k++) {
+                        values[i] = saved + Richardson.offset(k) * SMOOTH_STEP;
                         at[k] = probe.loss(params, head, tail);
                         same &= !kinks || probe.samePattern(pattern);
                     }
                     values[i] = saved;
-                    double wide = (at[0] - at[1]) / (2 * SMOOTH_STEP);
-                    double narrow = (at[2] - at[3]) / SMOOTH_STEP;
-                    double narrowest = (at[4] - at[5]) / (SMOOTH_STEP / 2);
-                    double numeric = (4 * narrow - wide) / 3;
+                    double numeric = Richardson.derivative(at, SMOOTH_STEP);
                     double allowed = RELATIVE * Math.abs(numeric) + absolute;
-                    if (!same || Math.abs(wide - narrow) > allowed
-                            || Math.abs(numeric - (4 * narrowest - narrow) / 3) > allowed / 4) {
+                    if (!same || !Richardson.resolves(at, SMOOTH_STEP, allowed)) {
                         continue;
                     }
                     double backward = t == 0 ? analytic[a][i] : gradients[t][i];

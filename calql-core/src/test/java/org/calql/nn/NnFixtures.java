@@ -67,63 +67,9 @@ final class NnFixtures {
         return input;
     }
 
-    /**
-     * The definition, written from the formulas: {@code z = x·Wᵀ + b} per layer with dot products; per hidden
-     * layer and row, when the spec has LayerNorm, {@code u = γ·(z − μ)/√(σ² + ε) + β} with
-     * {@code μ = Σz/n}, {@code σ² = Σ(z − μ)²/n}; then the activation ({@code max(u, 0)}, {@code tanh u},
-     * {@code u > 0 ? u : eᵘ − 1}, {@code u/(1 + e⁻ᵘ)}).
-     */
+    /** The forward pass by its definition ({@link TextbookForward}). */
     static double[] textbookForward(NetworkSpec spec, double[][] params, double[] input, int rows) {
-        double[] x = input;
-        for (int l = 0; l < spec.layerCount(); l++) {
-            int in = spec.layerInput(l);
-            int out = spec.layerOutput(l);
-            boolean hidden = l < spec.layerCount() - 1;
-            double[] w = params[spec.weightArray(l)];
-            double[] b = params[spec.biasArray(l)];
-            double[] y = new double[rows * out];
-            for (int r = 0; r < rows; r++) {
-                double[] z = new double[out];
-                for (int o = 0; o < out; o++) {
-                    double s = b[o];
-                    for (int i = 0; i < in; i++) {
-                        s += x[r * in + i] * w[o * in + i];
-                    }
-                    z[o] = s;
-                }
-                if (hidden && spec.layerNorm()) {
-                    double mean = 0.0;
-                    for (double v : z) {
-                        mean += v;
-                    }
-                    mean /= out;
-                    double variance = 0.0;
-                    for (double v : z) {
-                        variance += (v - mean) * (v - mean);
-                    }
-                    variance /= out;
-                    double[] gain = params[spec.gainArray(l)];
-                    double[] shift = params[spec.shiftArray(l)];
-                    for (int o = 0; o < out; o++) {
-                        z[o] = gain[o] * (z[o] - mean) / Math.sqrt(variance + spec.layerNormEpsilon()) + shift[o];
-                    }
-                }
-                for (int o = 0; o < out; o++) {
-                    y[r * out + o] = hidden ? textbookActivation(spec.activation(), z[o]) : z[o];
-                }
-            }
-            x = y;
-        }
-        return x;
-    }
-
-    private static double textbookActivation(Activation activation, double u) {
-        return switch (activation) {
-            case RELU -> Math.max(u, 0.0);
-            case TANH -> Math.tanh(u);
-            case ELU -> u > 0.0 ? u : Math.exp(u) - 1.0;
-            case SILU -> u / (1.0 + Math.exp(-u));
-        };
+        return TextbookForward.evaluate(spec, params, input, rows).output();
     }
 
     /** {@code max|actual − expected| / max|expected|} over the first {@code n} values. */

@@ -4,12 +4,16 @@ import org.calql.spi.Activation;
 import org.calql.spi.NetworkSpec;
 
 /**
- * A running (first-order) bound on how far a double-precision evaluation of the textbook forward pass may lie
- * from the exact real-number result, whatever the order of its sums: what two correct implementations of the
- * same formula may differ by is at most twice this.
+ * The forward pass by its definition, written from the formulas, and a running (first-order) bound on how far a
+ * double-precision evaluation of it may lie from the exact real-number result, whatever the order of its sums:
+ * what two correct implementations of the same formula may differ by is at most twice the bound.
  *
- * <p>Standard forward error analysis with unit roundoff {@code u = 2⁻⁵³} and {@code γ(k) = k·u/(1 − k·u)}, the
- * bound {@code E} carried per value, layer by layer:
+ * <p>The definition: {@code z = x·Wᵀ + b} per layer with dot products; per hidden layer and row, when the spec has
+ * LayerNorm, {@code u = γ·(z − μ)/√(σ² + ε) + β} with {@code μ = Σz/n}, {@code σ² = Σ(z − μ)²/n}; then the
+ * activation ({@code max(u, 0)}, {@code tanh u}, {@code u > 0 ? u : eᵘ − 1}, {@code u/(1 + e⁻ᵘ)}).
+ *
+ * <p>The bound: standard forward error analysis with unit roundoff {@code u = 2⁻⁵³} and
+ * {@code γ(k) = k·u/(1 − k·u)}, the bound {@code E} carried per value, layer by layer:
  * <ul>
  *   <li>linear {@code z = b + Σᵢ wᵢ·xᵢ}: {@code E_z ≤ Σᵢ |wᵢ|·E_xᵢ + γ(n + 1)·(|b| + Σᵢ |wᵢ|·|xᵢ|)};</li>
  *   <li>LayerNorm: the error of the mean, of each centred value {@code c = z − μ}, of the variance, of
@@ -22,18 +26,22 @@ import org.calql.spi.NetworkSpec;
  * </ul>
  * The computed values stand in for the exact ones in the bound's terms (first order).
  */
-final class ForwardRoundingBound {
+final class TextbookForward {
     private static final double U = 0x1p-53;
 
-    private ForwardRoundingBound() {
+    /** The outputs {@code [rows, outputDim]} and the rounding bound of each. */
+    record Result(double[] output, double[] roundingBound) {
+    }
+
+    private TextbookForward() {
     }
 
     private static double gamma(int k) {
         return k * U / (1.0 - k * U);
     }
 
-    /** The bound for each of the {@code rows·outputDim} outputs of {@code input} ({@code [rows, inputDim]}). */
-    static double[] of(NetworkSpec spec, double[][] params, double[] input, int rows) {
+    /** The forward pass of {@code input} ({@code [rows, inputDim]}) with its rounding bound. */
+    static Result evaluate(NetworkSpec spec, double[][] params, double[] input, int rows) {
         double[] x = input;
         double[] e = new double[input.length];
         for (int l = 0; l < spec.layerCount(); l++) {
@@ -64,33 +72,28 @@ final class ForwardRoundingBound {
                             spec.layerNormEpsilon());
                 }
                 for (int o = 0; o < out; o++) {
-                    if (hidden) {
-                        y[r * out + o] = activation(spec.activation(), z[o]);
-                        ey[r * out + o] = activationBound(spec.activation(), z[o], y[r * out + o], ez[o]);
-                    } else {
-                        y[r * out + o] = z[o];
-                        ey[r * out + o] = ez[o];
-                    }
+                    y[r * out + o] = hidden ? activation(spec.activation(), z[o]) : z[o];
+                    ey[r * out + o] = hidden ? activationBound(spec.activation(), z[o], y[r * out + o], ez[o]) : ez[o];
                 }
             }
             x = y;
             e = ey;
         }
-        return e;
+        return new Result(x, e);
     }
 
     /** One row in place: {@code z ← γ·(z − μ)/√(var + ε) + β}, {@code ez ←} its bound. */
     private static void layerNorm(double[] z, double[] ez, double[] gain, double[] shift, double epsilon) {
         int n = z.length;
-        double sum = 0.0;
+        double mean = 0.0;
         double magnitude = 0.0;
         double meanOfBounds = 0.0;
         for (int j = 0; j < n; j++) {
-            sum += z[j];
+            mean += z[j];
             magnitude += Math.abs(z[j]);
             meanOfBounds += ez[j];
         }
-        double mean = sum / n;
+        mean /= n;
         double meanBound = meanOfBounds / n + gamma(n + 1) * magnitude / n;
         double[] c = new double[n];
         double[] ec = new double[n];
@@ -112,7 +115,7 @@ final class ForwardRoundingBound {
         for (int j = 0; j < n; j++) {
             double xhat = c[j] / sigma;
             double xhatBound = ec[j] / sigma + Math.abs(xhat) * (sigmaRelative + 3 * U);
-            z[j] = gain[j] * xhat + shift[j];
+            z[j] = gain[j] * c[j] / sigma + shift[j];
             ez[j] = Math.abs(gain[j]) * xhatBound + gamma(4) * (Math.abs(gain[j] * xhat) + Math.abs(shift[j]));
         }
     }
@@ -121,7 +124,7 @@ final class ForwardRoundingBound {
         return switch (activation) {
             case RELU -> Math.max(u, 0.0);
             case TANH -> Math.tanh(u);
-            case ELU -> u > 0.0 ? u : Math.expm1(u);
+            case ELU -> u > 0.0 ? u : Math.exp(u) - 1.0;
             case SILU -> u / (1.0 + Math.exp(-u));
         };
     }

@@ -19,6 +19,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.calql.testing.Richardson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -736,9 +737,9 @@ public abstract class AbstractBackendContractTest {
         for (int a = 0; a < params.length; a++) {
             for (int i = 0; i < params[a].length; i++) {
                 double saved = params[a][i];
-                double[] at = new double[OFFSETS.length];
-                for (int k = 0; k < OFFSETS.length; k++) {
-                    params[a][i] = saved + OFFSETS[k] * h;
+                double[] at = new double[Richardson.POINTS];
+                for (int k = 0; k < at.length; k++) {
+                    params[a][i] = saved + Richardson.offset(k) * h;
                     at[k] = exact.at(params, inputs);
                 }
                 params[a][i] = saved;
@@ -751,9 +752,9 @@ public abstract class AbstractBackendContractTest {
         double[] both = concatenateGradients(gradHead, gradTail);
         for (int i = 0; i < inputs.length; i++) {
             double saved = inputs[i];
-            double[] at = new double[OFFSETS.length];
-            for (int k = 0; k < OFFSETS.length; k++) {
-                inputs[i] = saved + OFFSETS[k] * h;
+            double[] at = new double[Richardson.POINTS];
+            for (int k = 0; k < at.length; k++) {
+                inputs[i] = saved + Richardson.offset(k) * h;
                 at[k] = exact.at(params, inputs);
             }
             inputs[i] = saved;
@@ -810,30 +811,16 @@ public abstract class AbstractBackendContractTest {
      */
     private static final double FINITE_DIFFERENCE_STEP = 1e-5;
 
-    /** Where the loss is evaluated around a coordinate, in steps: {@code ±h, ±h/2, ±h/4}. */
-    private static final double[] OFFSETS = {1.0, -1.0, 0.5, -0.5, 0.25, -0.25};
-
     /**
-     * Checks one coordinate against the Richardson-extrapolated central difference
-     * {@code R(h) = (4·D(h/2) − D(h)) / 3} with {@code D(s) = (L(+s) − L(−s)) / 2s} (truncation error {@code O(h⁴)}).
-     * False (and no check) where the step does not resolve the coordinate:
-     * <ul>
-     *   <li>{@code D(h)} and {@code D(h/2)} disagree by more than the tolerance (LayerNorm over two units with nearly
-     *       equal inputs is nearly a step function);</li>
-     *   <li>{@code R(h)} and {@code R(h/2)} disagree by more than a quarter of it: a jump of the second derivative
-     *       within the step (ELU's at 0) leaves {@code D(s)} off by {@code O(s)}, which the extrapolation does not
-     *       remove, and {@code R(h)} is then off by up to twice {@code |R(h) − R(h/2)|} (an ELU case at step 1e-2:
-     *       {@code D(h)} and {@code D(h/2)} 7.6e-4 apart, {@code R(h)} 5.4e-3 from the derivative);</li>
-     *   <li>with {@code kinks}, the one-sided slopes at step {@code h} disagree by more than the tolerance.</li>
-     * </ul>
+     * Checks one coordinate against the Richardson-extrapolated central difference ({@link Richardson}); false (and
+     * no check) where the step does not resolve the coordinate ({@link Richardson#resolves}) or, with {@code kinks},
+     * where the one-sided slopes at step {@code h} disagree by more than the tolerance.
      */
     private boolean checkDifference(String what, double analytic, double[] at, double base, double h,
                                     double absolute, boolean kinks) {
-        double numeric = richardson(at, 0, h);
+        double numeric = Richardson.derivative(at, h);
         double allowed = finiteDifferenceRelative() * Math.abs(numeric) + absolute;
-        double wide = (at[0] - at[1]) / (2 * h);
-        double narrow = (at[2] - at[3]) / h;
-        if (Math.abs(wide - narrow) > allowed || Math.abs(numeric - richardson(at, 2, h / 2)) > allowed / 4) {
+        if (!Richardson.resolves(at, h, allowed)) {
             return false;
         }
         if (kinks && Math.abs((at[0] - base) / h - (base - at[1]) / h) > allowed) {
@@ -843,13 +830,6 @@ public abstract class AbstractBackendContractTest {
         assertTrue(error <= allowed, what + ": backward " + analytic + ", central difference " + numeric
                 + ", error " + error + " > " + allowed + " (step " + h + ")");
         return true;
-    }
-
-    /** {@code R(s) = (4·D(s/2) − D(s)) / 3} from {@code L(+s), L(−s), L(+s/2), L(−s/2)} at {@code at[from…]}. */
-    private static double richardson(double[] at, int from, double s) {
-        double wide = (at[from] - at[from + 1]) / (2 * s);
-        double narrow = (at[from + 2] - at[from + 3]) / s;
-        return (4 * narrow - wide) / 3;
     }
 
     private static double[] concatenateInputs(double[] head, double[] tail) {
